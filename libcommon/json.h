@@ -1,0 +1,19 @@
+// Any PoT message as JSON, through Cap'n Proto's JSON codec.
+#pragma once
+
+#include <string>
+
+#include "schemas/pot.capnp.h"
+
+namespace pot {
+
+struct JsonOptions {
+  bool pretty = true;
+  // Data fields print as hex; beyond this many bytes they print as
+  // "<N bytes, sha256 ...>" so a batch does not flood the terminal.
+  size_t maxDataBytes = 64;
+};
+
+std::string envelopeToJson(schema::Envelope::Reader envelope, const JsonOptions& options = {});
+
+}  // namespace pot

@@ -1,0 +1,5 @@
+pot_add_test(hash_test SOURCES hash_test.cpp LIBS pot::common)
+pot_add_test(crypto_test SOURCES crypto_test.cpp LIBS pot::common)
+pot_add_test(canonical_test SOURCES canonical_test.cpp LIBS pot::common)
+pot_add_test(message_io_test SOURCES message_io_test.cpp LIBS pot::common)
+pot_add_test(target_test SOURCES target_test.cpp LIBS pot::common)
