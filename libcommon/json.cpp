@@ -3,7 +3,10 @@
 
 #include <capnp/compat/json.h>
 
+#include <capnp/message.h>
+
 #include "libcommon/hash.h"
+#include "libcommon/message_io.h"
 
 namespace pot {
 namespace {
@@ -26,8 +29,9 @@ class HexDataHandler final : public capnp::JsonCodec::Handler<capnp::Data> {
 
   capnp::Orphan<capnp::Data> decode(const capnp::JsonCodec&, capnp::JsonValue::Reader input,
                                     capnp::Orphanage orphanage) const override {
+    KJ_REQUIRE(input.isString(), "Data field must be a hex string");
     auto raw = fromHex(input.getString().cStr());
-    KJ_REQUIRE(raw.has_value(), "Data field is not hex");
+    KJ_REQUIRE(raw.has_value(), "Data field is not whole hex (summarised data cannot be encoded)");
     auto orphan = orphanage.newOrphan<capnp::Data>(raw->size());
     std::copy(raw->begin(), raw->end(), orphan.get().begin());
     return orphan;
@@ -47,6 +51,20 @@ std::string envelopeToJson(schema::Envelope::Reader envelope, const JsonOptions&
   // Long lists (labels, loss traces) could be summarised too; they are
   // numbers, so they stay readable and are kept whole.
   return codec.encode(envelope).cStr();
+}
+
+Result<Bytes> envelopeFromJson(const std::string& json) {
+  capnp::JsonCodec codec;
+  HexDataHandler hex(SIZE_MAX);
+  codec.addTypeHandler(hex);
+  capnp::MallocMessageBuilder builder;
+  auto root = builder.initRoot<schema::Envelope>();
+  try {
+    codec.decode(kj::StringPtr(json.c_str()), root);
+  } catch (const kj::Exception& e) {
+    return Status::malformed("cannot decode JSON: " + std::string(e.getDescription().cStr()));
+  }
+  return encodeMessage(root.asReader());
 }
 
 }  // namespace pot

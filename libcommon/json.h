@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "libcommon/hash.h"
+#include "libcommon/status.h"
 #include "schemas/pot.capnp.h"
 
 namespace pot {
@@ -15,5 +17,10 @@ struct JsonOptions {
 };
 
 std::string envelopeToJson(schema::Envelope::Reader envelope, const JsonOptions& options = {});
+
+// The inverse of envelopeToJson with whole Data fields: JSON text to the
+// framed canonical message bytes. Summarised Data ("<N bytes ...>") and
+// unknown fields are refused as malformed.
+Result<Bytes> envelopeFromJson(const std::string& json);
 
 }  // namespace pot

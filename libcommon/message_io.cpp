@@ -93,6 +93,17 @@ std::string kindName(schema::Envelope::Which kind) {
   return "unknown message (kind " + std::to_string(static_cast<int>(kind)) + ")";
 }
 
+std::optional<schema::Envelope::Which> kindFromName(const std::string& name) {
+  std::string wanted = name;
+  for (auto& c : wanted)
+    if (c == '-' || c == '_') c = ' ';
+  for (uint16_t k = 0; k <= static_cast<uint16_t>(schema::Envelope::GENESIS); ++k) {
+    auto kind = static_cast<schema::Envelope::Which>(k);
+    if (kindName(kind) == wanted) return kind;
+  }
+  return std::nullopt;
+}
+
 Status expectKind(const Message& message, schema::Envelope::Which kind, const std::string& source) {
   if (message.kind() == kind) return Status::ok();
   return Status::malformed(source + ": expected a " + kindName(kind) + ", got a " +

@@ -50,6 +50,8 @@ Result<MessagePtr> readMessage(const std::string& path, schema::Envelope::Which 
 
 // A human name for a message kind ("training declaration").
 std::string kindName(schema::Envelope::Which kind);
+// The inverse for command lines: "training-declaration" or "training declaration".
+std::optional<schema::Envelope::Which> kindFromName(const std::string& name);
 Status expectKind(const Message& message, schema::Envelope::Which kind, const std::string& source);
 
 // The framed canonical bytes of an envelope: what files and the wire carry.

@@ -1,0 +1,47 @@
+# Shared helpers for CLI tests: sourced, never run. Tools come from $POT_TOOL_DIR.
+set -uo pipefail
+: "${POT_TOOL_DIR:?POT_TOOL_DIR must point at the built tools}"
+export PATH="$POT_TOOL_DIR:$PATH"
+T="$(mktemp -d "${TMPDIR:-/tmp}/pot-cli.XXXXXX")"
+trap 'rm -rf "$T"' EXIT
+FAILS=0
+CHECKS=0
+
+fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
+pass() { CHECKS=$((CHECKS + 1)); }
+
+# expect_exit CODE CMD...: runs CMD with stderr in $T/err, checks its exit code.
+expect_exit() {
+  local want="$1"; shift
+  "$@" >"$T/out" 2>"$T/err"
+  local got=$?
+  if [ "$got" -ne "$want" ]; then
+    fail "expected exit $want, got $got: $* ($(head -c 300 "$T/err"))"
+  else
+    pass
+  fi
+}
+
+# expect_one_line_error TOOL: stderr is exactly one "TOOL: error: ..." line.
+expect_one_line_error() {
+  local tool="$1"
+  if [ "$(wc -l <"$T/err")" -ne 1 ] || ! grep -q "^$tool: error: " "$T/err"; then
+    fail "expected one '$tool: error:' line, got: $(cat "$T/err")"
+  else
+    pass
+  fi
+}
+
+expect_grep() {  # expect_grep PATTERN FILE
+  if grep -q -- "$1" "$2"; then pass; else fail "'$1' not in $2: $(head -c 300 "$2")"; fi
+}
+
+expect_no_file() {
+  if [ -e "$1" ]; then fail "file '$1' should not exist"; else pass; fi
+  if ls "$1".tmp.* >/dev/null 2>&1; then fail "temp file left beside '$1'"; fi
+}
+
+finish() {
+  echo "$CHECKS checks, $FAILS failures"
+  [ "$FAILS" -eq 0 ]
+}
