@@ -3,6 +3,7 @@
 
 #include <kj/exception.h>
 
+#include <cctype>
 #include <exception>
 #include <iostream>
 
@@ -32,8 +33,10 @@ int toolMain(CLI::App& app, int argc, char** argv, const std::function<Status()>
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << tool << ": error: " << e.what() << "\n"
-              << "Run with --help for more information." << std::endl;
+    // One lowercase line, like every other error (DESIGN 7).
+    std::string what = e.what();
+    if (!what.empty()) what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+    std::cerr << tool << ": error: " << what << " (see --help)" << std::endl;
     return static_cast<int>(ExitCode::kUsage);
   }
   try {
