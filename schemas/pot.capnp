@@ -290,3 +290,49 @@ struct Envelope {
     genesis @9 :Genesis;
   }
 }
+
+# ---------------------------------------------------------------- ledger records
+# Not Envelope members: a chain store keeps them as standalone canonical
+# messages (libcommon/ledger.h encodeAccount/encodeModel/encodeUndo).
+
+# One account of the ledger (DESIGN 5.1).
+struct AccountState {
+  balance @0 :UInt64;
+  nonce @1 :UInt64;           # next nonce this account must use
+  ageSince @2 :UInt64;        # coin age origin, Unix seconds
+}
+
+# A registered training request and its stage progress (DESIGN 5.1).
+struct ModelProgress {
+  modelId @0 :Data;           # messageId(pot/v1/request, request.body)
+  escrow @1 :Data;            # H("pot/v1/escrow" || modelId)
+  feePerStage @2 :UInt64;
+  declarers @3 :UInt32;       # C
+  stagesTotal @4 :UInt32;
+  lastStage @5 :UInt32;       # 0 until stage 1 is on chain
+  lastStateHash @6 :Data;     # H(S_lastStage); H(S_0) at registration
+  anchor @7 :Data;            # block that recorded lastStage (or registration)
+  registrationHeight @8 :UInt64;
+  lastHeight @9 :UInt64;      # height of `anchor`
+  isDummy @10 :Bool;          # the genesis fallback model
+  request @11 :TrainingRequest;
+}
+
+# What undoes one block: every touched record as it was before (DESIGN 5.7).
+struct BlockUndo {
+  blockId @0 :Data;
+  accounts @1 :List(AccountUndo);
+  models @2 :List(ModelUndo);
+  totalSupply @3 :UInt64;     # before the block
+
+  struct AccountUndo {
+    address @0 :Data;
+    existed @1 :Bool;
+    previous @2 :AccountState;
+  }
+  struct ModelUndo {
+    modelId @0 :Data;
+    existed @1 :Bool;
+    previous @2 :ModelProgress;
+  }
+}

@@ -1,0 +1,56 @@
+// Block assembly (DESIGN 5.5, Alg. 2 steps 4-5): stakeholder signatures and the wrapper's block.
+#pragma once
+
+#include <vector>
+
+#include "libcommon/chain_view.h"
+#include "libcommon/rewards.h"
+
+namespace pot {
+
+// messageId(pot/v1/block, block.body): also what a child's `parent` names.
+Hash256 blockIdOf(schema::Block::Reader block);
+Hash256 headerIdOf(schema::BlockHeader::Reader header);
+
+// Stakeholder k's endorsement of a header.
+Bytes signStakeholder(const SigningKey& key, const Hash256& headerId, uint32_t index);
+
+// The K stakeholders of a header, drawn on its parent's state.
+Result<std::vector<PublicKey>> stakeholdersOf(const ChainView& chain,
+                                              schema::BlockHeader::Reader header);
+
+// The coinbase a block with this header, these declarations, signers and
+// transaction fees must carry (DESIGN 5.6).
+Result<std::vector<Payout>> expectedCoinbase(const ChainView& chain,
+                                             schema::Block::Reader block);
+
+struct BlockParts {
+  const Message* header = nullptr;
+  std::vector<const Message*> declarations;  // any order; placed as the header names them
+  std::vector<const Message*> signatures;    // stakeholder signatures 1..K-1, any order
+  std::vector<const Message*> transactions;  // in block order
+};
+
+// What pot-stake does for one key: a stakeholder signature if the key is
+// stakeholder k < K, or the signed block if it is stakeholder K. Invalid if
+// the key is not drawn or the parts are incomplete.
+struct StakeOutput {
+  Bytes message;
+  uint32_t index = 0;  // 1..K
+  bool isBlock = false;
+};
+Result<StakeOutput> stake(const ChainView& chain, const SigningKey& key, const BlockParts& parts);
+
+// Fills a block with the recomputed coinbase and signs it as the wrapper.
+// Exposed so tests can build blocks and break them one rule at a time.
+struct BlockFields {
+  const Message* header = nullptr;
+  std::vector<const Message*> declarations;
+  std::vector<const Message*> signatures;
+  std::vector<const Message*> transactions;
+  std::optional<std::vector<Payout>> coinbase;  // default: recomputed
+};
+Result<Bytes> assembleBlock(const ChainView& chain, const SigningKey& wrapper,
+                            const BlockFields& fields);
+
+}  // namespace pot

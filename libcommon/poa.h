@@ -1,0 +1,21 @@
+// Proof of activity (DESIGN 5.5): follow-the-coin selection of the K stakeholders of a header.
+#pragma once
+
+#include <vector>
+
+#include "libcommon/crypto.h"
+#include "libcommon/ledger.h"
+
+namespace pot {
+
+// r mod n for a 256-bit big-endian r and n > 0.
+uint64_t reduceModulo(const Hash256& r, uint64_t n);
+
+// r_k = H("pot/v1/ftc" || headerId || le32(k)) mod S, k = 1..K, where S is
+// the sum of the balances of every account that is not a registered escrow.
+// Stakeholder k is the first such account, ascending by address, whose
+// cumulative balance exceeds r_k. Fails if no coins can be followed.
+Result<std::vector<PublicKey>> followTheCoin(const LedgerReader& parentState,
+                                             const Hash256& headerId, uint32_t k);
+
+}  // namespace pot
