@@ -1,0 +1,5 @@
+# Network: ZeroMQ transport, the employer's repository, gossip.
+target_sources(pot_common PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/net.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/repo.cpp)
+target_link_libraries(pot_common PUBLIC PkgConfig::ZMQ)

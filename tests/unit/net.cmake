@@ -1,0 +1,2 @@
+# Network: ZeroMQ transport, repository, gossip.
+pot_add_test(repo_test SOURCES repo_test.cpp LIBS pot::common LABELS net)
