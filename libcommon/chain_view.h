@@ -64,6 +64,7 @@ class MemoryChain : public ChainView {
   BlockTree tree_;
   std::map<Hash256, std::shared_ptr<const Message>> blocks_;
   std::map<Hash256, std::unique_ptr<MemoryLedger>> states_;
+  std::map<Hash256, BlockInfo> infos_;
 };
 
 // Loads `genesisPath` and replays every block file of `chainDir` (names in

@@ -38,7 +38,8 @@ Result<Uint256> stakeTarget(const LedgerReader& state, const ChainParams& params
 // A clock the PoS search can wait on: the system clock, or a fixed --now.
 struct Clock {
   std::function<uint64_t()> now;
-  std::function<void()> sleepOneSecond;
+  std::function<void()> sleepOneSecond;  // may return early; callers re-read now()
+  bool fixed = false;                     // never advances: search only up to now()
 };
 Clock systemClock();
 Clock fixedClock(uint64_t now);
