@@ -1,0 +1,108 @@
+// pot-partition: an employer's dataset to a repository of stage batches, S_0 and a signed TrainingRequest.
+#include <ctime>
+#include <iostream>
+
+#include "libcommon/dataset.h"
+#include "libcommon/fileio.h"
+#include "libcommon/partition.h"
+#include "libcommon/tool.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Partition a dataset into stage batches and write a signed training request "
+               "into a content-addressed repository folder.",
+               "pot-partition"};
+  std::string out, key, architecture = "mlp:784-128-10", images, labels, csv;
+  int labelColumn = -1;
+  uint64_t limit = 0;
+  pot::PartitionOptions o;
+  bool json = false, quiet = false;
+  app.add_option("-o,--output", out, "Repository folder to write (created if missing)")->required();
+  app.add_option("-k,--key", key, "The employer's private key (PKCS#8 PEM, from pot-keygen)")
+      ->required();
+  app.add_option("-a,--architecture", architecture,
+                 "mlp:<in>-<hidden>...-<classes>, cnn:lenet5, or a TorchScript module file")
+      ->capture_default_str();
+  app.add_option("--images", images, "IDX image file, gzipped or not (default: Fashion-MNIST train)");
+  app.add_option("--labels", labels, "IDX label file, gzipped or not (default: Fashion-MNIST train)");
+  app.add_option("--csv", csv, "CSV dataset instead of IDX: one sample a line");
+  app.add_option("--label-column", labelColumn, "CSV column holding the label (0-based; -1 = last)")
+      ->capture_default_str();
+  app.add_option("--limit", limit, "Use only the first N samples (0 = all)");
+  app.add_option("--loss", o.loss, "cross-entropy or mse")->capture_default_str();
+  app.add_option("--optimizer", o.optimizer, "sgd or adam")->capture_default_str();
+  app.add_option("--lr", o.learningRate, "Learning rate")->capture_default_str();
+  app.add_option("--momentum", o.momentum, "SGD momentum")->capture_default_str();
+  app.add_option("--weight-decay", o.weightDecay, "L2 weight decay")->capture_default_str();
+  app.add_flag("--nesterov", o.nesterov, "SGD with Nesterov momentum");
+  app.add_option("--beta1", o.beta1, "Adam beta1")->capture_default_str();
+  app.add_option("--beta2", o.beta2, "Adam beta2")->capture_default_str();
+  app.add_option("--eps", o.eps, "Adam epsilon")->capture_default_str();
+  app.add_option("-b,--minibatch", o.minibatch, "Minibatch size b (>= 2)")->capture_default_str();
+  app.add_option("--epochs", o.epochs, "Epochs")->capture_default_str();
+  app.add_option("--seed", o.seed, "Seed of the shuffle, S_0 and per-stage randomness")
+      ->capture_default_str();
+  app.add_option("-C,--declarers", o.declarers, "C: declarations per stage")->capture_default_str();
+  app.add_option("--fee", o.feePerStage, "Fee per stage in base units")->capture_default_str();
+  app.add_option("--profile", o.profile, "Compute profile: portable, x86-64-v3, portable-fast")
+      ->capture_default_str();
+  app.add_option("--target-spacing", o.chain.targetSpacing, "The chain's T in seconds")
+      ->capture_default_str();
+  app.add_option("--reference-speed", o.chain.referenceNodeSpeed,
+                 "Training FLOP/s of the chain's reference node")
+      ->capture_default_str();
+  app.add_option("--blocks-24h", o.chain.blocksSeen24h,
+                 "Blocks seen in the last 24 h (0 = the expected 86400/T)")
+      ->capture_default_str();
+  app.add_option("--samples-per-stage", o.samplesPerStageOverride,
+                 "Use this Delta instead of computing it (a multiple of b)");
+  app.add_option("--flops-per-sample", o.flopsPerSampleOverride,
+                 "Use this tau instead of estimating it");
+  app.add_option("--created-at", o.createdAt, "Request time, Unix seconds (default: now)");
+  app.add_option("--description", o.description, "Free text for the request");
+  app.add_flag("--json", json, "Print a JSON summary instead of the bare model id");
+  app.add_flag("-q,--quiet", quiet, "No progress on stderr");
+  return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
+    if (o.minibatch < 2)
+      return pot::Status::usage("minibatch size must be at least 2 (got " +
+                                std::to_string(o.minibatch) + "): b = 1 would make rho a "
+                                "per-sample trace of plain SGD (DESIGN 4.1)");
+    if (!csv.empty() && (!images.empty() || !labels.empty()))
+      return pot::Status::usage("give either --csv or --images/--labels, not both");
+    auto employer = pot::SigningKey::load(key);
+    if (!employer) return employer.status();
+    pot::Bytes module;
+    bool builtin = architecture.rfind("mlp:", 0) == 0 || architecture.rfind("cnn:", 0) == 0;
+    if (!builtin) {
+      auto bytes = pot::readFile(architecture, 1ull << 30);
+      if (!bytes) return bytes.status().withContext("architecture is neither a built-in spec nor a readable TorchScript file");
+      module = std::move(*bytes);
+      o.module = &module;
+    }
+    o.architecture = architecture;
+    if (o.createdAt == 0) o.createdAt = static_cast<uint64_t>(time(nullptr));
+    bool progress = !quiet && pot::isTerminal(2);
+    if (progress) pot::note("pot-partition", "reading the dataset");
+    pot::Result<pot::Dataset> data = !csv.empty()
+        ? pot::loadCsv(csv, labelColumn)
+        : pot::loadIdx(images.empty() ? std::string(pot::kFashionMnistDir) + "/train-images-idx3-ubyte.gz" : images,
+                       labels.empty() ? std::string(pot::kFashionMnistDir) + "/train-labels-idx1-ubyte.gz" : labels);
+    if (!data) return data.status();
+    pot::truncateDataset(*data, limit);
+    auto r = pot::partitionDataset(*data, o, *employer, out, [&](const std::string& msg) {
+      if (progress) std::cerr << "\rpot-partition: " << msg << "   " << std::flush;
+    });
+    if (progress) std::cerr << "\n";
+    if (!r) return r.status();
+    if (json) {
+      std::cout << "{\"modelId\": \"" << r->modelId.hex() << "\", \"request\": \"" << out
+                << "/request\", \"requestHash\": \"" << r->requestHash.hex()
+                << "\", \"initialState\": \"" << r->initialState.hex()
+                << "\", \"stages\": " << r->stageBatches.size() << ", \"samplesPerStage\": "
+                << r->samplesPerStage << ", \"flopsPerSample\": " << r->tau
+                << ", \"samplesPerEpoch\": " << r->samplesUsed << "}\n";
+    } else {
+      std::cout << r->modelId.hex() << "\n";
+    }
+    return pot::Status::ok();
+  });
+}
