@@ -4,6 +4,7 @@
 #include <capnp/message.h>
 
 #include <map>
+#include <set>
 
 #include "libcommon/canonical.h"
 #include "libcommon/poa.h"
@@ -140,8 +141,18 @@ Result<StakeOutput> stake(const ChainView& chain, const SigningKey& key, const B
   const uint32_t k = chain.params().stakeholders;
   const Hash256 headerId = headerIdOf(header);
   const bool isWrapper = (*drawn)[k - 1] == key.publicKey();
+  // Given signatures for this header, by index: a key drawn several times
+  // signs the lowest index not yet covered, one run each.
+  std::set<uint32_t> covered;
+  for (const Message* m : parts.signatures)
+    if (m->kind() == schema::Envelope::STAKEHOLDER_SIGNATURE) {
+      auto b = m->envelope().getStakeholderSignature().getBody();
+      if (hashFrom(b.getHeaderId()) == headerId) covered.insert(b.getIndex());
+    }
+  bool allCovered = true;
+  for (uint32_t i = 1; i < k; ++i) allCovered = allCovered && covered.count(i);
   StakeOutput out;
-  if (isWrapper && parts.signatures.size() + 1 >= k) {
+  if (isWrapper && allCovered) {
     BlockFields f{parts.header, parts.declarations, parts.signatures, parts.transactions, std::nullopt};
     auto block = assembleBlock(chain, key, f);
     if (!block) return block.status();
@@ -154,7 +165,7 @@ Result<StakeOutput> stake(const ChainView& chain, const SigningKey& key, const B
     return out;
   }
   for (uint32_t i = 1; i < k; ++i) {
-    if ((*drawn)[i - 1] == key.publicKey()) {
+    if ((*drawn)[i - 1] == key.publicKey() && !covered.count(i)) {
       out.message = signStakeholder(key, headerId, i);
       out.index = i;
       return out;
@@ -162,7 +173,7 @@ Result<StakeOutput> stake(const ChainView& chain, const SigningKey& key, const B
   }
   if (isWrapper)
     return Status::invalid("key is stakeholder " + std::to_string(k) + " (the wrapper) but only " +
-                           std::to_string(parts.signatures.size()) + " of " + std::to_string(k - 1) +
+                           std::to_string(covered.size()) + " of " + std::to_string(k - 1) +
                            " stakeholder signatures were given");
   return Status::invalid("key " + key.publicKey().hex() + " is not a stakeholder of header " + headerId.hex());
 }

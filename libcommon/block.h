@@ -31,9 +31,10 @@ struct BlockParts {
   std::vector<const Message*> transactions;  // in block order
 };
 
-// What pot-stake does for one key: a stakeholder signature if the key is
-// stakeholder k < K, or the signed block if it is stakeholder K. Invalid if
-// the key is not drawn or the parts are incomplete.
+// What pot-stake does for one key: the signed block if it is stakeholder K
+// and the K-1 signatures are given; else a stakeholder signature for the
+// lowest index k < K it holds that the given signatures do not cover yet.
+// Invalid if the key is not drawn or has nothing left to do.
 struct StakeOutput {
   Bytes message;
   uint32_t index = 0;  // 1..K

@@ -53,6 +53,12 @@ Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits) {
   // kj reports malformed pointers by exception; keep it inside this boundary.
   try {
     if (!reader->isCanonical()) return Status::malformed("non-canonical encoding");
+    // Canonical layout rules out aliasing, so every pass costs at most the
+    // message size; the traversal budget is cumulative per reader, and a
+    // block is read many times over (validation, ledger, stores).
+    options.traversalLimitInWords = UINT64_MAX;
+    reader = new capnp::SegmentArrayMessageReader(kj::arrayPtr(segments, 1), options);
+    m->reader_.reset(reader);
     (void)reader->getRoot<schema::Envelope>().which();
   } catch (const kj::Exception& e) {
     return Status::malformed("not a valid PoT message: " + std::string(e.getDescription().cStr()));

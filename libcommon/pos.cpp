@@ -21,6 +21,25 @@ Hash256 posKernel(StakePhase phase, const Hash256& anchor, const PublicKey& stak
   return h.finish();
 }
 
+namespace {
+Hash256 hashFrom(capnp::Data::Reader d) {
+  auto h = Hash256::fromBytes(d.begin(), d.size());
+  return h ? *h : Hash256{};
+}
+}  // namespace
+
+Hash256 kernelOf(schema::TrainingDeclaration::Reader td) {
+  auto b = td.getBody();
+  return posKernel(StakePhase::kDeclaration, hashFrom(b.getAnchor()), hashFrom(b.getPubkey()),
+                   hashFrom(b.getModelId()), b.getStage(), hashFrom(b.getStateHash()), b.getTimestamp());
+}
+
+Hash256 kernelOf(schema::BlockHeader::Reader header) {
+  auto b = header.getBody();
+  return posKernel(StakePhase::kHeader, hashFrom(b.getParent()), hashFrom(b.getPubkey()),
+                   hashFrom(b.getModelId()), b.getStage(), hashFrom(b.getStateHash()), b.getTimestamp());
+}
+
 Result<Uint256> stakeTarget(const LedgerReader& state, const ChainParams& params,
                             const StakeClaim& claim, Rejection* why) {
   auto reject = [&](const std::string& code, const std::string& msg) -> Status {

@@ -21,6 +21,11 @@ Hash256 posKernel(StakePhase phase, const Hash256& anchor, const PublicKey& stak
                   const Hash256& modelId, uint32_t stage, const Hash256& stateHash,
                   uint64_t timestamp);
 
+// The kernel a declaration or header claims, read from its own fields (a
+// declaration's anchor field; a header's parent).
+Hash256 kernelOf(schema::TrainingDeclaration::Reader td);
+Hash256 kernelOf(schema::BlockHeader::Reader header);
+
 // The stake behind one PoS message, as evaluated on the parent state.
 struct StakeClaim {
   StakePhase phase = StakePhase::kDeclaration;
