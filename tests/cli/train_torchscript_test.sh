@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# A TorchScript module (torch.jit.script from Debian's python3-torch) as the
+# architecture: partition, train two stages deterministically, evaluate.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/train_lib.sh"
+employer_key
+if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  echo "SKIP: /usr/bin/python3 has no torch (install python3-torch)"; exit 77
+fi
+
+# torch.jit.script needs the class source in a file, not from -c.
+cat >"$T/tiny.py" <<'PY'
+import sys
+import torch
+
+class Tiny(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = torch.nn.Linear(784, 32)
+        self.fc2 = torch.nn.Linear(32, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc2(torch.relu(self.fc1(torch.flatten(x, 1))))
+
+torch.manual_seed(0)
+torch.jit.script(Tiny()).save(sys.argv[1])
+PY
+/usr/bin/python3 "$T/tiny.py" "$T/tiny.pt" && pass || fail "could not script the module"
+
+expect_exit 0 pot-partition -q -k "$T/emp.pem" -o "$T/repo" -a "$T/tiny.pt" --limit 512 \
+  --samples-per-stage 256 -b 32 --optimizer adam --lr 0.003 --profile x86-64-v3 --json
+expect_grep '"stages": 2' "$T/out"
+mod_hash="$(sha256sum <"$T/tiny.pt" | cut -d' ' -f1)"
+[ -f "$T/repo/objects/$mod_hash" ] && pass || fail "the module is not in the repository"
+pot-inspect "$T/repo/request" >"$T/req.json"
+expect_grep "\"torchScript\": \"$mod_hash\"" "$T/req.json"
+
+for threads in 1 2; do
+  expect_exit 0 pot-train-stage -q --repo "$T/repo" -s 1 --threads "$threads" -o "$T/s1-$threads"
+  cp "$T/out" "$T/res-$threads"
+done
+cmp -s "$T/res-1" "$T/res-2" && pass || fail "TorchScript stage differs between 1 and 2 threads"
+cmp -s "$T/s1-1" "$T/s1-2" && pass || fail "TorchScript state files differ"
+pot-inspect "$T/s1-1" >"$T/s1.json"
+expect_grep "\"architecture\": \"torchscript:$mod_hash\"" "$T/s1.json"
+expect_grep '"name": "fc1.weight"' "$T/s1.json"
+expect_grep '"name": "exp_avg_sq.fc2.bias"' "$T/s1.json"
+expect_exit 0 pot-train-stage -q --repo "$T/repo" -s 2 --state "$T/s1-1" -o "$T/s2"
+# The module given explicitly must be the one the request names.
+batch2="$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["trainingRequest"]["body"]["stageBatches"][1])' "$T/req.json")"
+expect_exit 0 pot-train-stage -q --request "$T/repo/request" --batch "$T/repo/objects/$batch2" \
+  --state "$T/s1-1" --module "$T/tiny.pt" -s 2
+cmp -s "$T/out" <(pot-train-stage -q --repo "$T/repo" -s 2 --state "$T/s1-1") && pass ||
+  fail "explicit files and the repository give different results"
+cp "$T/tiny.pt" "$T/other.pt"; printf 'x' >>"$T/other.pt"
+expect_exit 1 pot-train-stage --repo "$T/repo" -s 1 --module "$T/other.pt" -o "$T/never"
+expect_grep "the TorchScript module file has SHA-256" "$T/err"
+expect_no_file "$T/never"
+
+expect_exit 0 pot-evaluate --module "$T/tiny.pt" --limit 1000 "$T/s2" --json
+acc="$(json_field accuracy "$T/out")"
+awk -v a="$acc" 'BEGIN {exit !(a >= 0.5)}' && pass || fail "TorchScript model accuracy $acc < 0.5"
+finish
