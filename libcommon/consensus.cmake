@@ -12,3 +12,5 @@ target_sources(pot_common PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/rewards.cpp
   ${CMAKE_CURRENT_LIST_DIR}/transaction.cpp
   ${CMAKE_CURRENT_LIST_DIR}/validate.cpp)
+# Option glue for the consensus tools needs CLI11, so it lives in the tool library.
+target_sources(pot_tool PRIVATE ${CMAKE_CURRENT_LIST_DIR}/chain_args.cpp)

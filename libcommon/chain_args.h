@@ -1,0 +1,41 @@
+// Command-line glue shared by the consensus tools: --genesis/--chain/--now, hashes and addresses.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "libcommon/chain_view.h"
+#include "libcommon/pos.h"
+
+namespace pot {
+
+// Where a tool gets chain state until pot-chaind serves it: a genesis file
+// and a directory of accepted block files replayed in name order.
+struct ChainArgs {
+  std::string genesis;
+  std::string chain;
+  std::optional<uint64_t> now;
+  uint64_t maxWait = 600;
+
+  // Adds --genesis (required), --chain, and with `clock` also --now and --max-wait.
+  void add(CLI::App& app, bool clock);
+  Result<std::unique_ptr<MemoryChain>> load() const;
+  // --now as a fixed clock, else the system clock.
+  Clock makeClock() const;
+  uint64_t currentTime() const;
+};
+
+// 64 hex digits, or a file holding them; `what` names the option in errors.
+Result<Hash256> parseHashArg(const std::string& text, const std::string& what);
+
+// An account address: 64 hex digits, or a PEM public or private key file.
+Result<Address> parseAddressArg(const std::string& text, const std::string& what);
+
+// Reads message files of one kind ("-" allowed once).
+Result<std::vector<MessagePtr>> readMessages(const std::vector<std::string>& paths,
+                                             schema::Envelope::Which kind);
+
+}  // namespace pot

@@ -1,0 +1,77 @@
+// pot-build-header: Alg. 2 steps 1-2, a signed block header from C checked declarations and the builder's rho.
+#include <iostream>
+
+#include "libcommon/canonical.h"
+#include "libcommon/chain_args.h"
+#include "libcommon/fileio.h"
+#include "libcommon/header.h"
+#include "libcommon/tool.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Build a block header (Alg. 2 steps 1-2): check declarations, pick C, stake, reveal rho.",
+               "pot-build-header"};
+  pot::ChainArgs chain;
+  std::string keyPath, rho, stateHash, statePath, trace, out = "-";
+  std::vector<std::string> declarations;
+  uint64_t stakeAmount = 0;
+  bool json = false, quiet = false;
+  app.add_option("declarations", declarations, "Training declaration files (C or more)")->required();
+  app.add_option("-k,--key", keyPath, "The builder's private key")->required();
+  chain.add(app, /*clock=*/true);
+  app.add_option("--rho", rho, "The builder's own rho: 64 hex digits or a file holding them")->required();
+  app.add_option("--state-hash", stateHash, "The builder's own H(S_{i+1})");
+  app.add_option("--state", statePath, "...or the S_{i+1} file itself");
+  app.add_option("--loss-trace", trace, "LossTrace file whose hash the header carries");
+  app.add_option("--stake", stakeAmount, "Coins to stake, base units (default: the whole balance)");
+  app.add_option("-o,--output", out, "Header file to write ('-' for stdout)");
+  app.add_flag("--json", json, "Print {\"id\", \"timestamp\", \"skipped\"} after writing a file");
+  app.add_flag("-q,--quiet", quiet, "Do not list the declarations left out");
+  return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
+    auto key = pot::SigningKey::load(keyPath);
+    if (!key) return key.status();
+    pot::BuildHeaderOptions o;
+    auto r = pot::parseHashArg(rho, "--rho");
+    if (!r) return r.status();
+    o.rho = *r;
+    if (stateHash.empty() == statePath.empty()) return pot::Status::usage("give exactly one of --state-hash or --state");
+    if (!stateHash.empty()) {
+      auto h = pot::parseHashArg(stateHash, "--state-hash");
+      if (!h) return h.status();
+      o.stateHash = *h;
+    } else {
+      auto s = pot::readMessage(statePath, pot::schema::Envelope::MODEL_STATE);
+      if (!s) return s.status();
+      o.stateHash = (*s)->fileHash();
+    }
+    if (!trace.empty()) {
+      auto t = pot::readMessage(trace, pot::schema::Envelope::LOSS_TRACE);
+      if (!t) return t.status();
+      o.lossTraceHash = (*t)->fileHash();
+    }
+    o.stakeAmount = stakeAmount;
+    o.maxWait = chain.maxWait;
+    auto tds = pot::readMessages(declarations, pot::schema::Envelope::TRAINING_DECLARATION);
+    if (!tds) return tds.status();
+    std::vector<const pot::Message*> ptrs;
+    for (auto& m : *tds) ptrs.push_back(m.get());
+    auto c = chain.load();
+    if (!c) return c.status();
+    auto built = pot::buildHeader(**c, *key, ptrs, o, chain.makeClock());
+    if (!built) return built.status();
+    if (!quiet)
+      for (const auto& s : built->skipped) pot::note("pot-build-header", "left out " + s);
+    POT_TRY(pot::writeOutput(out, built->header, /*binary=*/true));
+    if (out != "-") {
+      auto m = pot::decodeMessage(built->header);
+      if (!m) return m.status();
+      auto b = (*m)->envelope().getBlockHeader().getBody();
+      const std::string id = pot::messageId(pot::Domain::kHeader, b).hex();
+      if (json)
+        std::cout << "{\"id\": \"" << id << "\", \"timestamp\": " << b.getTimestamp()
+                  << ", \"skipped\": " << built->skipped.size() << "}\n";
+      else
+        std::cout << id << "\n";
+    }
+    return pot::Status::ok();
+  });
+}
