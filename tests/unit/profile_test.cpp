@@ -1,0 +1,41 @@
+// The compute-profile table: lookup, and a request's profile must equal its built-in entry.
+#include "libcommon/profile.h"
+
+#include <capnp/message.h>
+#include <gtest/gtest.h>
+
+namespace {
+
+TEST(Profile, TableHasTheDesignProfiles) {
+  auto portable = pot::findComputeProfile("portable");
+  ASSERT_TRUE(portable);
+  EXPECT_EQ(portable->blas, "reference");
+  EXPECT_EQ(portable->atenCapability, "default");
+  auto fast = pot::findComputeProfile("x86-64-v3");
+  ASSERT_TRUE(fast);
+  EXPECT_EQ(fast->blas, "openblas");
+  EXPECT_EQ(fast->blasCoreType, "Haswell");
+  EXPECT_EQ(fast->atenCapability, "avx2");
+  EXPECT_TRUE(fast->needsAvx2Fma);
+  for (const auto& p : pot::computeProfiles()) EXPECT_EQ(p.probeDigest.size(), 64u) << p.name;
+  auto unknown = pot::findComputeProfile("gpu");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.status().code(), pot::ExitCode::kInvalid);
+  EXPECT_NE(unknown.status().message().find("known: portable, x86-64-v3"), std::string::npos);
+}
+
+TEST(Profile, RequestFieldsMustMatchTheTable) {
+  capnp::MallocMessageBuilder m;
+  auto p = m.initRoot<pot::schema::ComputeProfile>();
+  pot::fillRequestProfile(*pot::findComputeProfile("x86-64-v3"), p);
+  EXPECT_TRUE(pot::checkRequestProfile(p.asReader()));
+  p.setBlasCoreType("SkylakeX");
+  auto r = pot::checkRequestProfile(p.asReader());
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.status().message().find("blasCoreType 'SkylakeX'"), std::string::npos);
+  pot::fillRequestProfile(*pot::findComputeProfile("x86-64-v3"), p);
+  p.setThreads(4);
+  EXPECT_FALSE(pot::checkRequestProfile(p.asReader()));
+}
+
+}  // namespace
