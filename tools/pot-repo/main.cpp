@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
 
   return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
     if (s->parsed()) {
-      if (allowList.empty())
+      if (allowList.empty() && !serve.quiet)
         pot::note("pot-repo", "no --allow-state-hashes: uploads of new objects are refused");
       pot::repo::Repository repo(dir, serve.maxObjectBytes,
                                  allowList.empty() ? pot::repo::Repository::OnChain()
