@@ -1,5 +1,6 @@
 # Network: ZeroMQ transport, the employer's repository, gossip.
 target_sources(pot_common PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/net.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/repo.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/repo.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/gossip.cpp)
 target_link_libraries(pot_common PUBLIC PkgConfig::ZMQ)

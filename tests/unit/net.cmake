@@ -1,2 +1,3 @@
 # Network: ZeroMQ transport, repository, gossip.
 pot_add_test(repo_test SOURCES repo_test.cpp LIBS pot::common LABELS net)
+pot_add_test(gossip_test SOURCES gossip_test.cpp LIBS pot::common LABELS net)

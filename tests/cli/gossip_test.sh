@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# pot-gossip: four real daemons in a line on loopback flood signed messages
+# both ways; duplicates are not relayed twice; garbage, oversized and
+# invalid-signature messages are refused and their sender dropped.
+source "$(dirname "$0")/lib.sh"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"; }
+trap cleanup EXIT
+
+wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; fail "no $1"; return 1; }
+ep() { awk -v k="$2" '$1==k{print $2}' "$T/$1.ep"; }
+# wait_for COND-CMD...: polls for up to 10 s.
+wait_for() { for _ in $(seq 100); do "$@" && return 0; sleep 0.1; done; return 1; }
+has_msg() { [ -e "$T/$1.spool/transaction/$2.msg" ]; }
+stat_of() { pot-gossip stats --control "$(ep "$1" control)" | sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p"; }
+
+start() {  # start NAME [PEER-NAME]
+  local args=(run --bind 'tcp://127.0.0.1:*' --control 'tcp://127.0.0.1:*' --events 'tcp://127.0.0.1:*'
+              --endpoint-file "$T/$1.ep" --spool "$T/$1.spool" --max-message-bytes 65536)
+  [ -n "${2:-}" ] && args+=(--peer "$(ep "$2" peer)")
+  pot-gossip "${args[@]}" 2>"$T/$1.log" &
+  PIDS+=($!)
+  wait_file "$T/$1.ep"
+}
+start a; start b a; start c b; start d c
+# Each outbound link has said hello, so floods can go both ways.
+wait_for test "$(stat_of a inboundPeers)" = 1 && wait_for test "$(stat_of c inboundPeers)" = 1 \
+  && pass || fail "links did not come up"
+
+pot-keygen -o "$T/k.key" >/dev/null
+TO="$(printf '%064d' 7)"
+for n in 1 2 3 4 5; do pot-tx transfer -k "$T/k.key" --to "$TO" --amount 5 --nonce $n -o "$T/tx$n.msg" >"$T/tx$n.id" || fail "pot-tx $n"; done
+id() { cat "$T/tx$1.id"; }
+
+# Published at one end, it reaches every node; from the other end likewise.
+expect_exit 0 pot-gossip publish --control "$(ep d control)" "$T/tx1.msg"
+[ "$(cat "$T/out")" = "$(id 1)" ] && pass || fail "publish printed $(cat "$T/out")"
+for n in a b c d; do wait_for has_msg $n "$(id 1)" && pass || fail "tx1 did not reach $n"; done
+cmp -s "$T/a.spool/transaction/$(id 1).msg" "$T/tx1.msg" && pass || fail "relayed bytes differ"
+expect_exit 0 pot-gossip publish --control "$(ep a control)" "$T/tx2.msg" --json
+expect_grep "\"id\": \"$(id 2)\"" "$T/out"
+for n in a b c d; do wait_for has_msg $n "$(id 2)" && pass || fail "tx2 did not reach $n"; done
+
+# A subscriber by kind gets the message once its subscription is live.
+pot-gossip subscribe --events "$(ep b events)" --kind transaction --out-dir "$T/sub" \
+  --ready-file "$T/sub.ready" --count 1 --timeout-ms 10000 2>"$T/sub.err" &
+SUB=$!; PIDS+=($SUB)
+wait_file_exists() { for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }
+wait_file_exists "$T/sub.ready" && pass || fail "subscription never became live"
+expect_exit 0 pot-gossip publish --control "$(ep c control)" "$T/tx3.msg"
+wait "$SUB" && pass || fail "subscriber failed: $(cat "$T/sub.err")"
+cmp -s "$T/sub/$(id 3).msg" "$T/tx3.msg" && pass || fail "subscriber wrote other bytes"
+expect_exit 2 pot-gossip subscribe --events "$(ep b events)" --kind model-state --out-dir "$T/x"
+
+# A replay is not relayed again: duplicates counted, nothing new spooled.
+for n in a b c d; do wait_for has_msg $n "$(id 3)" || fail "tx3 did not reach $n"; done
+dup_before="$(stat_of b duplicates)"; acc_before="$(stat_of b accepted)"
+expect_exit 0 pot-gossip publish --control "$(ep a control)" "$T/tx1.msg"
+expect_exit 0 pot-gossip inject --peer "$(ep b peer)" "$T/tx1.msg" "$T/tx2.msg"
+[ "$(stat_of b accepted)" = "$acc_before" ] && pass || fail "replay was accepted again"
+[ "$(stat_of b duplicates)" -gt "$dup_before" ] && pass || fail "replay not counted as duplicate"
+
+# Invalid signature: refused to a local publisher (1) ...
+cp "$T/tx4.msg" "$T/bad.msg"
+printf '\x01' | dd of="$T/bad.msg" bs=1 seek=$(( $(stat -c %s "$T/bad.msg") - 1 )) conv=notrunc 2>/dev/null
+pot-inspect "$T/bad.msg" >/dev/null && pass || fail "tampered file should still decode"
+expect_exit 1 pot-gossip publish --control "$(ep a control)" "$T/bad.msg"
+expect_grep "bad-signature" "$T/err"
+expect_one_line_invalid() { grep -q "^pot-gossip: invalid: " "$T/err" && [ "$(wc -l <"$T/err")" = 1 ] && pass || fail "want one invalid line: $(cat "$T/err")"; }
+expect_one_line_invalid
+# ... and from a peer: the peer is dropped, so its next (valid) message is ignored.
+expect_exit 0 pot-gossip inject --peer "$(ep a peer)" "$T/bad.msg" "$T/tx4.msg"
+sleep 0.3
+has_msg a "$(id 4)" && fail "message from a dropped peer was accepted" || pass
+[ "$(stat_of a droppedPeers)" = 1 ] && pass || fail "a dropped $(stat_of a droppedPeers) peers"
+[ "$(stat_of a ignoredFromDropped)" -ge 1 ] && pass || fail "dropped peer's message not ignored"
+expect_grep "dropped peer inbound .*bad-signature" "$T/a.log"
+
+# Garbage and a kind that is never gossiped: refused, sender dropped.
+head -c 300 /dev/urandom >"$T/junk"
+expect_exit 0 pot-gossip inject --peer "$(ep a peer)" "$T/junk" "$T/tx4.msg"
+state='{"modelState": {"architecture": "mlp:4-2", "stage": 1}}'
+pot-inspect --from-json <<<"$state" -o "$T/state.msg"
+expect_exit 1 pot-gossip publish --control "$(ep a control)" "$T/state.msg"
+expect_grep "not gossiped" "$T/err"
+expect_exit 0 pot-gossip inject --peer "$(ep a peer)" "$T/state.msg" "$T/tx4.msg"
+expect_exit 3 pot-gossip publish --control "$(ep a control)" "$T/junk"
+expect_one_line_error pot-gossip
+sleep 0.3
+has_msg a "$(id 4)" && fail "a bad peer's follow-up was accepted" || pass
+[ "$(stat_of a droppedPeers)" = 3 ] && pass || fail "a dropped $(stat_of a droppedPeers) peers, want 3"
+# Oversized: ZeroMQ cuts the connection at the cap before we see a byte (a
+# reconnecting peer gets a fresh connection); the daemon lives on.
+head -c 200000 /dev/zero >"$T/big"
+expect_exit 0 pot-gossip inject --peer "$(ep a peer)" "$T/big"
+expect_exit 4 pot-gossip publish --control "$(ep a control)" "$T/big" --timeout-ms 1000
+kill -0 "${PIDS[0]}" && pass || fail "daemon a died"
+# Honest traffic still flows everywhere afterwards, and no bad message was stored.
+expect_exit 0 pot-gossip publish --control "$(ep d control)" "$T/tx4.msg"
+for n in a b c d; do wait_for has_msg $n "$(id 4)" && pass || fail "tx4 did not reach $n"; done
+for n in a b c d; do
+  [ "$(ls "$T/$n.spool/transaction" | wc -l)" = 4 ] && pass || fail "$n spooled $(ls "$T/$n.spool/transaction")"
+  [ "$(ls "$T/$n.spool")" = transaction ] && pass || fail "$n spooled other kinds: $(ls "$T/$n.spool")"
+done
+
+# Usage and network errors.
+expect_exit 2 pot-gossip run --bind 'udp://x'
+expect_exit 4 pot-gossip stats --control tcp://127.0.0.1:1 --timeout-ms 300
+expect_one_line_error pot-gossip
+
+# SIGTERM: every daemon exits 0 and removes its endpoint file.
+for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+for p in "${PIDS[@]}"; do wait "$p"; rc=$?; [ "$rc" -eq 0 ] || [ "$p" = "$SUB" ] && pass || fail "daemon exit $rc"; done
+PIDS=()
+for n in a b c d; do [ -e "$T/$n.ep" ] && fail "$n left its endpoint file" || pass; done
+finish
