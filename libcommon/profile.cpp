@@ -61,6 +61,25 @@ void fillRequestProfile(const ComputeProfileSpec& spec, schema::ComputeProfile::
   out.setBlasCoreType(spec.blasCoreType);
 }
 
+std::vector<std::pair<std::string, std::string>> profileEnvironment(
+    const ComputeProfileSpec& spec, uint32_t threads, const std::string& oldLdLibraryPath) {
+  std::string ld = spec.blasDir;
+  if (!oldLdLibraryPath.empty() && oldLdLibraryPath != spec.blasDir &&
+      oldLdLibraryPath.rfind(spec.blasDir + ":", 0) != 0)
+    ld += ":" + oldLdLibraryPath;
+  else if (!oldLdLibraryPath.empty())
+    ld = oldLdLibraryPath;
+  return {
+      {"LD_LIBRARY_PATH", ld},
+      {"OPENBLAS_CORETYPE", spec.blasCoreType},  // empty: unset
+      {"ATEN_CPU_CAPABILITY", spec.atenCapability},
+      // OpenBLAS splits a GEMM differently with more threads and the bits
+      // change, so its thread count is the profile's whatever the intra-op count.
+      {"OPENBLAS_NUM_THREADS", std::to_string(spec.threads)},
+      {"OMP_NUM_THREADS", std::to_string(threads)},
+  };
+}
+
 std::string cpuMissingFeatures(const ComputeProfileSpec& spec) {
 #if defined(__x86_64__)
   __builtin_cpu_init();

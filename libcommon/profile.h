@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "libcommon/status.h"
@@ -31,11 +32,18 @@ Result<ComputeProfileSpec> findComputeProfile(const std::string& name);
 Result<ComputeProfileSpec> checkRequestProfile(schema::ComputeProfile::Reader profile);
 void fillRequestProfile(const ComputeProfileSpec& spec, schema::ComputeProfile::Builder out);
 
+// The environment a process needs before exec to run the profile: the loader
+// picks libblas.so.3 and OpenBLAS reads its core type and thread count only
+// when they load. `threads` is the intra-op count (OMP_NUM_THREADS).
+std::vector<std::pair<std::string, std::string>> profileEnvironment(
+    const ComputeProfileSpec& spec, uint32_t threads, const std::string& oldLdLibraryPath);
+
 // Why this CPU cannot run the profile's kernels, or an empty string.
 std::string cpuMissingFeatures(const ComputeProfileSpec& spec);
 
-// The environment variable that marks a process already re-executed with a
-// profile's environment (guards against exec loops).
+// Marks a process image re-executed with a profile's environment as
+// "<profile>:<pid>" (exec keeps the pid), so a loop is caught and an
+// inherited marker is not mistaken for one.
 constexpr const char* kProfileMarkerEnv = "POT_COMPUTE_PROFILE_EXEC";
 
 }  // namespace pot

@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -446,6 +447,57 @@ Result<StageOutcome> runStage(const Message& request, const Message& state, cons
   return runStageWithModule(request, state, batch, stage, nullptr);
 }
 
+Result<double> runBaselineStage(const Message& request, const Message& state, const Message& batch,
+                                uint32_t stage, uint32_t stepSamples, uint64_t maxSamples) {
+  return guardTorch("baseline", [&]() -> Result<double> {
+    POT_TRY(expectKind(request, Envelope::TRAINING_REQUEST, "request"));
+    POT_TRY(expectKind(state, Envelope::MODEL_STATE, "state"));
+    POT_TRY(expectKind(batch, Envelope::STAGE_BATCH, "batch"));
+    auto req = request.envelope().getTrainingRequest().getBody();
+    if (req.getArchitecture().isTorchScript()) return Status::usage("baseline: built-in architectures only");
+    auto model = loadModel(req.getArchitecture().getBuiltin(), nullptr);
+    if (!model) return model.status();
+    auto opt = req.getOptimizer();
+    std::string optimizer = opt.isAdam() ? "adam" : "sgd";
+    auto loaded = loadState(state.envelope().getModelState(), *model, optimizer,
+                            opt.isSgd() && opt.getSgd().getMomentum() != 0);
+    if (!loaded) return loaded.status();
+    auto sb = batch.envelope().getStageBatch();
+    std::vector<int64_t> shape;
+    for (auto d : sb.getSampleShape()) shape.push_back(d);
+    int64_t n = sb.getLabels().size();
+    if (maxSamples && static_cast<int64_t>(maxSamples) < n) n = static_cast<int64_t>(maxSamples);
+    torch::Tensor x = batchInputs(sb.getInputs(), sb.getInputType(), shape, 0, n);
+    std::vector<int64_t> lv;
+    for (auto l : sb.getLabels()) lv.push_back(l);
+    torch::Tensor y = torch::tensor(lv, torch::kInt64).slice(0, 0, n);
+    for (auto& p : model->params) p.set_requires_grad(true);
+    std::unique_ptr<torch::optim::Optimizer> o;
+    if (opt.isSgd()) {
+      auto s = opt.getSgd();
+      o = std::make_unique<torch::optim::SGD>(
+          model->params, torch::optim::SGDOptions(s.getLearningRate())
+                             .momentum(s.getMomentum()).weight_decay(s.getWeightDecay())
+                             .nesterov(s.getNesterov()));
+    } else {
+      auto a = opt.getAdam();
+      o = std::make_unique<torch::optim::Adam>(
+          model->params, torch::optim::AdamOptions(a.getLearningRate())
+                             .betas({a.getBeta1(), a.getBeta2()}).eps(a.getEps())
+                             .weight_decay(a.getWeightDecay()));
+    }
+    int64_t b = stepSamples ? stepSamples : req.getMinibatchSize();
+    auto start = std::chrono::steady_clock::now();
+    for (int64_t from = 0; from + b <= n; from += b) {
+      o->zero_grad();
+      torch::Tensor out = model->forward(x.slice(0, from, from + b));
+      torch::nn::functional::cross_entropy(out, y.slice(0, from, from + b)).backward();
+      o->step();
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  });
+}
+
 Result<Bytes> makeInitialState(const InitialStateSpec& spec) {
   return guardTorch("initial state", [&]() -> Result<Bytes> {
     auto model = loadModel(spec.architecture, spec.module);
@@ -603,30 +655,24 @@ Status applyComputeProfile(const std::string& profileName, int argc, char** argv
       return Status::usage("POT_STAGE_THREADS='" + std::string(t) + "' is not a thread count 1..256");
     threads = static_cast<uint32_t>(v);
   }
-  std::string threadText = std::to_string(threads);
-  // OpenBLAS splits a GEMM differently with more threads and the bits change,
-  // so its thread count is the profile's whatever the intra-op count is.
-  std::string blasThreads = std::to_string(spec->threads);
   const char* ldPath = std::getenv("LD_LIBRARY_PATH");
-  std::string ld = ldPath ? ldPath : "";
-  bool ldOk = ld == spec->blasDir || ld.rfind(spec->blasDir + ":", 0) == 0;
-  bool envOk = ldOk && envIs("OPENBLAS_CORETYPE", spec->blasCoreType) &&
-               envIs("ATEN_CPU_CAPABILITY", spec->atenCapability) &&
-               envIs("OPENBLAS_NUM_THREADS", blasThreads) && envIs("OMP_NUM_THREADS", threadText);
+  auto env = profileEnvironment(*spec, threads, ldPath ? ldPath : "");
+  bool envOk = true;
+  for (const auto& [name, value] : env)
+    if (!envIs(name.c_str(), value)) envOk = false;
   const char* marker = std::getenv(kProfileMarkerEnv);
+  std::string self = spec->name + ":" + std::to_string(::getpid());
   if (!envOk) {
-    if (marker && spec->name == marker)
+    if (marker && self == marker)
       return Status::internal("re-executing with compute profile '" + spec->name +
                               "' did not set its environment");
     // The loader picks libblas.so.3 and OpenBLAS reads its core type only at
     // exec, so the profile's environment needs a fresh process image.
-    ::setenv("LD_LIBRARY_PATH", (spec->blasDir + (ld.empty() ? "" : ":" + ld)).c_str(), 1);
-    if (spec->blasCoreType.empty()) ::unsetenv("OPENBLAS_CORETYPE");
-    else ::setenv("OPENBLAS_CORETYPE", spec->blasCoreType.c_str(), 1);
-    ::setenv("ATEN_CPU_CAPABILITY", spec->atenCapability.c_str(), 1);
-    ::setenv("OPENBLAS_NUM_THREADS", blasThreads.c_str(), 1);
-    ::setenv("OMP_NUM_THREADS", threadText.c_str(), 1);
-    ::setenv(kProfileMarkerEnv, spec->name.c_str(), 1);
+    for (const auto& [name, value] : env) {
+      if (value.empty()) ::unsetenv(name.c_str());
+      else ::setenv(name.c_str(), value.c_str(), 1);
+    }
+    ::setenv(kProfileMarkerEnv, self.c_str(), 1);
     std::vector<char*> args(argv, argv + argc);
     args.push_back(nullptr);
     ::execv("/proc/self/exe", args.data());

@@ -98,4 +98,12 @@ struct SelfcheckCase {
 };
 Result<std::vector<SelfcheckCase>> runSelfcheckCases();
 
+// Benchmark baselines (bench/train_stage): the same stage as a bare libtorch
+// loop (torch::optim, mean loss, data already in one tensor, no secret, no
+// state files), taking `stepSamples` samples per optimizer step (0: the
+// request's b; 1: the PoC-style one step per sample) over the first
+// `maxSamples` samples (0: all). Returns the seconds the training loop took.
+Result<double> runBaselineStage(const Message& request, const Message& state, const Message& batch,
+                                uint32_t stage, uint32_t stepSamples, uint64_t maxSamples);
+
 }  // namespace pot

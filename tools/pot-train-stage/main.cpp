@@ -92,11 +92,21 @@ int main(int argc, char** argv) {
   app.add_option("--profile", profile, "With --selfcheck or --probe: the compute profile (default x86-64-v3)");
   app.add_option("--vectors", vectors, "Known-answer vectors file")
       ->default_str(POT_SELFCHECK_VECTORS);
+  std::string printEnv;
+  app.add_option("--print-env", printEnv,
+                 "Print the profile's environment as shell exports (saves the re-exec)");
   app.add_flag("--probe", probe, "Print the known-answer probe digest under --profile");
   app.add_flag("--json", json, "JSON output");
   app.add_flag("-q,--quiet", quiet, "No progress on stderr");
   return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
     if (threads > 0) ::setenv("POT_STAGE_THREADS", std::to_string(threads).c_str(), 1);
+    if (!printEnv.empty()) {
+      auto spec = pot::findComputeProfile(printEnv);
+      if (!spec) return spec.status();
+      for (const auto& [name, value] : pot::profileEnvironment(*spec, threads ? threads : spec->threads, ""))
+        std::cout << (value.empty() ? "unset " + name : "export " + name + "='" + value + "'") << "\n";
+      return pot::Status::ok();
+    }
     if (doSelfcheck || probe) {
       if (doSelfcheck && probe) return pot::Status::usage("--selfcheck and --probe are exclusive");
       std::string p = profile.empty() ? "x86-64-v3" : profile;
