@@ -2,5 +2,6 @@
 target_sources(pot_common PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/net.cpp
   ${CMAKE_CURRENT_LIST_DIR}/repo.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/gossip.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/gossip.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/chaind.cpp)
 target_link_libraries(pot_common PUBLIC PkgConfig::ZMQ)

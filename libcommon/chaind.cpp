@@ -1,0 +1,733 @@
+// pot-chaind: LMDB ledger and chain index, block import with reorganisation, queries.
+#include "libcommon/chaind.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+
+#include "libcommon/block.h"
+#include "libcommon/fileio.h"
+#include "libcommon/fork_choice.h"
+#include "libcommon/validate.h"
+
+namespace pot::chaind {
+
+namespace {
+
+// One database per index (lmdb++/Monero style).
+const char* kBlocks = "blocks";     // block id -> block message bytes
+const char* kInfos = "infos";       // block id -> BlockInfo record
+const char* kActive = "active";     // height (big-endian u64) -> id on the best chain
+const char* kAccounts = "accounts"; // address -> Account record (ascending = FTC order)
+const char* kModels = "models";     // model id -> ModelRecord record
+const char* kUndo = "undo";         // block id -> BlockUndo record
+const char* kMeta = "chain";        // "genesis" -> file bytes, "tip" -> id, "supply" -> u64
+
+Bytes heightKey(uint64_t h) {
+  Bytes k(8);
+  for (int i = 0; i < 8; ++i) k[i] = static_cast<uint8_t>(h >> (8 * (7 - i)));
+  return k;
+}
+
+void putU64(Bytes& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+uint64_t getU64(const uint8_t* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= uint64_t{p[i]} << (8 * i);
+  return v;
+}
+
+Bytes encodeInfo(const BlockInfo& b) {
+  Bytes out(b.id.bytes.begin(), b.id.bytes.end());
+  out.insert(out.end(), b.parent.bytes.begin(), b.parent.bytes.end());
+  putU64(out, b.height);
+  putU64(out, b.timestamp);
+  out.insert(out.end(), b.trust.bytes.begin(), b.trust.bytes.end());
+  out.insert(out.end(), b.cumulativeTrust.bytes.begin(), b.cumulativeTrust.bytes.end());
+  return out;
+}
+
+std::optional<BlockInfo> decodeInfo(const Bytes& r) {
+  if (r.size() != 144) return std::nullopt;
+  BlockInfo b;
+  b.id = *Hash256::fromBytes(r.data(), 32);
+  b.parent = *Hash256::fromBytes(r.data() + 32, 32);
+  b.height = getU64(r.data() + 64);
+  b.timestamp = getU64(r.data() + 72);
+  b.trust = *Hash256::fromBytes(r.data() + 80, 32);
+  b.cumulativeTrust = *Hash256::fromBytes(r.data() + 112, 32);
+  return b;
+}
+
+// LedgerReader's contract: a store that fails to read throws; the tool
+// boundary reports it as an error, never as an invalid block.
+[[noreturn]] void storeFailure(const Status& s) { throw std::runtime_error(s.message()); }
+
+template <typename T>
+T orThrow(Result<T> r) {
+  if (!r) storeFailure(r.status());
+  return std::move(*r);
+}
+
+// The ledger of the best chain's tip, read and written in one transaction.
+class LmdbLedger : public LedgerStore {
+ public:
+  explicit LmdbLedger(store::Txn& txn) : txn_(txn) {}
+  std::optional<Account> account(const Address& a) const override {
+    auto v = orThrow(txn_.get(kAccounts, a));
+    if (!v) return std::nullopt;
+    return orThrow(decodeAccount(*v));
+  }
+  void forEachAccount(const std::function<bool(const Address&, const Account&)>& visit) const override {
+    Status bad;
+    Status s = txn_.scan(kAccounts, store::Slice(), [&](store::Slice k, store::Slice v) {
+      auto addr = Hash256::fromBytes(static_cast<const uint8_t*>(k.data), k.size);
+      auto acc = decodeAccount(v.bytes());
+      if (!addr || !acc) {
+        bad = Status::io("damaged account record");
+        return false;
+      }
+      return visit(*addr, *acc);
+    });
+    if (!s) storeFailure(s);
+    if (!bad) storeFailure(bad);
+  }
+  std::optional<ModelRecord> model(const Hash256& id) const override {
+    auto v = orThrow(txn_.get(kModels, id));
+    if (!v) return std::nullopt;
+    return orThrow(decodeModel(*v));
+  }
+  void forEachModel(const std::function<bool(const ModelRecord&)>& visit) const override {
+    Status bad;
+    Status s = txn_.scan(kModels, store::Slice(), [&](store::Slice, store::Slice v) {
+      auto m = decodeModel(v.bytes());
+      if (!m) {
+        bad = Status::io("damaged model record");
+        return false;
+      }
+      return visit(*m);
+    });
+    if (!s) storeFailure(s);
+    if (!bad) storeFailure(bad);
+  }
+  uint64_t totalSupply() const override {
+    auto v = orThrow(txn_.get(kMeta, "supply"));
+    return v && v->size() == 8 ? getU64(v->data()) : 0;
+  }
+  Status putAccount(const Address& a, const Account& acc) override {
+    return txn_.put(kAccounts, a, encodeAccount(acc));
+  }
+  Status eraseAccount(const Address& a) override {
+    auto r = txn_.del(kAccounts, a);
+    return r ? Status::ok() : r.status();
+  }
+  Status putModel(const ModelRecord& m) override { return txn_.put(kModels, m.modelId, encodeModel(m)); }
+  Status eraseModel(const Hash256& id) override {
+    auto r = txn_.del(kModels, id);
+    return r ? Status::ok() : r.status();
+  }
+  Status setTotalSupply(uint64_t supply) override {
+    Bytes b;
+    putU64(b, supply);
+    return txn_.put(kMeta, "supply", b);
+  }
+
+ private:
+  store::Txn& txn_;
+};
+
+Result<std::optional<BlockInfo>> readInfo(const store::Txn& txn, const Hash256& id) {
+  auto v = txn.get(kInfos, id);
+  if (!v) return v.status();
+  if (!v->has_value()) return std::optional<BlockInfo>();
+  auto info = decodeInfo(**v);
+  if (!info) return Status::io("damaged index record for block " + id.hex());
+  return info;
+}
+
+Result<BlockInfo> readTip(const store::Txn& txn) {
+  auto v = txn.get(kMeta, "tip");
+  if (!v) return v.status();
+  if (!v->has_value() || (*v)->size() != 32) return Status::io("store has no tip record");
+  auto info = readInfo(txn, *Hash256::fromBytes((*v)->data(), 32));
+  if (!info) return info.status();
+  if (!info->has_value()) return Status::io("store's tip is not indexed");
+  return **info;
+}
+
+// Blocks to take off (tip first) and put on (oldest first) to move from
+// `from` to `to`, found by walking the stored parent links.
+Result<Reorganisation> pathBetween(const store::Txn& txn, BlockInfo from, BlockInfo to) {
+  Reorganisation r;
+  std::vector<Hash256> connect;
+  auto step = [&](BlockInfo& b) -> Status {
+    auto p = readInfo(txn, b.parent);
+    if (!p) return p.status();
+    if (!p->has_value()) return Status::io("index is missing block " + b.parent.hex());
+    b = **p;
+    return Status::ok();
+  };
+  while (from.height > to.height) {
+    r.disconnect.push_back(from.id);
+    POT_TRY(step(from));
+  }
+  while (to.height > from.height) {
+    connect.push_back(to.id);
+    POT_TRY(step(to));
+  }
+  while (from.id != to.id) {
+    if (from.height == 0) return Status::io("blocks share no ancestor");
+    r.disconnect.push_back(from.id);
+    connect.push_back(to.id);
+    POT_TRY(step(from));
+    POT_TRY(step(to));
+  }
+  r.fork = from.id;
+  r.connect.assign(connect.rbegin(), connect.rend());
+  return r;
+}
+
+// The chain as validation sees it inside one transaction. States off the
+// best chain are rebuilt on an overlay by undoing to the fork and applying
+// the side branch, so any stored block can be a parent.
+class TxnChainView : public ChainView {
+ public:
+  TxnChainView(const Genesis& genesis, store::Txn& txn) : genesis_(genesis), txn_(txn), ledger_(txn) {}
+  const Genesis& genesis() const override { return genesis_; }
+  std::optional<BlockInfo> blockInfo(const Hash256& id) const override {
+    return orThrow(readInfo(txn_, id));
+  }
+  BlockInfo tip() const override { return orThrow(readTip(txn_)); }
+  const LedgerReader* stateAt(const Hash256& id) const override {
+    BlockInfo t = tip();
+    if (id == t.id) return &ledger_;
+    auto cached = overlays_.find(id);
+    if (cached != overlays_.end()) return cached->second.get();
+    auto target = blockInfo(id);
+    if (!target) return nullptr;
+    auto path = pathBetween(txn_, t, *target);
+    if (!path) return nullptr;
+    auto overlay = std::make_unique<OverlayLedger>(ledger_);
+    for (const auto& d : path->disconnect) {
+      auto u = txn_.get(kUndo, d);
+      if (!u || !u->has_value()) return nullptr;
+      auto undo = decodeUndo(**u);
+      if (!undo || !undoBlock(*overlay, *undo)) return nullptr;
+    }
+    for (const auto& c : path->connect) {
+      auto bytes = txn_.get(kBlocks, c);
+      if (!bytes || !bytes->has_value()) return nullptr;
+      auto m = decodeMessage(**bytes);
+      if (!m) return nullptr;
+      if (!applyBlock(*overlay, (*m)->envelope().getBlock(), params(), c)) return nullptr;
+    }
+    auto* raw = overlay.get();
+    overlays_[id] = std::move(overlay);
+    return raw;
+  }
+  LmdbLedger& ledger() { return ledger_; }
+
+ private:
+  const Genesis& genesis_;
+  store::Txn& txn_;
+  LmdbLedger ledger_;
+  mutable std::map<Hash256, std::unique_ptr<OverlayLedger>> overlays_;
+};
+
+store::EnvOptions envOptions(bool readOnly) {
+  store::EnvOptions o;
+  o.schemaName = "pot-chaind";
+  o.schemaVersion = kSchemaVersion;
+  o.databases = {kBlocks, kInfos, kActive, kAccounts, kModels, kUndo, kMeta};
+  o.readOnly = readOnly;
+  return o;
+}
+
+Status asStatus(const ValidationResult& v) {
+  std::string msg = v.code + ": " + v.message;
+  switch (v.verdict) {
+    case Verdict::kValid: return Status::ok();
+    case Verdict::kMalformed: return Status::malformed(msg);
+    case Verdict::kError: return Status::io(msg);
+    default: return Status::invalid(msg);
+  }
+}
+
+// Runs `fn`, turning a store failure thrown through LedgerReader into a Status.
+template <typename F>
+Status guarded(F&& fn) {
+  try {
+    return fn();
+  } catch (const std::runtime_error& e) {
+    return Status::io(std::string("store failure: ") + e.what());
+  }
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ store
+
+Result<std::unique_ptr<ChainStore>> ChainStore::open(const std::string& dir,
+                                                     const std::string& genesisPath, bool readOnly) {
+  std::unique_ptr<ChainStore> c(new ChainStore());
+  auto env = store::Env::open(dir, envOptions(readOnly));
+  if (!env) return env.status();
+  c->env_ = std::move(*env);
+  std::optional<Bytes> given;
+  if (!genesisPath.empty()) {
+    auto g = readFile(genesisPath, 64ull << 20);
+    if (!g) return g.status();
+    given = std::move(*g);
+  }
+  Bytes genesisBytes;
+  {
+    auto r = c->env_->beginRead();
+    if (!r) return r.status();
+    auto stored = r->get(kMeta, "genesis");
+    if (!stored) return stored.status();
+    if (stored->has_value()) {
+      if (given && sha256(*given) != sha256(**stored))
+        return Status::io("store '" + dir + "' holds another chain (genesis " +
+                          sha256(**stored).hex() + ")");
+      genesisBytes = **stored;
+    } else {
+      if (!given) return Status::usage("store '" + dir + "' is new: --genesis is required");
+      if (readOnly) return Status::io("store '" + dir + "' has no chain yet");
+      genesisBytes = *given;
+    }
+  }
+  auto m = decodeMessage(genesisBytes);
+  if (!m) return m.status().withContext("genesis");
+  auto genesis = parseGenesis(std::shared_ptr<const Message>(std::move(*m)));
+  if (!genesis) return genesis.status();
+  c->genesis_ = std::move(*genesis);
+  if (readOnly) return c;
+  // A new store gets its genesis state, index root and tip in one commit.
+  Status s = c->env_->update([&](store::Txn& txn) -> Status {
+    auto has = txn.get(kMeta, "genesis");
+    if (!has) return has.status();
+    if (has->has_value()) return Status::ok();
+    LmdbLedger ledger(txn);
+    POT_TRY(guarded([&] { return initLedger(ledger, c->genesis_); }));
+    const Hash256& id = c->genesis_.id;
+    BlockInfo root{id, Hash256{}, 0, c->genesis_.timestamp, Uint256{}, Uint256{}};
+    POT_TRY(txn.put(kInfos, id, encodeInfo(root)));
+    POT_TRY(txn.put(kActive, heightKey(0), id));
+    POT_TRY(txn.put(kMeta, "tip", id));
+    return txn.put(kMeta, "genesis", genesisBytes);
+  });
+  if (!s) return s;
+  return c;
+}
+
+Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now) {
+  ReadLimits limits;
+  limits.maxBytes = 64ull << 20;
+  auto m = decodeMessage(bytes, limits);
+  if (!m) return m.status();
+  POT_TRY(expectKind(**m, schema::Envelope::BLOCK, "submitted message"));
+  auto blk = (*m)->envelope().getBlock();
+  ImportResult result;
+  result.id = blockIdOf(blk);
+  Status s = env_->update([&](store::Txn& txn) -> Status {
+    return guarded([&]() -> Status {
+      result = ImportResult{result.id};
+      auto existing = readInfo(txn, result.id);
+      if (!existing) return existing.status();
+      if (existing->has_value()) {
+        result.known = true;
+        result.height = (*existing)->height;
+        return Status::ok();
+      }
+      TxnChainView view(genesis_, txn);
+      ValidationResult v = validateBlock(view, **m, now);
+      POT_TRY(asStatus(v));
+      auto parentId = Hash256::fromBytes(blk.getBody().getHeader().getBody().getParent().begin(), 32);
+      auto parent = view.blockInfo(*parentId);
+      if (!parent) return Status::internal("validated block has no parent");
+      BlockInfo info{result.id, *parentId, parent->height + 1,
+                     blk.getBody().getHeader().getBody().getTimestamp(), v.trust,
+                     addSaturating(parent->cumulativeTrust, v.trust)};
+      result.height = info.height;
+      POT_TRY(txn.put(kBlocks, result.id, bytes));
+      POT_TRY(txn.put(kInfos, result.id, encodeInfo(info)));
+      BlockInfo tip = view.tip();
+      TreeEntry mine{info.id, info.parent, info.height, info.cumulativeTrust};
+      TreeEntry best{tip.id, tip.parent, tip.height, tip.cumulativeTrust};
+      if (!betterTip(mine, best)) return Status::ok();  // stored on a side branch
+      auto path = pathBetween(txn, tip, info);
+      if (!path) return path.status();
+      LmdbLedger& ledger = view.ledger();
+      for (const auto& d : path->disconnect) {
+        auto u = txn.get(kUndo, d);
+        if (!u) return u.status();
+        if (!u->has_value()) return Status::io("no undo data for block " + d.hex());
+        auto undo = decodeUndo(**u);
+        if (!undo) return undo.status();
+        POT_TRY(undoBlock(ledger, *undo));
+        auto di = readInfo(txn, d);
+        if (!di || !di->has_value()) return Status::io("index is missing block " + d.hex());
+        auto gone = txn.del(kActive, heightKey((*di)->height));
+        if (!gone) return gone.status();
+      }
+      for (const auto& c : path->connect) {
+        auto b = txn.get(kBlocks, c);
+        if (!b) return b.status();
+        if (!b->has_value()) return Status::io("missing block " + c.hex());
+        auto cm = decodeMessage(**b, limits);
+        if (!cm) return cm.status();
+        Rejection why;
+        auto undo = applyBlock(ledger, (*cm)->envelope().getBlock(), genesis_.params, c, &why);
+        if (!undo)
+          return Status::internal("stored block " + c.hex() + " failed to apply: " + why.code +
+                                  " " + undo.status().message());
+        POT_TRY(txn.put(kUndo, c, encodeUndo(*undo)));
+        auto ci = readInfo(txn, c);
+        if (!ci || !ci->has_value()) return Status::io("index is missing block " + c.hex());
+        POT_TRY(txn.put(kActive, heightKey((*ci)->height), c));
+      }
+      POT_TRY(txn.put(kMeta, "tip", info.id));
+      result.tipChanged = true;
+      result.disconnected = path->disconnect.size();
+      return Status::ok();
+    });
+  });
+  if (!s) return s;
+  return result;
+}
+
+Result<BlockInfo> ChainStore::tip() {
+  auto r = env_->beginRead();
+  if (!r) return r.status();
+  return readTip(*r);
+}
+
+Result<std::optional<Hash256>> ChainStore::activeAt(uint64_t height) {
+  auto r = env_->beginRead();
+  if (!r) return r.status();
+  auto v = r->get(kActive, heightKey(height));
+  if (!v) return v.status();
+  if (!v->has_value()) return std::optional<Hash256>();
+  return Hash256::fromBytes((*v)->data(), (*v)->size());
+}
+
+Result<std::optional<Bytes>> ChainStore::block(const Hash256& id) {
+  auto r = env_->beginRead();
+  if (!r) return r.status();
+  return r->get(kBlocks, id);
+}
+
+Result<std::optional<BlockInfo>> ChainStore::info(const Hash256& id) {
+  auto r = env_->beginRead();
+  if (!r) return r.status();
+  return readInfo(*r, id);
+}
+
+Result<std::optional<Account>> ChainStore::account(const Address& address) {
+  auto r = env_->beginRead();
+  if (!r) return r.status();
+  std::optional<Account> out;
+  POT_TRY(guarded([&] { out = LmdbLedger(*r).account(address); return Status::ok(); }));
+  return out;
+}
+
+Result<std::optional<ModelRecord>> ChainStore::model(const Hash256& modelId) {
+  auto r = env_->beginRead();
+  if (!r) return r.status();
+  std::optional<ModelRecord> out;
+  POT_TRY(guarded([&] { out = LmdbLedger(*r).model(modelId); return Status::ok(); }));
+  return out;
+}
+
+Result<std::vector<ModelRecord>> ChainStore::models() {
+  auto r = env_->beginRead();
+  if (!r) return r.status();
+  std::vector<ModelRecord> out;
+  POT_TRY(guarded([&] { out = modelQueue(LmdbLedger(*r)); return Status::ok(); }));
+  return out;
+}
+
+Result<std::vector<PublicKey>> ChainStore::stakeholders(const Bytes& headerMessage) {
+  auto m = decodeMessage(headerMessage);
+  if (!m) return m.status();
+  POT_TRY(expectKind(**m, schema::Envelope::BLOCK_HEADER, "header"));
+  auto r = env_->beginRead();
+  if (!r) return r.status();
+  Result<std::vector<PublicKey>> out = Status::internal("unset");
+  POT_TRY(guarded([&] {
+    TxnChainView view(genesis_, *r);
+    out = stakeholdersOf(view, (*m)->envelope().getBlockHeader());
+    return Status::ok();
+  }));
+  return out;
+}
+
+Status ChainStore::exportChain(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::io("cannot create '" + dir + "': " + ec.message());
+  auto t = tip();
+  if (!t) return t.status();
+  auto name = [&](uint64_t h) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%06llu.block", static_cast<unsigned long long>(h));
+    return dir + "/" + buf;
+  };
+  for (uint64_t h = 1; h <= t->height; ++h) {
+    auto id = activeAt(h);
+    if (!id) return id.status();
+    if (!id->has_value()) return Status::io("best chain has no block at height " + std::to_string(h));
+    auto bytes = block(**id);
+    if (!bytes) return bytes.status();
+    if (!bytes->has_value()) return Status::io("missing block " + (*id)->hex());
+    const std::string path = name(h);
+    auto existing = readFile(path, 64ull << 20);
+    if (existing && *existing == **bytes) continue;
+    POT_TRY(writeFileAtomic(path, **bytes));
+  }
+  for (uint64_t h = t->height + 1;; ++h) {  // a reorganisation to a shorter chain
+    if (::unlink(name(h).c_str()) != 0) break;
+  }
+  return Status::ok();
+}
+
+// ------------------------------------------------------------------ JSON
+
+std::string blockInfoJson(const BlockInfo& b) {
+  std::ostringstream j;
+  j << "{\"id\": \"" << b.id.hex() << "\", \"parent\": \"" << b.parent.hex()
+    << "\", \"height\": " << b.height << ", \"timestamp\": " << b.timestamp
+    << ", \"trust\": \"" << b.trust.hex() << "\", \"cumulativeTrust\": \""
+    << b.cumulativeTrust.hex() << "\"}";
+  return j.str();
+}
+
+std::string accountJson(const Address& address, const std::optional<Account>& a) {
+  std::ostringstream j;
+  j << "{\"address\": \"" << address.hex() << "\", \"exists\": " << (a ? "true" : "false")
+    << ", \"balance\": " << (a ? a->balance : 0) << ", \"nonce\": " << (a ? a->nonce : 0)
+    << ", \"ageSince\": " << (a ? a->ageSince : 0) << "}";
+  return j.str();
+}
+
+std::string modelJson(const ModelRecord& m) {
+  std::ostringstream j;
+  j << "{\"modelId\": \"" << m.modelId.hex() << "\", \"escrow\": \"" << m.escrow.hex()
+    << "\", \"feePerStage\": " << m.feePerStage << ", \"declarers\": " << m.declarers
+    << ", \"stagesTotal\": " << m.stagesTotal << ", \"lastStage\": " << m.lastStage
+    << ", \"lastStateHash\": \"" << m.lastStateHash.hex() << "\", \"anchor\": \"" << m.anchor.hex()
+    << "\", \"lastHeight\": " << m.lastHeight << ", \"active\": " << (m.active() ? "true" : "false")
+    << ", \"isDummy\": " << (m.isDummy ? "true" : "false") << "}";
+  return j.str();
+}
+
+// ------------------------------------------------------------------ queries
+
+namespace {
+std::optional<uint64_t> parseU64(const Bytes& b) {
+  std::string s = net::text(b);
+  if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  return std::stoull(s);
+}
+Bytes hashFrame(const Hash256& h) { return Bytes(h.bytes.begin(), h.bytes.end()); }
+constexpr uint64_t kMaxRange = 256;
+}  // namespace
+
+net::Frames handle(ChainStore& chain, const net::Frames& req, uint64_t now) {
+  using net::errorReply;
+  using net::frame;
+  using net::okReply;
+  if (req.empty()) return errorReply(Status::malformed("empty request"));
+  const std::string verb = net::text(req[0]);
+  auto hashArg = [&](size_t i) { return Hash256::fromBytes(req[i].data(), req[i].size()); };
+  if (verb == "tip" && req.size() == 1) {
+    auto t = chain.tip();
+    return t ? okReply({frame(blockInfoJson(*t))}) : errorReply(t.status());
+  }
+  if (verb == "block" && req.size() == 2) {
+    auto id = hashArg(1);
+    if (!id) return errorReply(Status::malformed("block needs a 32-byte id"));
+    auto b = chain.block(*id);
+    if (!b) return errorReply(b.status());
+    if (!b->has_value()) return errorReply(Status::invalid("no block " + id->hex()));
+    return okReply({**b});
+  }
+  if (verb == "block-at" && req.size() == 2) {
+    auto h = parseU64(req[1]);
+    if (!h) return errorReply(Status::malformed("block-at needs a decimal height"));
+    auto id = chain.activeAt(*h);
+    if (!id) return errorReply(id.status());
+    if (!id->has_value() || *h == 0)
+      return errorReply(Status::invalid("no block at height " + std::to_string(*h)));
+    auto b = chain.block(**id);
+    if (!b || !b->has_value()) return errorReply(Status::io("best chain block missing"));
+    return okReply({**b});
+  }
+  if (verb == "range" && req.size() == 3) {
+    auto from = parseU64(req[1]), count = parseU64(req[2]);
+    if (!from || !count || *from == 0) return errorReply(Status::malformed("range needs FROM>=1 COUNT"));
+    net::Frames blocks;
+    for (uint64_t h = *from; h < *from + std::min(*count, kMaxRange); ++h) {
+      auto id = chain.activeAt(h);
+      if (!id) return errorReply(id.status());
+      if (!id->has_value()) break;
+      auto b = chain.block(**id);
+      if (!b || !b->has_value()) return errorReply(Status::io("best chain block missing"));
+      blocks.push_back(std::move(**b));
+    }
+    return okReply(std::move(blocks));
+  }
+  if (verb == "account" && req.size() == 2) {
+    auto a = hashArg(1);
+    if (!a) return errorReply(Status::malformed("account needs a 32-byte address"));
+    auto acc = chain.account(*a);
+    return acc ? okReply({frame(accountJson(*a, *acc))}) : errorReply(acc.status());
+  }
+  if (verb == "model" && req.size() == 2) {
+    auto id = hashArg(1);
+    if (!id) return errorReply(Status::malformed("model needs a 32-byte model id"));
+    auto m = chain.model(*id);
+    if (!m) return errorReply(m.status());
+    if (!m->has_value()) return errorReply(Status::invalid("no model " + id->hex()));
+    return okReply({frame(modelJson(**m))});
+  }
+  if (verb == "models" && req.size() == 1) {
+    auto ms = chain.models();
+    if (!ms) return errorReply(ms.status());
+    std::string j = "[";
+    for (size_t i = 0; i < ms->size(); ++i) j += (i ? ", " : "") + modelJson((*ms)[i]);
+    return okReply({frame(j + "]")});
+  }
+  if (verb == "stakeholders" && req.size() == 2) {
+    auto s = chain.stakeholders(req[1]);
+    if (!s) return errorReply(s.status());
+    net::Frames keys;
+    for (const auto& k : *s) keys.push_back(frame(k.hex()));
+    return okReply(std::move(keys));
+  }
+  if (verb == "submit" && req.size() == 2) {
+    auto r = chain.importBlock(req[1], now);
+    if (!r) return errorReply(r.status());
+    return okReply({hashFrame(r->id), frame(r->known ? "known" : r->tipChanged ? "tip" : "side"),
+                    frame(std::to_string(r->height))});
+  }
+  return errorReply(Status::malformed("unknown query '" + verb.substr(0, 32) + "'"));
+}
+
+Result<net::Frames> query(const std::string& endpoint, const net::Frames& request, int timeoutMs) {
+  return net::request(endpoint, request, timeoutMs, 1ull << 30);
+}
+
+// ------------------------------------------------------------------ daemon
+
+namespace {
+uint64_t wallClock() { return static_cast<uint64_t>(std::time(nullptr)); }
+}  // namespace
+
+Status serve(ChainStore& chain, const ServeOptions& o) {
+  zmq::socket_t sock(net::context(), zmq::socket_type::router);
+  sock.set(zmq::sockopt::linger, 0);
+  net::setMaxMessageSize(sock, o.maxMessageBytes);
+  auto endpoint = net::bind(sock, o.bind);
+  if (!endpoint) return endpoint.status();
+  std::unique_ptr<zmq::socket_t> events;
+  if (!o.gossipEvents.empty()) {
+    POT_TRY(net::checkEndpoint(o.gossipEvents, false));
+    events = std::make_unique<zmq::socket_t>(net::context(), zmq::socket_type::sub);
+    events->set(zmq::sockopt::linger, 0);
+    net::setMaxMessageSize(*events, o.maxMessageBytes);
+    events->set(zmq::sockopt::subscribe, "block");
+    events->connect(o.gossipEvents);
+  }
+  net::installStopHandler();
+  auto log = [&](const std::string& line) {
+    if (!o.quiet) std::cerr << "pot-chaind: " << line << std::endl;
+  };
+  auto afterImport = [&](const ImportResult& r, const Bytes& bytes, bool fromGossip) {
+    if (r.known) return;
+    log(std::string(r.tipChanged ? "new tip " : "side block ") + r.id.hex().substr(0, 16) +
+        " at height " + std::to_string(r.height) +
+        (r.disconnected ? " (reorganised " + std::to_string(r.disconnected) + " blocks)" : ""));
+    if (r.tipChanged && !o.exportDir.empty()) {
+      Status s = chain.exportChain(o.exportDir);
+      if (!s) log("cannot export: " + s.message());
+    }
+    if (!fromGossip && !o.gossipControl.empty())
+      (void)net::request(o.gossipControl, {net::frame("publish"), bytes}, 2000, 1024);
+  };
+  if (!o.exportDir.empty()) POT_TRY(chain.exportChain(o.exportDir));
+  POT_TRY(net::announceEndpoint(o.endpointFile, *endpoint));
+  log("serving on " + *endpoint);
+  auto lastSync = std::chrono::steady_clock::now() - std::chrono::hours(1);
+  while (!net::stopRequested()) {
+    zmq::pollitem_t items[2] = {{static_cast<void*>(sock), 0, ZMQ_POLLIN, 0},
+                                {events ? static_cast<void*>(*events) : nullptr, -1,
+                                 static_cast<short>(events ? ZMQ_POLLIN : 0), 0}};
+    try {
+      zmq::poll(items, 2, std::chrono::milliseconds(100));
+    } catch (const zmq::error_t& e) {
+      if (e.num() == EINTR) continue;
+      return Status::io(std::string("poll failed: ") + e.what());
+    }
+    if (items[0].revents & ZMQ_POLLIN) {
+      auto f = net::receive(sock, true);
+      if (!f) return f.status();
+      if (f->size() >= 2 && (*f)[1].empty()) {
+        net::Frames body(f->begin() + 2, f->end());
+        net::Frames reply{(*f)[0], Bytes{}};
+        for (auto& r : handle(chain, body, wallClock())) reply.push_back(std::move(r));
+        if (!body.empty() && net::text(body[0]) == "submit" && net::text(reply[2]) == "ok" &&
+            net::text(reply[4]) != "known") {
+          ImportResult r;
+          r.id = *Hash256::fromBytes(reply[3].data(), 32);
+          r.tipChanged = net::text(reply[4]) == "tip";
+          r.height = std::stoull(net::text(reply[5]));
+          afterImport(r, body[1], false);
+        }
+        (void)net::send(sock, reply);
+      }
+    }
+    if (events && (items[1].revents & ZMQ_POLLIN)) {
+      auto f = net::receive(*events, true);
+      if (f && f->size() == 2 && net::text((*f)[0]) == "block") {
+        auto r = chain.importBlock((*f)[1], wallClock());
+        if (r) afterImport(*r, (*f)[1], true);
+        else log("refused gossiped block: " + r.status().message());
+      }
+    }
+    // Catch up from peers' chaind: fetch their best chain from a little below
+    // our height (so a short fork is crossed) and import what is new.
+    auto nowSteady = std::chrono::steady_clock::now();
+    if (!o.syncFrom.empty() && nowSteady - lastSync > std::chrono::milliseconds(o.syncIntervalMs)) {
+      lastSync = nowSteady;
+      for (const auto& peer : o.syncFrom) {
+        auto ours = chain.tip();
+        if (!ours) return ours.status();
+        uint64_t from = ours->height > 8 ? ours->height - 8 : 1;
+        auto blocks = query(peer, {net::frame("range"), net::frame(std::to_string(from)),
+                                   net::frame(std::to_string(kMaxRange))}, 2000);
+        if (!blocks) continue;  // the peer may be down; try again later
+        for (const auto& b : *blocks) {
+          auto r = chain.importBlock(b, wallClock());
+          if (!r) {
+            log("refused block from " + peer + ": " + r.status().message());
+            break;
+          }
+          afterImport(*r, b, false);
+        }
+      }
+    }
+  }
+  if (!o.endpointFile.empty()) ::unlink(o.endpointFile.c_str());
+  return Status::ok();
+}
+
+}  // namespace pot::chaind

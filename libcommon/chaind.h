@@ -1,0 +1,91 @@
+// pot-chaind (DESIGN 6): the node's chain on LMDB: blocks, header index with
+// cumulative trust, ledger state of the best chain, undo data, block import
+// with validation and reorganisation, and the queries peers and tools make.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libcommon/chain_view.h"
+#include "libcommon/net.h"
+#include "libcommon/store.h"
+
+namespace pot::chaind {
+
+// Bumped whenever a database's layout changes; checked at open.
+constexpr uint32_t kSchemaVersion = 1;
+
+struct ImportResult {
+  Hash256 id;
+  uint64_t height = 0;
+  bool known = false;       // already stored: nothing written
+  bool tipChanged = false;  // the block is (now part of) the best chain
+  size_t disconnected = 0;  // blocks a reorganisation took off the best chain
+};
+
+class ChainStore {
+ public:
+  // Opens the store in `dir`. A new store needs `genesisPath`; an existing
+  // one refuses a different genesis. readOnly opens for tools that only
+  // read state while pot-chaind writes.
+  static Result<std::unique_ptr<ChainStore>> open(const std::string& dir,
+                                                  const std::string& genesisPath, bool readOnly);
+
+  // Validates `bytes` as a block against the stored chain at time `now`, and
+  // stores it; moves the best chain (undoing and applying blocks) when it
+  // has more cumulative trust (DESIGN 5.7). Returns only after the LMDB
+  // transaction committed, so an acknowledged block survives kill -9.
+  // Invalid blocks: Status::invalid("<reason-code>: ..."), nothing written.
+  Result<ImportResult> importBlock(const Bytes& bytes, uint64_t now);
+
+  Result<BlockInfo> tip();
+  Result<std::optional<Hash256>> activeAt(uint64_t height);  // best chain at height
+  Result<std::optional<Bytes>> block(const Hash256& id);
+  Result<std::optional<BlockInfo>> info(const Hash256& id);
+  Result<std::optional<Account>> account(const Address& address);
+  Result<std::optional<ModelRecord>> model(const Hash256& modelId);
+  Result<std::vector<ModelRecord>> models();
+  // Stakeholders 1..K of a header over its parent's state (DESIGN 5.5).
+  Result<std::vector<PublicKey>> stakeholders(const Bytes& headerMessage);
+
+  const Genesis& genesis() const { return genesis_; }
+  store::Env& env() { return *env_; }
+
+  // Writes the best chain as <dir>/NNNNNN.block files (height order) for the
+  // tools that replay a chain directory (--chain); removes stale files.
+  Status exportChain(const std::string& dir);
+
+ private:
+  ChainStore() = default;
+  std::unique_ptr<store::Env> env_;
+  Genesis genesis_;
+};
+
+// JSON views for queries and --json output.
+std::string blockInfoJson(const BlockInfo& info);
+std::string accountJson(const Address& address, const std::optional<Account>& account);
+std::string modelJson(const ModelRecord& model);
+
+// Answers one query (see docs/protocol.md, "Network"): tip, block,
+// block-at, account, model, models, stakeholders, range, submit.
+net::Frames handle(ChainStore& chain, const net::Frames& request, uint64_t now);
+
+struct ServeOptions {
+  std::string bind = "tcp://127.0.0.1:*";
+  std::string endpointFile;
+  std::string gossipEvents;             // import blocks published on local gossip
+  std::string gossipControl;            // publish blocks we import from files/sync
+  std::vector<std::string> syncFrom;    // peers' chaind endpoints to catch up from
+  std::string exportDir;                // keep a --chain directory up to date
+  int syncIntervalMs = 500;
+  uint64_t maxMessageBytes = 64ull << 20;
+  bool quiet = false;
+};
+Status serve(ChainStore& chain, const ServeOptions& options);
+
+// Client side of the query protocol.
+Result<net::Frames> query(const std::string& endpoint, const net::Frames& request, int timeoutMs);
+
+}  // namespace pot::chaind
