@@ -66,6 +66,24 @@ expect_exit 0 pot-train-stage --repo "$T/honest" -s 1 --check --expect-rho "$hon
 expect_grep '^match$' "$T/out"
 expect_exit 0 pot-train-stage --repo "$T/honest" -s 1 --check --expect-rho "$honest_rho" --json
 expect_grep '"match": true' "$T/out"
+# A block header carries the claim: the honest one matches, the poisoned one not.
+header() {  # header RHO STATE FILE
+  printf '{"blockHeader": {"body": {"modelId": "%s", "stage": 1, "rho": "%s", "stateHash": "%s"}}}' \
+    "$(pot-inspect --id "$T/honest/request")" "$1" "$2" >"$3.json"
+  pot-inspect --from-json "$3.json" >"$3"
+}
+header "$honest_rho" "$honest_state" "$T/h-ok"
+expect_exit 0 pot-train-stage --repo "$T/honest" -s 1 --check --header "$T/h-ok"
+expect_grep '^match$' "$T/out"
+header "$rho" "$honest_state" "$T/h-bad"
+expect_exit 1 pot-train-stage --repo "$T/honest" -s 1 --check --header "$T/h-bad"
+expect_grep "stage 1: rho differs" "$T/err"
+# A header of another model is refused before any training.
+printf '{"blockHeader": {"body": {"modelId": "%064d", "stage": 1, "rho": "%s", "stateHash": "%s"}}}' \
+  0 "$honest_rho" "$honest_state" >"$T/h-other.json"
+pot-inspect --from-json "$T/h-other.json" >"$T/h-other"
+expect_exit 1 pot-train-stage --repo "$T/honest" -s 1 --check --header "$T/h-other"
+expect_grep "the header is for another model" "$T/err"
 # Only the state hash wrong.
 expect_exit 1 pot-train-stage --repo "$T/honest" -s 1 --check --expect-state "$honest_rho"
 expect_grep "state hash differs" "$T/err"
