@@ -13,6 +13,7 @@
 #include "libcommon/block.h"
 #include "libcommon/fileio.h"
 #include "libcommon/fork_choice.h"
+#include "libcommon/signatures.h"
 #include "libcommon/validate.h"
 
 namespace pot::chaind {
@@ -332,6 +333,9 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now) {
   auto m = decodeMessage(bytes, limits);
   if (!m) return m.status();
   POT_TRY(expectKind(**m, schema::Envelope::BLOCK, "submitted message"));
+  // Checked before "known": a copy of a stored block with a forged
+  // signature has the same id but is still a bad message.
+  if (!hasValidSignature(**m)) return Status::invalid("bad-block-sig: the wrapper's signature does not verify");
   auto blk = (*m)->envelope().getBlock();
   ImportResult result;
   result.id = blockIdOf(blk);

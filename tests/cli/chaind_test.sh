@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# pot-chaind: real blocks imported from files and over ZeroMQ; competing blocks
+# at one height resolve to one chain with a reorganisation whose ledger equals
+# a straight import; a late node syncs; kill -9 mid-import leaves a consistent
+# store that catches up; garbage and invalid blocks change nothing.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/chaind_lib.sh"
+
+make_chain_keys
+mkdir -p "$T/chain" "$T/chain1"
+for s in 1 2 3 4; do
+  make_block "$T/chain" "$s" $((G0 + 100 * s)) 1 "$T/b$s"
+  cp "$T/b$s" "$T/chain/$(printf %06d "$s").block"
+  [ "$s" = 1 ] && cp "$T/b1" "$T/chain1/000001.block"
+done
+# A competitor for height 2: another builder, another time, same parent b1.
+make_block "$T/chain1" 2 $((G0 + 250)) 2 "$T/b2alt"
+cmp -s "$T/b2" "$T/b2alt" && fail "competing blocks are identical" || pass
+id_of() { pot-inspect --id "$1"; }
+
+# --- import from files, straight.
+expect_exit 0 pot-chaind import --db "$T/s.db" --genesis "$T/genesis" --json "$T/b1" "$T/b2" "$T/b3" "$T/b4"
+[ "$(grep -c '"status": "tip"' "$T/out")" = 4 ] && pass || fail "import: $(cat "$T/out")"
+expect_exit 0 pot-chaind import --db "$T/s.db" --json "$T/b3"
+expect_grep '"status": "known"' "$T/out"
+expect_exit 0 pot-chaind export --db "$T/s.db" -o "$T/exported"
+diff -r "$T/exported" "$T/chain" >/dev/null && pass || fail "export differs from the chain files"
+# A new store needs the genesis; another genesis is refused.
+expect_exit 2 pot-chaind import --db "$T/new.db" "$T/b1"
+cp "$T/genesis" "$T/genesis2"; printf 'x' >>"$T/genesis2"
+expect_exit 4 pot-chaind import --db "$T/s.db" --genesis "$T/genesis2" "$T/b1"
+expect_one_line_error pot-chaind
+# An orphan (parent unknown) and a tampered block are invalid with their reason code.
+expect_exit 1 pot-chaind import --db "$T/o.db" --genesis "$T/genesis" "$T/b3"
+expect_grep "unknown-parent" "$T/err"
+cp "$T/b2" "$T/bad"; printf '\x01' | dd of="$T/bad" bs=1 seek=$(( $(stat -c %s "$T/bad") - 1 )) conv=notrunc 2>/dev/null
+expect_exit 1 pot-chaind import --db "$T/o.db" --genesis "$T/genesis" "$T/b1" "$T/bad"
+expect_grep "bad-block-sig\|signature" "$T/err"
+head -c 500 /dev/urandom >"$T/junk"
+expect_exit 3 pot-chaind import --db "$T/o.db" "$T/junk"
+expect_one_line_error pot-chaind
+
+# --- the daemon: competing blocks at height 2, then a reorganisation.
+start_chaind a --quiet
+A="$(chaind_ep a)"
+expect_exit 0 pot-chaind query --connect "$A" tip
+expect_grep '"height": 0' "$T/out"
+expect_exit 0 pot-chaind query --connect "$A" submit "$T/b1"
+expect_exit 0 pot-chaind query --connect "$A" submit "$T/b2alt"
+expect_exit 0 pot-chaind query --connect "$A" submit "$T/b2"
+# Equal trust: the lower block id wins (DESIGN 5.7).
+LOW="$(printf '%s\n%s\n' "$(id_of "$T/b2")" "$(id_of "$T/b2alt")" | sort | head -1)"
+[ "$(tip_of a id)" = "$LOW" ] && pass || fail "tie went to $(tip_of a id), want $LOW"
+expect_exit 0 pot-chaind query --connect "$A" submit "$T/b3"
+expect_grep '"status": "tip"' "$T/out"
+[ "$(tip_of a id)" = "$(id_of "$T/b3")" ] && pass || fail "b3 did not become the tip"
+[ "$(tip_of a height)" = 3 ] && pass || fail "height $(tip_of a height)"
+# The ledger after the reorganisation equals a straight import of b1 b2 b3.
+pot-chaind import --db "$T/straight.db" --genesis "$T/genesis" "$T/b1" "$T/b2" "$T/b3" || fail "straight import"
+start_chaind straight --quiet
+for i in 1 2 3 4; do
+  addr="$(pot-keygen --show "$T/n$i.pem")"
+  pot-chaind query --connect "$A" account "$addr" >"$T/acc-a"
+  pot-chaind query --connect "$(chaind_ep straight)" account "$addr" >"$T/acc-s"
+  cmp -s "$T/acc-a" "$T/acc-s" && pass || fail "account n$i differs: $(cat "$T/acc-a") vs $(cat "$T/acc-s")"
+done
+expect_exit 0 pot-chaind query --connect "$A" model "$(cat "$T/dummy.id")"
+expect_grep '"lastStage": 3' "$T/out"
+expect_exit 0 pot-chaind query --connect "$A" models
+expect_grep "$(cat "$T/dummy.id")" "$T/out"
+expect_exit 0 pot-chaind query --connect "$A" submit "$T/b4"
+expect_exit 0 pot-chaind query --connect "$A" block-at 2 -o "$T/q2"
+cmp -s "$T/q2" "$T/b2" && pass || fail "block-at 2 is not b2"
+expect_exit 0 pot-chaind query --connect "$A" block "$(id_of "$T/b2alt")" -o "$T/qalt"
+cmp -s "$T/qalt" "$T/b2alt" && pass || fail "side block not served by id"
+expect_exit 0 pot-chaind query --connect "$A" range 1 10 -o "$T/range"
+cat "$T/b1" "$T/b2" "$T/b3" "$T/b4" | cmp -s - "$T/range" && pass || fail "range is not b1..b4"
+expect_exit 1 pot-chaind query --connect "$A" block-at 9 -o "$T/none"
+expect_no_file "$T/none"
+
+# --- bad input to the daemon: refused, nothing changes, it keeps serving.
+expect_exit 3 pot-chaind query --connect "$A" submit "$T/junk"
+expect_exit 1 pot-chaind query --connect "$A" submit "$T/bad"
+expect_exit 3 pot-chaind query --connect "$A" frobnicate
+expect_exit 2 pot-chaind query --connect "$A" account nothex
+PORT="${A##*:}"
+( exec 3<>"/dev/tcp/127.0.0.1/$PORT" && head -c 4096 /dev/urandom >&3 && sleep 0.2 ) 2>/dev/null
+[ "$(tip_of a height)" = 4 ] && pass || fail "garbage changed the tip"
+
+# --- a late node syncs to the same tip.
+start_chaind late --quiet --sync-from "$A" --export-dir "$T/late-chain"
+wait_for same_tip late a && pass || fail "late node at $(tip_of late height)"
+wait_for test -e "$T/late-chain/000004.block" && diff -r "$T/late-chain" "$T/chain" >/dev/null \
+  && pass || fail "late node's export differs"
+
+# --- kill -9 in the middle of importing, three times at different moments:
+# the store reopens consistent (a prefix of the chain) and catches up.
+for delay in 0.05 0.15 0.3; do
+  rm -rf "$T/k.db"
+  ( pot-chaind import --db "$T/k.db" --genesis "$T/genesis" "$T/b1" "$T/b2" "$T/b3" "$T/b4" 2>/dev/null ) &
+  KP=$!
+  sleep "$delay"; kill -9 "$KP" 2>/dev/null; wait "$KP" 2>/dev/null
+  if [ -d "$T/k.db" ]; then
+    pot-chaind export --db "$T/k.db" -o "$T/k-chain" 2>"$T/k.err"
+    rc=$?
+    # Before the genesis commit the store may not be a chain yet (exit 4); after it, a prefix.
+    if [ "$rc" -eq 0 ]; then
+      for f in "$T/k-chain"/*; do cmp -s "$f" "$T/chain/$(basename "$f")" || fail "killed store holds $(basename "$f") that differs"; done
+      pass
+    else
+      grep -q "no chain yet\|has no schema" "$T/k.err" && pass || fail "killed store unreadable: $(cat "$T/k.err")"
+    fi
+    rm -rf "$T/k-chain"
+  fi
+  start_chaind k --quiet --sync-from "$A"
+  wait_for same_tip k a && pass || fail "restarted node did not catch up (delay $delay)"
+  kill "${PIDS[-1]}"; wait "${PIDS[-1]}"; unset 'PIDS[-1]'
+done
+
+# --- SIGTERM: clean exit, endpoint file removed.
+kill -TERM "${PIDS[0]}"; wait "${PIDS[0]}"; rc=$?
+[ "$rc" -eq 0 ] && pass || fail "chaind exit $rc on SIGTERM"
+[ -e "$T/a.ep" ] && fail "endpoint file left" || pass
+finish
