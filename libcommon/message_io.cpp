@@ -44,11 +44,11 @@ Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits) {
   std::memcpy(m->words_.begin(), bytes.data() + kFrameBytes, words * 8);
   m->bytes_ = std::move(bytes);
   capnp::ReaderOptions options;
-  // Canonical messages cannot alias, so a few passes over the data suffice.
+  // Until the canonical check passes, pointers may alias: bound the check.
   options.traversalLimitInWords = words * 8 + 1024;
   options.nestingLimit = limits.nestingLimit;
-  kj::ArrayPtr<const capnp::word> segments[1] = {m->words_.asPtr()};
-  auto* reader = new capnp::SegmentArrayMessageReader(kj::arrayPtr(segments, 1), options);
+  m->segments_[0] = m->words_.asPtr();
+  auto* reader = new capnp::SegmentArrayMessageReader(kj::arrayPtr(m->segments_, 1), options);
   m->reader_.reset(reader);
   // kj reports malformed pointers by exception; keep it inside this boundary.
   try {
@@ -57,7 +57,7 @@ Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits) {
     // message size; the traversal budget is cumulative per reader, and a
     // block is read many times over (validation, ledger, stores).
     options.traversalLimitInWords = UINT64_MAX;
-    reader = new capnp::SegmentArrayMessageReader(kj::arrayPtr(segments, 1), options);
+    reader = new capnp::SegmentArrayMessageReader(kj::arrayPtr(m->segments_, 1), options);
     m->reader_.reset(reader);
     (void)reader->getRoot<schema::Envelope>().which();
   } catch (const kj::Exception& e) {

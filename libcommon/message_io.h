@@ -33,6 +33,8 @@ class Message {
   Message() = default;
   Bytes bytes_;
   kj::Array<capnp::word> words_;
+  // The reader keeps a pointer to this segment table, so it lives here.
+  kj::ArrayPtr<const capnp::word> segments_[1];
   std::unique_ptr<capnp::MessageReader> reader_;
 };
 using MessagePtr = std::unique_ptr<Message>;
