@@ -27,6 +27,7 @@ const char* kActive = "active";     // height (big-endian u64) -> id on the best
 const char* kAccounts = "accounts"; // address -> Account record (ascending = FTC order)
 const char* kModels = "models";     // model id -> ModelRecord record
 const char* kUndo = "undo";         // block id -> BlockUndo record
+const char* kStates = "states";     // H(S_i) on the best chain -> model id || stage (BE32) || block id
 const char* kMeta = "chain";        // "genesis" -> file bytes, "tip" -> id, "supply" -> u64
 
 Bytes heightKey(uint64_t h) {
@@ -245,7 +246,7 @@ store::EnvOptions envOptions(bool readOnly) {
   store::EnvOptions o;
   o.schemaName = "pot-chaind";
   o.schemaVersion = kSchemaVersion;
-  o.databases = {kBlocks, kInfos, kActive, kAccounts, kModels, kUndo, kMeta};
+  o.databases = {kBlocks, kInfos, kActive, kAccounts, kModels, kUndo, kStates, kMeta};
   o.readOnly = readOnly;
   return o;
 }
@@ -379,6 +380,13 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now) {
         if (!di || !di->has_value()) return Status::io("index is missing block " + d.hex());
         auto gone = txn.del(kActive, heightKey((*di)->height));
         if (!gone) return gone.status();
+        auto db = txn.get(kBlocks, d);
+        if (!db || !db->has_value()) return Status::io("missing block " + d.hex());
+        auto dm = decodeMessage(**db, limits);
+        if (!dm) return dm.status();
+        auto dh = (*dm)->envelope().getBlock().getBody().getHeader().getBody();
+        auto gs = txn.del(kStates, store::Slice(dh.getStateHash().begin(), dh.getStateHash().size()));
+        if (!gs) return gs.status();
       }
       for (const auto& c : path->connect) {
         auto b = txn.get(kBlocks, c);
@@ -392,6 +400,12 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now) {
           return Status::internal("stored block " + c.hex() + " failed to apply: " + why.code +
                                   " " + undo.status().message());
         POT_TRY(txn.put(kUndo, c, encodeUndo(*undo)));
+        // The per-model stage index: which states the best chain recorded.
+        auto ch = (*cm)->envelope().getBlock().getBody().getHeader().getBody();
+        Bytes where(ch.getModelId().begin(), ch.getModelId().end());
+        for (int i = 3; i >= 0; --i) where.push_back(static_cast<uint8_t>(ch.getStage() >> (8 * i)));
+        where.insert(where.end(), c.bytes.begin(), c.bytes.end());
+        POT_TRY(txn.put(kStates, store::Slice(ch.getStateHash().begin(), ch.getStateHash().size()), where));
         auto ci = readInfo(txn, c);
         if (!ci || !ci->has_value()) return Status::io("index is missing block " + c.hex());
         POT_TRY(txn.put(kActive, heightKey((*ci)->height), c));
@@ -404,6 +418,21 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now) {
   });
   if (!s) return s;
   return result;
+}
+
+Result<std::optional<StateRecord>> ChainStore::stateRecord(const Hash256& stateHash) {
+  auto r = env_->beginRead();
+  if (!r) return r.status();
+  auto v = r->get(kStates, stateHash);
+  if (!v) return v.status();
+  if (!v->has_value()) return std::optional<StateRecord>();
+  const Bytes& b = **v;
+  if (b.size() != 68) return Status::io("damaged stage index record");
+  StateRecord rec;
+  rec.modelId = *Hash256::fromBytes(b.data(), 32);
+  rec.stage = (uint32_t{b[32]} << 24) | (uint32_t{b[33]} << 16) | (uint32_t{b[34]} << 8) | b[35];
+  rec.block = *Hash256::fromBytes(b.data() + 36, 32);
+  return std::optional<StateRecord>(rec);
 }
 
 Result<BlockInfo> ChainStore::tip() {
@@ -602,6 +631,16 @@ net::Frames handle(ChainStore& chain, const net::Frames& req, uint64_t now) {
     if (!m) return errorReply(m.status());
     if (!m->has_value()) return errorReply(Status::invalid("no model " + id->hex()));
     return okReply({frame(modelJson(**m))});
+  }
+  if (verb == "state" && req.size() == 2) {
+    auto h = hashArg(1);
+    if (!h) return errorReply(Status::malformed("state needs a 32-byte hash"));
+    auto rec = chain.stateRecord(*h);
+    if (!rec) return errorReply(rec.status());
+    if (!rec->has_value()) return errorReply(Status::invalid("state " + h->hex() + " is not on the best chain"));
+    return okReply({frame("{\"stateHash\": \"" + h->hex() + "\", \"modelId\": \"" +
+                          (*rec)->modelId.hex() + "\", \"stage\": " + std::to_string((*rec)->stage) +
+                          ", \"block\": \"" + (*rec)->block.hex() + "\"}")});
   }
   if (verb == "models" && req.size() == 1) {
     auto ms = chain.models();

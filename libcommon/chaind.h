@@ -25,6 +25,13 @@ struct ImportResult {
   size_t disconnected = 0;  // blocks a reorganisation took off the best chain
 };
 
+// Where the best chain recorded a state H(S_stage) (the per-model stage index).
+struct StateRecord {
+  Hash256 modelId;
+  uint32_t stage = 0;
+  Hash256 block;
+};
+
 class ChainStore {
  public:
   // Opens the store in `dir`. A new store needs `genesisPath`; an existing
@@ -47,6 +54,7 @@ class ChainStore {
   Result<std::optional<Account>> account(const Address& address);
   Result<std::optional<ModelRecord>> model(const Hash256& modelId);
   Result<std::vector<ModelRecord>> models();
+  Result<std::optional<StateRecord>> stateRecord(const Hash256& stateHash);
   // Stakeholders 1..K of a header over its parent's state (DESIGN 5.5).
   Result<std::vector<PublicKey>> stakeholders(const Bytes& headerMessage);
 
@@ -69,7 +77,7 @@ std::string accountJson(const Address& address, const std::optional<Account>& ac
 std::string modelJson(const ModelRecord& model);
 
 // Answers one query (see docs/protocol.md, "Network"): tip, block,
-// block-at, account, model, models, stakeholders, range, submit.
+// block-at, account, model, models, state, stakeholders, range, submit.
 net::Frames handle(ChainStore& chain, const net::Frames& request, uint64_t now);
 
 struct ServeOptions {

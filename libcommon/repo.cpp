@@ -98,6 +98,16 @@ Repository::OnChain allowListFile(const std::string& path) {
   };
 }
 
+Repository::OnChain chaindOnChain(const std::string& endpoint, int timeoutMs) {
+  return [endpoint, timeoutMs](const Hash256& hash) -> Result<bool> {
+    auto r = net::request(endpoint, {net::frame("state"), Bytes(hash.bytes.begin(), hash.bytes.end())},
+                          timeoutMs, 1 << 16);
+    if (r) return true;
+    if (r.status().code() == ExitCode::kInvalid) return false;  // not on the best chain
+    return r.status().withContext("cannot ask pot-chaind");
+  };
+}
+
 net::Frames handle(Repository& repo, const net::Frames& req) {
   if (req.empty()) return net::errorReply(Status::malformed("empty request"));
   const std::string verb = net::text(req[0]);

@@ -48,6 +48,9 @@ class Repository {
 // an operator (or a script) can append hashes while the server runs.
 Repository::OnChain allowListFile(const std::string& path);
 
+// Asks a pot-chaind whether a state hash is on its best chain ("state" query).
+Repository::OnChain chaindOnChain(const std::string& endpoint, int timeoutMs);
+
 // Answers one request: ["get", <32-byte hash>|"request"] or ["put", <bytes>].
 net::Frames handle(Repository& repo, const net::Frames& request);
 

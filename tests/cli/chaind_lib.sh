@@ -32,14 +32,14 @@ make_chain_keys() {
     --alloc "$T/n3.pem=100000000000" --alloc "$T/n4.pem=100000000000" >/dev/null || fail "pot-genesis"
 }
 
-# make_block CHAINDIR STAGE NOW BUILDER OUT: declarations by two nodes, a header
+# make_block CHAINDIR STAGE NOW BUILDER OUT [STATEHASH]: declarations by two nodes, a header
 # by BUILDER, stakeholder signatures, the wrapper's block. The block is valid
 # on top of the chain in CHAINDIR.
 make_block() {
   local chain="$1" stage="$2" now="$3" builder="$4" out="$5" w="$T/mk.$$"
   local gen=(--genesis "$T/genesis" --chain "$chain") model rho state sigs=() tds=() k
   model="$(cat "$T/dummy.id")"
-  rho="$(hex_of "rho-$stage")"; state="$(hex_of "state-$stage")"
+  rho="$(hex_of "rho-$stage")"; state="${6:-$(hex_of "state-$stage")}"
   rm -rf "$w"; mkdir -p "$w"
   for i in 1 2; do
     pot-declare "${gen[@]}" -q -k "$T/n$i.pem" --model "$model" -s "$stage" --state-hash "$state" \

@@ -8,8 +8,11 @@ source "$(dirname "$0")/chaind_lib.sh"
 
 make_chain_keys
 mkdir -p "$T/chain" "$T/chain1"
+# Stage 6 records the hash of a real state file, for the repository test.
+pot-inspect --from-json -o "$T/s6.msg" <<<'{"modelState": {"architecture": "mlp:784-16-10", "stage": 6}}'
+S6="$(sha256sum <"$T/s6.msg" | cut -c1-64)"
 for s in 1 2 3 4 5 6; do
-  make_block "$T/chain" "$s" $((G0 + 100 * s)) 1 "$T/b$s"
+  make_block "$T/chain" "$s" $((G0 + 100 * s)) 1 "$T/b$s" "$([ "$s" = 6 ] && echo "$S6")"
   cp "$T/b$s" "$T/chain/$(printf %06d "$s").block"
   [ "$s" = 1 ] && cp "$T/b1" "$T/chain1/000001.block"
 done
@@ -91,6 +94,22 @@ PORT="${A##*:}"
 expect_exit 0 pot-chaind query --connect "$A" submit "$T/b5"
 expect_exit 0 pot-chaind query --connect "$A" submit "$T/b6"
 [ "$(tip_of a height)" = 6 ] && pass || fail "a is at $(tip_of a height)"
+
+# The stage index: states on the best chain, and pot-repo asking it before storing an upload.
+expect_exit 0 pot-chaind query --connect "$A" state "$(hex_of state-3)"
+expect_grep '"stage": 3' "$T/out"
+expect_exit 0 pot-chaind query --connect "$A" state "$S6"
+expect_grep "\"block\": \"$(id_of "$T/b6")\"" "$T/out"
+expect_exit 1 pot-chaind query --connect "$A" state "$(hex_of nowhere)"
+mkdir -p "$T/repo/objects"; cp "$T/dummy/request" "$T/repo/request"
+pot-repo serve "$T/repo" --chaind "$A" --endpoint-file "$T/repo.ep" --quiet &
+PIDS+=($!)
+wait_file "$T/repo.ep"
+pot-inspect --from-json -o "$T/s7.msg" <<<'{"modelState": {"architecture": "mlp:784-16-10", "stage": 7}}'
+expect_exit 1 pot-repo put --connect "$(cat "$T/repo.ep")" "$T/s7.msg"
+expect_grep "not on chain" "$T/err"
+expect_exit 0 pot-repo put --connect "$(cat "$T/repo.ep")" "$T/s6.msg"
+cmp -s "$T/repo/objects/$S6" "$T/s6.msg" && pass || fail "on-chain state not stored"
 
 # --- a late node syncs to the same tip.
 start_chaind late --quiet --sync-from "$A" --export-dir "$T/late-chain"

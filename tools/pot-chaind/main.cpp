@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args;
   int timeoutMs = 10000;
   auto* q = app.add_subcommand("query", "Ask a running pot-chaind: tip | block ID | block-at HEIGHT | "
-                                        "account ADDR | model ID | models | stakeholders HEADER-FILE | "
+                                        "account ADDR | model ID | models | state HASH | stakeholders HEADER-FILE | "
                                         "range FROM COUNT | submit BLOCK-FILE");
   q->add_option("--connect", connect, "pot-chaind query endpoint")->required();
   q->add_option("query", args, "The query and its arguments")->required();
@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
       bool binary = verb == "block" || verb == "block-at" || verb == "range";
       for (size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if ((verb == "block" || verb == "account" || verb == "model") && i == 1) {
+        if ((verb == "block" || verb == "account" || verb == "model" || verb == "state") && i == 1) {
           auto h = pot::Hash256::fromHex(a);
           if (!h) return pot::Status::usage("'" + a + "' is not 64 hex digits");
           req.push_back(pot::Bytes(h->bytes.begin(), h->bytes.end()));
