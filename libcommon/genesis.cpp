@@ -99,6 +99,9 @@ Result<Genesis> parseGenesis(std::shared_ptr<const Message> message) {
       return Status::malformed("genesis: the dummy model request's signature does not verify");
     auto rec = modelRecordFor(req, out.id, 0, true);
     if (!rec) return Status::malformed("genesis: dummy model: " + rec.status().message());
+    if (rec->declarers < c.minDeclarers || rec->declarers > c.maxDeclarers)
+      return Status::malformed("genesis: the dummy model asks C=" + std::to_string(rec->declarers) +
+                               ", outside the declarer bounds");
     rec->feePerStage = 0;  // the dummy model pays nothing (DESIGN 5.1)
     out.dummyModel = *rec;
   }

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "consensus_fixture.h"
+
 namespace pot {
 namespace {
 
@@ -60,6 +62,36 @@ TEST(Genesis, BadParametersRefused) {
   EXPECT_FALSE(makeGenesis(o));
   o = options();
   o.allocations.clear();
+  EXPECT_FALSE(makeGenesis(o));
+}
+
+TEST(Genesis, DummyModelAtHeightZero) {
+  auto employer = SigningKey::generate();
+  ASSERT_TRUE(employer);
+  auto o = options();
+  o.dummyRequest = testing::makeRequest(*employer, 3, 2, 500, "dummy");
+  auto bytes = makeGenesis(o);
+  ASSERT_TRUE(bytes) << bytes.status().message();
+  auto m = decodeMessage(*bytes);
+  ASSERT_TRUE(m);
+  auto g = parseGenesis(std::shared_ptr<const Message>(std::move(*m)));
+  ASSERT_TRUE(g) << g.status().message();
+  ASSERT_TRUE(g->dummyModel);
+  EXPECT_EQ(g->dummyModel->anchor, g->id);
+  EXPECT_EQ(g->dummyModel->feePerStage, 0u);  // the dummy never pays, whatever its request says
+  EXPECT_EQ(g->dummyModel->declarers, 2u);
+  EXPECT_EQ(g->dummyModel->stagesTotal, 3u);
+  MemoryLedger l;
+  ASSERT_TRUE(initLedger(l, *g));
+  EXPECT_EQ(modelQueue(l).at(0).modelId, g->dummyModel->modelId);
+  // A dummy whose C is outside the chain's bounds is refused.
+  o.params.maxDeclarers = 1;
+  EXPECT_FALSE(makeGenesis(o));
+  // So is one whose signature does not verify.
+  o = options();
+  auto bad = *o.dummyRequest = testing::makeRequest(*employer, 3, 2, 500, "dummy");
+  bad[bad.size() - 20] ^= 1;
+  o.dummyRequest = bad;
   EXPECT_FALSE(makeGenesis(o));
 }
 
