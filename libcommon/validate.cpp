@@ -186,7 +186,6 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
                                 model->anchor};
   for (uint32_t i = 0; i < c; ++i) {
     auto td = body.getDeclarations()[i];
-    if (auto why = checkDeclaration(td, expect, *state, params)) return reject(why->code, why->message);
     const uint64_t ts = td.getBody().getTimestamp();
     if (ts <= anchor->timestamp)
       return reject("time-too-old", "declaration " + std::to_string(i + 1) + " time " + std::to_string(ts) +
@@ -194,6 +193,7 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
     if (ts > h.getTimestamp())
       return reject("td-after-header", "declaration " + std::to_string(i + 1) + " time " + std::to_string(ts) +
                                            " is after the header's " + std::to_string(h.getTimestamp()));
+    if (auto why = checkDeclaration(td, expect, *state, params)) return reject(why->code, why->message);
   }
 
   // The header's own stake (DESIGN 5.2).

@@ -274,13 +274,48 @@ TEST_F(Validate, TimestampNotAfterParent) {
 
 TEST_F(Validate, DeclarationAfterHeader) {
   auto e = edit(*round2.block);
-  auto td = e->td(0);
   const uint64_t ht = e->header().getTimestamp();
-  auto t = tdTime(td.asReader(), ht, ht + 200, true);
-  ASSERT_TRUE(t);
-  td.getBody().setTimestamp(*t);
+  e->td(0).getBody().setTimestamp(ht + 1);
   reseal(*e, kDeclarations);
-  expectCode(*e, "td-after-header", *t);
+  expectCode(*e, "td-after-header", ht + 1);
+}
+
+TEST_F(Validate, DeclarationNotAfterItsAnchor) {
+  auto e = edit(*round2.block);
+  e->td(1).getBody().setTimestamp(chain->tip().timestamp);  // the anchor is block 1
+  reseal(*e, kDeclarations);
+  expectCode(*e, "time-too-old");
+}
+
+TEST_F(Validate, RegistrationOutsideDeclarerBounds) {
+  // The genesis allows C in [1, 8].
+  auto req = decodeOrDie(makeRequest(*employer, 2, 9, 5, "too many declarers"));
+  auto tx = decodeOrDie(*makeRegistration(nodes[0], 0, 0, *req));
+  auto e = edit(*round2.block);
+  setTransactions(*e, {tx.get()});
+  reseal(*e, kCoinbase);
+  expectCode(*e, "bad-request");
+}
+
+// A chain view that knows the blocks but has lost their states: our fault, not the block's.
+class StatelessView : public ChainView {
+ public:
+  explicit StatelessView(const ChainView& inner) : inner_(inner) {}
+  const Genesis& genesis() const override { return inner_.genesis(); }
+  std::optional<BlockInfo> blockInfo(const Hash256& id) const override { return inner_.blockInfo(id); }
+  const LedgerReader* stateAt(const Hash256&) const override { return nullptr; }
+  BlockInfo tip() const override { return inner_.tip(); }
+
+ private:
+  const ChainView& inner_;
+};
+
+TEST_F(Validate, MissingParentStateIsAnErrorNotInvalid) {
+  StatelessView view(*chain);
+  auto v = validateBlock(view, *round2.block, round2.now);
+  EXPECT_EQ(v.code, "no-parent-state");
+  EXPECT_EQ(v.verdict, Verdict::kError);
+  EXPECT_EQ(v.exitCode(), ExitCode::kIo);
 }
 
 TEST_F(Validate, DoubleSpend) {
