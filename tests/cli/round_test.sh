@@ -142,6 +142,10 @@ expect_grep '"valid": true' "$T/out"
 # The auditor's check: re-run stage 1 from the employer's repository.
 expect_exit 0 pot-verify-block "${GEN[@]}" --now $((G0 + 300)) --reexecute --repo "$T/model" "$T/b2"
 expect_grep '^valid ' "$T/out"
+# A repository without the objects is our problem, not the block's: exit 4.
+mkdir -p "$T/empty-repo"
+expect_exit 4 pot-verify-block "${GEN[@]}" --now $((G0 + 300)) --reexecute --repo "$T/empty-repo" --json "$T/b2"
+expect_grep '"code": "reexecute-error"' "$T/out"
 cp "$T/b2" "$T/chain/000002.block"
 
 # Block 3: stage 2 on top of S_1 (which the employer's repository now holds).
