@@ -65,7 +65,8 @@ Result<BuiltinArchitecture> parseBuiltinArchitecture(const std::string& spec) {
     pos = dash + 1;
   }
   if (a.layerSizes.size() < 2)
-    return Status::invalid("architecture '" + spec + "' needs at least an input and an output size");
+    return Status::invalid("architecture '" + spec +
+                           "' needs at least an input and an output size");
   a.kind = BuiltinArchitecture::Kind::kMlp;
   a.inputShape = {a.layerSizes.front()};
   a.numClasses = a.layerSizes.back();

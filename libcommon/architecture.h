@@ -1,4 +1,5 @@
-// Built-in architecture specs ("mlp:784-128-10", "cnn:lenet5"): shapes, parameters and tau (DESIGN 4.1, 4.5).
+// Built-in architecture specs ("mlp:784-128-10", "cnn:lenet5"): shapes, parameters and tau
+// (DESIGN 4.1, 4.5).
 #pragma once
 
 #include <cstdint>
@@ -11,20 +12,20 @@ namespace pot {
 
 // One learnable tensor of a built-in model, in the fixed state-file order.
 struct ParameterSpec {
-  std::string name;            // "0.weight": PyTorch's nn.Sequential naming
+  std::string name;  // "0.weight": PyTorch's nn.Sequential naming
   std::vector<uint64_t> shape;
-  uint64_t fanIn = 0;          // bounds the employer's uniform initialisation
+  uint64_t fanIn = 0;  // bounds the employer's uniform initialisation
 };
 
 struct BuiltinArchitecture {
   enum class Kind { kMlp, kLenet5 };
   Kind kind = Kind::kMlp;
-  std::string spec;                 // canonical text, e.g. "mlp:784-128-10"
-  std::vector<uint32_t> layerSizes; // MLP only
-  std::vector<uint32_t> inputShape; // per-sample input, e.g. [1, 28, 28]
+  std::string spec;                  // canonical text, e.g. "mlp:784-128-10"
+  std::vector<uint32_t> layerSizes;  // MLP only
+  std::vector<uint32_t> inputShape;  // per-sample input, e.g. [1, 28, 28]
   uint32_t numClasses = 0;
   std::vector<ParameterSpec> parameters;
-  uint64_t forwardMacs = 0;         // multiply-adds of one forward pass
+  uint64_t forwardMacs = 0;  // multiply-adds of one forward pass
 };
 
 // Parses a built-in spec; "mlp:" needs at least two sizes, each 1..65536.

@@ -70,8 +70,7 @@ Result<Dataset> loadIdx(const std::string& imagesPath, const std::string& labels
                              " pixel bytes, its header promises " +
                              std::to_string(n * rows * cols));
   uint64_t nl = be32(lab->data() + 4);
-  if (lab->size() != 8 + nl)
-    return Status::malformed("'" + labelsPath + "' is truncated");
+  if (lab->size() != 8 + nl) return Status::malformed("'" + labelsPath + "' is truncated");
   if (nl != n)
     return Status::malformed("'" + labelsPath + "' has " + std::to_string(nl) + " labels for " +
                              std::to_string(n) + " images");
@@ -101,7 +100,8 @@ Result<Dataset> loadCsv(const std::string& path, int labelColumn) {
     size_t pos = 0;
     while (true) {
       size_t comma = line.find(',', pos);
-      std::string cell = line.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+      std::string cell =
+          line.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
       char* end = nullptr;
       double v = std::strtod(cell.c_str(), &end);
       if (cell.empty() || *end != '\0' || !std::isfinite(v)) numeric = false;
@@ -111,8 +111,7 @@ Result<Dataset> loadCsv(const std::string& path, int labelColumn) {
     }
     if (!numeric) {
       if (lineNo == 1) continue;  // header
-      return Status::malformed("'" + path + "' line " + std::to_string(lineNo) +
-                               ": not a number");
+      return Status::malformed("'" + path + "' line " + std::to_string(lineNo) + ": not a number");
     }
     if (width == 0) width = row.size();
     if (row.size() != width || width < 2)
@@ -149,8 +148,10 @@ void truncateDataset(Dataset& d, size_t n) {
   size_t per = 1;
   for (uint32_t s : d.sampleShape) per *= s;
   d.labels.resize(n);
-  if (d.isUint8) d.pixels.resize(n * per);
-  else d.features.resize(n * per);
+  if (d.isUint8)
+    d.pixels.resize(n * per);
+  else
+    d.features.resize(n * per);
 }
 
 }  // namespace pot

@@ -1,4 +1,5 @@
-// Datasets for partition and evaluation: IDX (gzipped or not) and CSV with a label column (DESIGN 4.5).
+// Datasets for partition and evaluation: IDX (gzipped or not) and CSV with a label column
+// (DESIGN 4.5).
 #pragma once
 
 #include <cstdint>
@@ -14,11 +15,11 @@ namespace pot {
 struct Dataset {
   std::vector<uint32_t> sampleShape;  // e.g. [1, 28, 28] or [n_features]
   bool isUint8 = true;
-  std::vector<uint8_t> pixels;        // size() x prod(sampleShape), when isUint8
-  std::vector<float> features;        // size() x prod(sampleShape), otherwise
+  std::vector<uint8_t> pixels;  // size() x prod(sampleShape), when isUint8
+  std::vector<float> features;  // size() x prod(sampleShape), otherwise
   std::vector<uint32_t> labels;
   size_t size() const { return labels.size(); }
-  uint32_t numClasses() const;        // 1 + the largest label
+  uint32_t numClasses() const;  // 1 + the largest label
 };
 
 // Debian's dataset-fashion-mnist install path.

@@ -1,4 +1,5 @@
-// Partition: dataset to stage batches, S_0 and the signed TrainingRequest in a content-addressed folder.
+// Partition: dataset to stage batches, S_0 and the signed TrainingRequest in a content-addressed
+// folder.
 #include "libcommon/partition.h"
 
 #include <capnp/message.h>
@@ -21,7 +22,8 @@ namespace pot {
 
 uint64_t samplesPerStage(uint64_t tau, const ChainFigures& chain, uint32_t minibatch) {
   double expected = 86400.0 / static_cast<double>(std::max<uint64_t>(chain.targetSpacing, 1));
-  double scale = chain.blocksSeen24h == 0 ? 1.0 : static_cast<double>(chain.blocksSeen24h) / expected;
+  double scale =
+      chain.blocksSeen24h == 0 ? 1.0 : static_cast<double>(chain.blocksSeen24h) / expected;
   scale = std::clamp(scale, 0.25, 4.0);
   double samples = static_cast<double>(chain.targetSpacing) *
                    static_cast<double>(chain.referenceNodeSpeed) /
@@ -39,8 +41,12 @@ std::vector<uint32_t> epochPermutation(uint64_t seed, uint32_t epoch, uint32_t n
   int used = 4;
   for (uint32_t i = n; i > 1; --i) {
     if (used == 4) {
-      h = Sha256().update(std::string_view("pot/v1/shuffle")).updateU64(seed).updateU32(epoch)
-              .updateU64(counter++).finish();
+      h = Sha256()
+              .update(std::string_view("pot/v1/shuffle"))
+              .updateU64(seed)
+              .updateU32(epoch)
+              .updateU64(counter++)
+              .finish();
       used = 0;
     }
     uint64_t r = 0;
@@ -64,7 +70,8 @@ class RepoWriter {
   }
   Status open() {
     for (const std::string& d : {dir_, dir_ + "/objects"}) {
-      if (::mkdir(d.c_str(), 0755) == 0) dirs_.push_back(d);
+      if (::mkdir(d.c_str(), 0755) == 0)
+        dirs_.push_back(d);
       else if (errno != EEXIST)
         return Status::io("cannot create '" + d + "': " + std::strerror(errno));
     }
@@ -151,7 +158,7 @@ Result<PartitionResult> partitionDataset(const Dataset& data, const PartitionOpt
   }
   uint64_t tau = o.flopsPerSampleOverride ? o.flopsPerSampleOverride : trainingFlopsPerSample(macs);
   uint64_t delta = o.samplesPerStageOverride ? o.samplesPerStageOverride
-                                              : samplesPerStage(tau, o.chain, o.minibatch);
+                                             : samplesPerStage(tau, o.chain, o.minibatch);
   if (delta % o.minibatch != 0)
     return Status::usage("samples per stage " + std::to_string(delta) +
                          " is not a multiple of the minibatch size " + std::to_string(o.minibatch));
@@ -198,16 +205,17 @@ Result<PartitionResult> partitionDataset(const Dataset& data, const PartitionOpt
       sb.setStage(stage);
       sb.setEpoch(epoch);
       auto shape = sb.initSampleShape(static_cast<unsigned>(data.sampleShape.size()));
-      for (size_t i = 0; i < data.sampleShape.size(); ++i) shape.set(static_cast<unsigned>(i), data.sampleShape[i]);
+      for (size_t i = 0; i < data.sampleShape.size(); ++i)
+        shape.set(static_cast<unsigned>(i), data.sampleShape[i]);
       sb.setInputType(data.isUint8 ? schema::DType::UINT8 : schema::DType::FLOAT32);
       auto inputs = sb.initInputs(static_cast<unsigned>(count * per * elem));
       auto labels = sb.initLabels(static_cast<unsigned>(count));
       auto sources = sb.initSourceIndices(static_cast<unsigned>(count));
       for (uint64_t k = 0; k < count; ++k) {
         uint32_t idx = perm[from + k];
-        const uint8_t* src = data.isUint8
-            ? data.pixels.data() + idx * per
-            : reinterpret_cast<const uint8_t*>(data.features.data() + idx * per);
+        const uint8_t* src =
+            data.isUint8 ? data.pixels.data() + idx * per
+                         : reinterpret_cast<const uint8_t*>(data.features.data() + idx * per);
         std::memcpy(inputs.begin() + k * per * elem, src, per * elem);
         labels.set(static_cast<unsigned>(k), data.labels[idx]);
         sources.set(static_cast<unsigned>(k), idx);
@@ -227,8 +235,10 @@ Result<PartitionResult> partitionDataset(const Dataset& data, const PartitionOpt
   auto body = req.initBody();
   body.setEmployer(kj::arrayPtr(employer.publicKey().data(), 32));
   auto arch = body.initArchitecture();
-  if (o.module) arch.setTorchScript(kj::arrayPtr(sha256(*o.module).data(), 32));
-  else arch.setBuiltin(archName);
+  if (o.module)
+    arch.setTorchScript(kj::arrayPtr(sha256(*o.module).data(), 32));
+  else
+    arch.setBuiltin(archName);
   auto is = arch.initInputShape(static_cast<unsigned>(inputShape.size()));
   for (size_t i = 0; i < inputShape.size(); ++i) is.set(static_cast<unsigned>(i), inputShape[i]);
   arch.setNumClasses(classes);

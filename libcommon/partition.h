@@ -1,4 +1,5 @@
-// pot-partition's work: tau and Delta, the per-epoch shuffle, stage batches, S_0 and the signed request (DESIGN 4.5).
+// pot-partition's work: tau and Delta, the per-epoch shuffle, stage batches, S_0 and the signed
+// request (DESIGN 4.5).
 #pragma once
 
 #include <cstdint>
@@ -14,9 +15,9 @@
 namespace pot {
 
 struct ChainFigures {
-  uint64_t targetSpacing = 60;          // T, seconds
+  uint64_t targetSpacing = 60;               // T, seconds
   uint64_t referenceNodeSpeed = 1000000000;  // training FLOP/s of the reference node
-  uint64_t blocksSeen24h = 0;           // 0: assume the expected 86400 / T
+  uint64_t blocksSeen24h = 0;                // 0: assume the expected 86400 / T
 };
 
 // Delta: samples per stage so a stage takes about T on the reference node,
@@ -25,8 +26,8 @@ struct ChainFigures {
 uint64_t samplesPerStage(uint64_t tau, const ChainFigures& chain, uint32_t minibatch);
 
 struct PartitionOptions {
-  std::string architecture;   // built-in spec; ignored when module is set
-  const Bytes* module = nullptr;  // TorchScript module file
+  std::string architecture;            // built-in spec; ignored when module is set
+  const Bytes* module = nullptr;       // TorchScript module file
   std::string loss = "cross-entropy";  // or "mse"
   std::string optimizer = "sgd";       // or "adam"
   double learningRate = 0.01;
@@ -36,7 +37,7 @@ struct PartitionOptions {
   uint32_t minibatch = 32;
   uint32_t epochs = 1;
   uint64_t seed = 0;
-  uint32_t declarers = 3;     // C
+  uint32_t declarers = 3;  // C
   uint64_t feePerStage = 0;
   std::string profile = "x86-64-v3";
   ChainFigures chain;
@@ -48,12 +49,12 @@ struct PartitionOptions {
 
 struct PartitionResult {
   Hash256 modelId;
-  Hash256 requestHash;        // H(request file)
+  Hash256 requestHash;  // H(request file)
   Hash256 initialState;
   std::vector<Hash256> stageBatches;
   uint64_t tau = 0;
   uint64_t samplesPerStage = 0;
-  uint64_t samplesUsed = 0;   // per epoch, after rounding the last stage to b
+  uint64_t samplesUsed = 0;  // per epoch, after rounding the last stage to b
 };
 
 // Validates everything first, then writes the repository folder:

@@ -1,4 +1,5 @@
-// Compute profiles: the built-in table that makes float results bit-exact across nodes (DESIGN 4.4).
+// Compute profiles: the built-in table that makes float results bit-exact across nodes
+// (DESIGN 4.4).
 #pragma once
 
 #include <string>
@@ -11,8 +12,8 @@
 namespace pot {
 
 struct ComputeProfileSpec {
-  std::string name;            // "portable", "x86-64-v3", "portable-fast"
-  uint32_t threads = 1;        // BLAS threads (fixed: they change GEMM bits) and default intra-op threads
+  std::string name;      // "portable", "x86-64-v3", "portable-fast"
+  uint32_t threads = 1;  // BLAS threads (fixed: they change GEMM bits) and default intra-op threads
   std::string atenCapability;  // ATEN_CPU_CAPABILITY
   std::string blas;            // "reference" or "openblas"
   std::string blasCoreType;    // OPENBLAS_CORETYPE, empty for reference BLAS

@@ -34,7 +34,8 @@ Hash256 trainingSecret(const std::vector<float>& losses) {
   return h;
 }
 
-std::optional<size_t> firstDivergingSample(const std::vector<float>& a, const std::vector<float>& b) {
+std::optional<size_t> firstDivergingSample(const std::vector<float>& a,
+                                           const std::vector<float>& b) {
   size_t n = std::min(a.size(), b.size());
   for (size_t i = 0; i < n; ++i)
     if (std::memcmp(&a[i], &b[i], 4) != 0) return i;
@@ -161,8 +162,8 @@ torch::Tensor tensorFromState(schema::Tensor::Reader t) {
 Status checkTensor(schema::Tensor::Reader t, const std::string& name,
                    const std::vector<int64_t>& shape) {
   if (t.getName() != name)
-    return Status::invalid("state tensor '" + std::string(t.getName().cStr()) + "' where '" +
-                           name + "' was expected");
+    return Status::invalid("state tensor '" + std::string(t.getName().cStr()) + "' where '" + name +
+                           "' was expected");
   if (t.getDtype() != schema::DType::FLOAT32)
     return Status::malformed("state tensor '" + name + "' is not float32");
   std::vector<int64_t> got;
@@ -177,9 +178,8 @@ Status checkTensor(schema::Tensor::Reader t, const std::string& name,
                            ", the architecture needs " + shapeText(shape));
   size_t bytes = t.getData().size();
   if (bytes != n * 4)
-    return Status::malformed("state tensor '" + name + "' holds " +
-                             std::to_string(bytes) + " bytes for " +
-                             std::to_string(n) + " floats");
+    return Status::malformed("state tensor '" + name + "' holds " + std::to_string(bytes) +
+                             " bytes for " + std::to_string(n) + " floats");
   return Status::ok();
 }
 
@@ -231,7 +231,8 @@ void setTensor(schema::Tensor::Builder t, const std::string& name, const torch::
   t.setName(name);
   t.setDtype(schema::DType::FLOAT32);
   auto shape = t.initShape(static_cast<unsigned>(v.dim()));
-  for (int64_t d = 0; d < v.dim(); ++d) shape.set(static_cast<unsigned>(d), static_cast<uint64_t>(v.size(d)));
+  for (int64_t d = 0; d < v.dim(); ++d)
+    shape.set(static_cast<unsigned>(d), static_cast<uint64_t>(v.size(d)));
   t.setData(kj::arrayPtr(reinterpret_cast<const kj::byte*>(v.data_ptr<float>()),
                          static_cast<size_t>(v.numel()) * 4));
 }
@@ -274,10 +275,12 @@ torch::Tensor batchInputs(capnp::Data::Reader data, schema::DType type,
   std::vector<int64_t> shape{n};
   shape.insert(shape.end(), sampleShape.begin(), sampleShape.end());
   if (type == schema::DType::UINT8) {
-    auto raw = torch::from_blob(const_cast<kj::byte*>(data.begin()) + from * per, shape, torch::kUInt8);
+    auto raw =
+        torch::from_blob(const_cast<kj::byte*>(data.begin()) + from * per, shape, torch::kUInt8);
     return raw.to(torch::kFloat32).div_(255.0);
   }
-  auto raw = torch::from_blob(const_cast<kj::byte*>(data.begin()) + from * per * 4, shape, torch::kFloat32);
+  auto raw = torch::from_blob(const_cast<kj::byte*>(data.begin()) + from * per * 4, shape,
+                              torch::kFloat32);
   return raw.clone();
 }
 
@@ -308,7 +311,9 @@ Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
                            std::to_string(stage) + " of the request (" +
                            toHex(want.begin(), want.size()) + ")");
   uint32_t b = req.getMinibatchSize();
-  if (b < 2) return Status::invalid("the request's minibatch size is " + std::to_string(b) + " (must be >= 2)");
+  if (b < 2)
+    return Status::invalid("the request's minibatch size is " + std::to_string(b) +
+                           " (must be >= 2)");
 
   auto arch = req.getArchitecture();
   std::string archName = architectureName(arch);
@@ -342,14 +347,17 @@ Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
   auto inputType = sb.getInputType();
   auto inputsData = sb.getInputs();
   uint64_t n = sbLabels.size();
-  uint64_t elem = inputType == schema::DType::UINT8 ? 1 : inputType == schema::DType::FLOAT32 ? 4 : 0;
+  uint64_t elem = inputType == schema::DType::UINT8     ? 1
+                  : inputType == schema::DType::FLOAT32 ? 4
+                                                        : 0;
   if (elem == 0) return Status::malformed("the batch's input type is neither uint8 nor float32");
   if (n == 0 || inputsData.size() != n * per * elem)
     return Status::malformed("the batch holds " + std::to_string(inputsData.size()) +
                              " input bytes for " + std::to_string(n) + " samples");
   if (n % b != 0)
     return Status::invalid("the batch's " + std::to_string(n) +
-                           " samples are not a multiple of the minibatch size " + std::to_string(b));
+                           " samples are not a multiple of the minibatch size " +
+                           std::to_string(b));
   uint32_t classes = arch.getNumClasses();
   std::vector<int64_t> labelsVec;
   for (auto l : sbLabels) {
@@ -367,11 +375,13 @@ Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
   StageOutcome outcome;
   outcome.losses.reserve(n);
   for (uint64_t from = 0; from < n; from += b) {
-    torch::Tensor x = batchInputs(inputsData, inputType, sampleShape, static_cast<int64_t>(from), b);
+    torch::Tensor x =
+        batchInputs(inputsData, inputType, sampleShape, static_cast<int64_t>(from), b);
     torch::Tensor out = model->forward(x);
     if (out.dim() != 2 || out.size(0) != b || out.size(1) != classes)
       return Status::invalid("the model's output has shape " + shapeText(out.sizes().vec()) +
-                             ", expected [" + std::to_string(b) + ", " + std::to_string(classes) + "]");
+                             ", expected [" + std::to_string(b) + ", " + std::to_string(classes) +
+                             "]");
     torch::Tensor losses = perSampleLosses(out, labels.slice(0, from, from + b), req.getLoss());
     torch::Tensor lc = losses.detach().contiguous();
     const float* lp = lc.data_ptr<float>();
@@ -424,8 +434,12 @@ void fillUniform(torch::Tensor& t, uint64_t seed, const std::string& name, doubl
   float* p = t.data_ptr<float>();
   int64_t n = t.numel();
   for (int64_t i = 0; i < n; i += 8) {
-    Hash256 h = Sha256().update(std::string_view("pot/v1/init")).updateU64(seed).update(name)
-                    .updateU64(static_cast<uint64_t>(i)).finish();
+    Hash256 h = Sha256()
+                    .update(std::string_view("pot/v1/init"))
+                    .updateU64(seed)
+                    .update(name)
+                    .updateU64(static_cast<uint64_t>(i))
+                    .finish();
     for (int64_t k = 0; k < 8 && i + k < n; ++k) {
       uint32_t u = uint32_t(h.bytes[4 * k]) | uint32_t(h.bytes[4 * k + 1]) << 8 |
                    uint32_t(h.bytes[4 * k + 2]) << 16 | uint32_t(h.bytes[4 * k + 3]) << 24;
@@ -454,7 +468,8 @@ Result<double> runBaselineStage(const Message& request, const Message& state, co
     POT_TRY(expectKind(state, Envelope::MODEL_STATE, "state"));
     POT_TRY(expectKind(batch, Envelope::STAGE_BATCH, "batch"));
     auto req = request.envelope().getTrainingRequest().getBody();
-    if (req.getArchitecture().isTorchScript()) return Status::usage("baseline: built-in architectures only");
+    if (req.getArchitecture().isTorchScript())
+      return Status::usage("baseline: built-in architectures only");
     auto model = loadModel(req.getArchitecture().getBuiltin(), nullptr);
     if (!model) return model.status();
     auto opt = req.getOptimizer();
@@ -475,16 +490,18 @@ Result<double> runBaselineStage(const Message& request, const Message& state, co
     std::unique_ptr<torch::optim::Optimizer> o;
     if (opt.isSgd()) {
       auto s = opt.getSgd();
-      o = std::make_unique<torch::optim::SGD>(
-          model->params, torch::optim::SGDOptions(s.getLearningRate())
-                             .momentum(s.getMomentum()).weight_decay(s.getWeightDecay())
-                             .nesterov(s.getNesterov()));
+      o = std::make_unique<torch::optim::SGD>(model->params,
+                                              torch::optim::SGDOptions(s.getLearningRate())
+                                                  .momentum(s.getMomentum())
+                                                  .weight_decay(s.getWeightDecay())
+                                                  .nesterov(s.getNesterov()));
     } else {
       auto a = opt.getAdam();
-      o = std::make_unique<torch::optim::Adam>(
-          model->params, torch::optim::AdamOptions(a.getLearningRate())
-                             .betas({a.getBeta1(), a.getBeta2()}).eps(a.getEps())
-                             .weight_decay(a.getWeightDecay()));
+      o = std::make_unique<torch::optim::Adam>(model->params,
+                                               torch::optim::AdamOptions(a.getLearningRate())
+                                                   .betas({a.getBeta1(), a.getBeta2()})
+                                                   .eps(a.getEps())
+                                                   .weight_decay(a.getWeightDecay()));
     }
     int64_t b = stepSamples ? stepSamples : req.getMinibatchSize();
     auto start = std::chrono::steady_clock::now();
@@ -539,7 +556,8 @@ Result<Evaluation> evaluateState(const Message& state, const Bytes* module, cons
     if (!loaded) return loaded.status();
     std::vector<int64_t> shape(data.sampleShape.begin(), data.sampleShape.end());
     if (model->builtin) {
-      std::vector<int64_t> want(model->builtin->inputShape.begin(), model->builtin->inputShape.end());
+      std::vector<int64_t> want(model->builtin->inputShape.begin(),
+                                model->builtin->inputShape.end());
       int64_t a = 1, b = 1;
       for (auto d : shape) a *= d;
       for (auto d : want) b *= d;
@@ -559,10 +577,14 @@ Result<Evaluation> evaluateState(const Message& state, const Bytes* module, cons
       int64_t n = std::min<int64_t>(chunk, static_cast<int64_t>(data.size()) - from);
       std::vector<int64_t> s{n};
       s.insert(s.end(), shape.begin(), shape.end());
-      torch::Tensor x = data.isUint8
-          ? torch::from_blob(const_cast<uint8_t*>(data.pixels.data()) + from * per, s, torch::kUInt8)
-                .to(torch::kFloat32).div_(255.0)
-          : torch::from_blob(const_cast<float*>(data.features.data()) + from * per, s, torch::kFloat32).clone();
+      torch::Tensor x =
+          data.isUint8 ? torch::from_blob(const_cast<uint8_t*>(data.pixels.data()) + from * per, s,
+                                          torch::kUInt8)
+                             .to(torch::kFloat32)
+                             .div_(255.0)
+                       : torch::from_blob(const_cast<float*>(data.features.data()) + from * per, s,
+                                          torch::kFloat32)
+                             .clone();
       std::vector<int64_t> lv(data.labels.begin() + from, data.labels.begin() + from + n);
       torch::Tensor labels = torch::tensor(lv, torch::kInt64);
       torch::Tensor out = model->forward(x);
@@ -571,10 +593,10 @@ Result<Evaluation> evaluateState(const Message& state, const Bytes* module, cons
       if (labels.max().item<int64_t>() >= out.size(1))
         return Status::invalid("the dataset has labels beyond the model's " +
                                std::to_string(out.size(1)) + " classes");
-      lossSum += torch::nn::functional::cross_entropy(
-                     out, labels,
-                     torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                     .item<double>();
+      lossSum +=
+          torch::nn::functional::cross_entropy(
+              out, labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+              .item<double>();
       ev.correct += static_cast<uint64_t>(out.argmax(1).eq(labels).sum().item<int64_t>());
       ev.samples += static_cast<uint64_t>(n);
     }
@@ -599,9 +621,9 @@ std::string computeProbeDigest() {
   };
   torch::NoGradGuard noGrad;
   torch::Tensor a = make(64, 257, 1), b = make(257, 33, 2);
-  torch::Tensor c = torch::mm(a, b);                 // BLAS sgemm: reference vs OpenBLAS kernels
-  torch::Tensor d = torch::log_softmax(c, 1);        // ATen vectorised exp/log: default vs avx2
-  torch::Tensor e = torch::tanh(c).sum(1, true);     // ATen vectorised reduction
+  torch::Tensor c = torch::mm(a, b);              // BLAS sgemm: reference vs OpenBLAS kernels
+  torch::Tensor d = torch::log_softmax(c, 1);     // ATen vectorised exp/log: default vs avx2
+  torch::Tensor e = torch::tanh(c).sum(1, true);  // ATen vectorised reduction
   Sha256 h;
   for (const torch::Tensor& t : {c, d, e}) {
     torch::Tensor u = t.contiguous();
@@ -617,8 +639,7 @@ std::string loadedBlasPath() {
   dl_iterate_phdr(
       [](struct dl_phdr_info* info, size_t, void* out) {
         std::string name = info->dlpi_name ? info->dlpi_name : "";
-        if (name.find("libblas.so") != std::string::npos)
-          *static_cast<std::string*>(out) = name;
+        if (name.find("libblas.so") != std::string::npos) *static_cast<std::string*>(out) = name;
         return 0;
       },
       &found);
@@ -652,7 +673,8 @@ Status applyComputeProfile(const std::string& profileName, int argc, char** argv
     char* end = nullptr;
     unsigned long v = std::strtoul(t, &end, 10);
     if (*t == '\0' || *end != '\0' || v == 0 || v > 256)
-      return Status::usage("POT_STAGE_THREADS='" + std::string(t) + "' is not a thread count 1..256");
+      return Status::usage("POT_STAGE_THREADS='" + std::string(t) +
+                           "' is not a thread count 1..256");
     threads = static_cast<uint32_t>(v);
   }
   const char* ldPath = std::getenv("LD_LIBRARY_PATH");
@@ -669,8 +691,10 @@ Status applyComputeProfile(const std::string& profileName, int argc, char** argv
     // The loader picks libblas.so.3 and OpenBLAS reads its core type only at
     // exec, so the profile's environment needs a fresh process image.
     for (const auto& [name, value] : env) {
-      if (value.empty()) ::unsetenv(name.c_str());
-      else ::setenv(name.c_str(), value.c_str(), 1);
+      if (value.empty())
+        ::unsetenv(name.c_str());
+      else
+        ::setenv(name.c_str(), value.c_str(), 1);
     }
     ::setenv(kProfileMarkerEnv, self.c_str(), 1);
     std::vector<char*> args(argv, argv + argc);
@@ -693,8 +717,8 @@ Status applyComputeProfile(const std::string& profileName, int argc, char** argv
       return Status::io("compute profile '" + spec->name +
                         "' is not honoured here: the known-answer probe gives " +
                         digest.substr(0, 16) + ", expected " + spec->probeDigest.substr(0, 16) +
-                        " (loaded BLAS: " + loadedBlasPath() + "; the profile needs " +
-                        spec->blas + (spec->blasCoreType.empty() ? "" : " " + spec->blasCoreType) +
+                        " (loaded BLAS: " + loadedBlasPath() + "; the profile needs " + spec->blas +
+                        (spec->blasCoreType.empty() ? "" : " " + spec->blasCoreType) +
                         " BLAS from " + spec->blasDir + " and ATen '" + spec->atenCapability +
                         "'; check LD_PRELOAD and the libtorch/BLAS package versions)");
     return Status::ok();

@@ -14,10 +14,10 @@
 namespace pot {
 
 struct StageOutcome {
-  Hash256 rho;                 // the training secret, DESIGN 4.2
-  Hash256 stateHash;           // H(S_{i+1}) = SHA-256 of the state file bytes
-  Bytes nextState;             // the S_{i+1} file bytes (framed canonical Envelope{modelState})
-  std::vector<float> losses;   // per-sample losses in order
+  Hash256 rho;                // the training secret, DESIGN 4.2
+  Hash256 stateHash;          // H(S_{i+1}) = SHA-256 of the state file bytes
+  Bytes nextState;            // the S_{i+1} file bytes (framed canonical Envelope{modelState})
+  std::vector<float> losses;  // per-sample losses in order
 };
 
 // Runs stage `stage` (1-based: B_stage applied to S_{stage-1}) of the request, DESIGN 4.1.
@@ -25,14 +25,13 @@ struct StageOutcome {
 // errors are Status (malformed 3 / invalid 1 as fits), never exceptions.
 // A request whose architecture is a TorchScript module needs the module file:
 // this form refuses it; use runStageWithModule.
-Result<StageOutcome> runStage(const Message& request, const Message& state,
-                              const Message& batch, uint32_t stage);
+Result<StageOutcome> runStage(const Message& request, const Message& state, const Message& batch,
+                              uint32_t stage);
 
 // The same, with the TorchScript module file (its SHA-256 must equal the
 // request's architecture.torchScript); `module` may be null for built-ins.
 Result<StageOutcome> runStageWithModule(const Message& request, const Message& state,
-                                        const Message& batch, uint32_t stage,
-                                        const Bytes* module);
+                                        const Message& batch, uint32_t stage, const Bytes* module);
 
 // Call in main() of any tool that trains, after reading the request and before any
 // torch op: sets/verifies threads, ATEN_CPU_CAPABILITY, oneDNN off, BLAS library and
@@ -53,7 +52,8 @@ Hash256 trainingSecret(const std::vector<float>& losses);
 
 // Index of the first sample whose loss bits differ, or nullopt if the traces
 // agree (a shorter trace diverges where it ends).
-std::optional<size_t> firstDivergingSample(const std::vector<float>& a, const std::vector<float>& b);
+std::optional<size_t> firstDivergingSample(const std::vector<float>& a,
+                                           const std::vector<float>& b);
 
 // The per-stage randomness seed H(le64(seed) || le32(stage)) (DESIGN 4.1),
 // as the first 8 bytes little-endian.
@@ -64,9 +64,9 @@ uint64_t stageSeed(uint64_t seed, uint32_t stage);
 // [-1/sqrt(fanIn), 1/sqrt(fanIn)] from SHA-256 of the seed, so S_0 does not
 // depend on any framework's random generator. Optimizer buffers are zeros.
 struct InitialStateSpec {
-  std::string architecture;     // built-in spec, or "torchscript:<hex>"
+  std::string architecture;  // built-in spec, or "torchscript:<hex>"
   const Bytes* module = nullptr;
-  std::string optimizer;        // "sgd" (momentum buffers iff momentum != 0) or "adam"
+  std::string optimizer;  // "sgd" (momentum buffers iff momentum != 0) or "adam"
   bool momentumBuffers = false;
   uint64_t seed = 0;
 };

@@ -1,4 +1,5 @@
-// Known-answer stages for `pot-train-stage --selfcheck`: synthetic requests built in memory (DESIGN 4.4).
+// Known-answer stages for `pot-train-stage --selfcheck`: synthetic requests built in memory
+// (DESIGN 4.4).
 #include <capnp/message.h>
 
 #include "libcommon/architecture.h"
@@ -25,7 +26,8 @@ Result<SelfcheckCase> runCase(const CaseSpec& c) {
   auto sb = bb.initRoot<schema::Envelope>().initStageBatch();
   sb.setStage(1);
   auto shape = sb.initSampleShape(static_cast<unsigned>(arch->inputShape.size()));
-  for (size_t i = 0; i < arch->inputShape.size(); ++i) shape.set(static_cast<unsigned>(i), arch->inputShape[i]);
+  for (size_t i = 0; i < arch->inputShape.size(); ++i)
+    shape.set(static_cast<unsigned>(i), arch->inputShape[i]);
   sb.setInputType(schema::DType::UINT8);
   uint64_t per = shapeElements(arch->inputShape);
   auto inputs = sb.initInputs(static_cast<unsigned>(per * c.samples));
@@ -57,7 +59,8 @@ Result<SelfcheckCase> runCase(const CaseSpec& c) {
   auto a = body.initArchitecture();
   a.setBuiltin(c.architecture);
   auto is = a.initInputShape(static_cast<unsigned>(arch->inputShape.size()));
-  for (size_t i = 0; i < arch->inputShape.size(); ++i) is.set(static_cast<unsigned>(i), arch->inputShape[i]);
+  for (size_t i = 0; i < arch->inputShape.size(); ++i)
+    is.set(static_cast<unsigned>(i), arch->inputShape[i]);
   a.setNumClasses(arch->numClasses);
   body.setLoss(c.mse ? schema::Loss::MSE : schema::Loss::CROSS_ENTROPY);
   if (c.adam) {

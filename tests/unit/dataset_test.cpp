@@ -1,4 +1,5 @@
-// IDX (plain and gzipped) and CSV readers: good files load, damaged ones are refused with the right code.
+// IDX (plain and gzipped) and CSV readers: good files load, damaged ones are refused with the right
+// code.
 #include "libcommon/dataset.h"
 
 #include <gtest/gtest.h>
@@ -25,8 +26,9 @@ class DatasetTest : public ::testing::Test {
       gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
       gzclose(f);
     } else {
-      std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                  static_cast<std::streamsize>(bytes.size()));
+      std::ofstream(path, std::ios::binary)
+          .write(reinterpret_cast<const char*>(bytes.data()),
+                 static_cast<std::streamsize>(bytes.size()));
     }
     return path;
   }
@@ -49,7 +51,8 @@ class DatasetTest : public ::testing::Test {
 TEST_F(DatasetTest, IdxPlainAndGzipGiveTheSameSamples) {
   auto plain = pot::loadIdx(write("i", idxImages(5, 3, 4)), write("l", idxLabels(5)));
   ASSERT_TRUE(plain) << plain.status().message();
-  auto gz = pot::loadIdx(write("i.gz", idxImages(5, 3, 4), true), write("l.gz", idxLabels(5), true));
+  auto gz =
+      pot::loadIdx(write("i.gz", idxImages(5, 3, 4), true), write("l.gz", idxLabels(5), true));
   ASSERT_TRUE(gz) << gz.status().message();
   EXPECT_EQ(plain->size(), 5u);
   EXPECT_EQ(plain->sampleShape, (std::vector<uint32_t>{1, 3, 4}));

@@ -1,4 +1,5 @@
-// Partition rules: Delta from the chain figures, the per-epoch shuffle, tau of built-in architectures.
+// Partition rules: Delta from the chain figures, the per-epoch shuffle, tau of built-in
+// architectures.
 #include "libcommon/partition.h"
 
 #include <gtest/gtest.h>
@@ -19,9 +20,11 @@ TEST(Partition, TauOfBuiltinArchitectures) {
   EXPECT_EQ(mlp->parameters[2].shape, (std::vector<uint64_t>{10, 128}));
   auto lenet = pot::parseBuiltinArchitecture("cnn:lenet5");
   ASSERT_TRUE(lenet);
-  EXPECT_EQ(lenet->forwardMacs, 6u * 784 * 25 + 16u * 100 * 150 + 400u * 120 + 120u * 84 + 84u * 10);
+  EXPECT_EQ(lenet->forwardMacs,
+            6u * 784 * 25 + 16u * 100 * 150 + 400u * 120 + 120u * 84 + 84u * 10);
   EXPECT_EQ(lenet->inputShape, (std::vector<uint32_t>{1, 28, 28}));
-  for (const char* bad : {"mlp:", "mlp:784", "mlp:784--10", "mlp:0-10", "mlp:7x-10", "cnn:vgg", "resnet"})
+  for (const char* bad :
+       {"mlp:", "mlp:784", "mlp:784--10", "mlp:0-10", "mlp:7x-10", "cnn:vgg", "resnet"})
     EXPECT_FALSE(pot::parseBuiltinArchitecture(bad)) << bad;
 }
 

@@ -1,4 +1,5 @@
-// The stage function in-process: the secret's chaining, determinism, and every check runStage makes.
+// The stage function in-process: the secret's chaining, determinism, and every check runStage
+// makes.
 #include "libcommon/train.h"
 
 #include <capnp/message.h>

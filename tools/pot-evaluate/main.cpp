@@ -1,4 +1,5 @@
-// pot-evaluate: test-set accuracy and loss of a model state file (the employer's view of the result).
+// pot-evaluate: test-set accuracy and loss of a model state file (the employer's view of the
+// result).
 #include <cstdio>
 #include <iostream>
 
@@ -9,13 +10,15 @@
 #include "libcommon/train.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Report the test-set accuracy and mean cross-entropy of a model state.", "pot-evaluate"};
+  CLI::App app{"Report the test-set accuracy and mean cross-entropy of a model state.",
+               "pot-evaluate"};
   std::string statePath, modulePath, images, labels, csv, profile;
   int labelColumn = -1;
   uint64_t limit = 0;
   bool json = false;
   app.add_option("state", statePath, "State file S_i ('-' for stdin)")->required();
-  app.add_option("--module", modulePath, "TorchScript module file, for a torchscript: architecture");
+  app.add_option("--module", modulePath,
+                 "TorchScript module file, for a torchscript: architecture");
   app.add_option("--images", images, "IDX image file (default: Fashion-MNIST t10k)");
   app.add_option("--labels", labels, "IDX label file (default: Fashion-MNIST t10k)");
   app.add_option("--csv", csv, "CSV test set instead of IDX");
@@ -35,10 +38,14 @@ int main(int argc, char** argv) {
       if (!m) return m.status();
       module = std::move(*m);
     }
-    pot::Result<pot::Dataset> data = !csv.empty()
-        ? pot::loadCsv(csv, labelColumn)
-        : pot::loadIdx(images.empty() ? std::string(pot::kFashionMnistDir) + "/t10k-images-idx3-ubyte.gz" : images,
-                       labels.empty() ? std::string(pot::kFashionMnistDir) + "/t10k-labels-idx1-ubyte.gz" : labels);
+    pot::Result<pot::Dataset> data =
+        !csv.empty()
+            ? pot::loadCsv(csv, labelColumn)
+            : pot::loadIdx(
+                  images.empty() ? std::string(pot::kFashionMnistDir) + "/t10k-images-idx3-ubyte.gz"
+                                 : images,
+                  labels.empty() ? std::string(pot::kFashionMnistDir) + "/t10k-labels-idx1-ubyte.gz"
+                                 : labels);
     if (!data) return data.status();
     pot::truncateDataset(*data, limit);
     // Evaluation is not consensus-critical; a profile only makes it reproducible.

@@ -1,4 +1,5 @@
-// pot-partition: an employer's dataset to a repository of stage batches, S_0 and a signed TrainingRequest.
+// pot-partition: an employer's dataset to a repository of stage batches, S_0 and a signed
+// TrainingRequest.
 #include <ctime>
 #include <iostream>
 
@@ -8,9 +9,10 @@
 #include "libcommon/tool.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Partition a dataset into stage batches and write a signed training request "
-               "into a content-addressed repository folder.",
-               "pot-partition"};
+  CLI::App app{
+      "Partition a dataset into stage batches and write a signed training request "
+      "into a content-addressed repository folder.",
+      "pot-partition"};
   std::string out, key, architecture = "mlp:784-128-10", images, labels, csv;
   int labelColumn = -1;
   uint64_t limit = 0;
@@ -22,8 +24,10 @@ int main(int argc, char** argv) {
   app.add_option("-a,--architecture", architecture,
                  "mlp:<in>-<hidden>...-<classes>, cnn:lenet5, or a TorchScript module file")
       ->capture_default_str();
-  app.add_option("--images", images, "IDX image file, gzipped or not (default: Fashion-MNIST train)");
-  app.add_option("--labels", labels, "IDX label file, gzipped or not (default: Fashion-MNIST train)");
+  app.add_option("--images", images,
+                 "IDX image file, gzipped or not (default: Fashion-MNIST train)");
+  app.add_option("--labels", labels,
+                 "IDX label file, gzipped or not (default: Fashion-MNIST train)");
   app.add_option("--csv", csv, "CSV dataset instead of IDX: one sample a line");
   app.add_option("--label-column", labelColumn, "CSV column holding the label (0-based; -1 = last)")
       ->capture_default_str();
@@ -64,7 +68,8 @@ int main(int argc, char** argv) {
   return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
     if (o.minibatch < 2)
       return pot::Status::usage("minibatch size must be at least 2 (got " +
-                                std::to_string(o.minibatch) + "): b = 1 would make rho a "
+                                std::to_string(o.minibatch) +
+                                "): b = 1 would make rho a "
                                 "per-sample trace of plain SGD (DESIGN 4.1)");
     if (!csv.empty() && (!images.empty() || !labels.empty()))
       return pot::Status::usage("give either --csv or --images/--labels, not both");
@@ -74,7 +79,9 @@ int main(int argc, char** argv) {
     bool builtin = architecture.rfind("mlp:", 0) == 0 || architecture.rfind("cnn:", 0) == 0;
     if (!builtin) {
       auto bytes = pot::readFile(architecture, 1ull << 30);
-      if (!bytes) return bytes.status().withContext("architecture is neither a built-in spec nor a readable TorchScript file");
+      if (!bytes)
+        return bytes.status().withContext(
+            "architecture is neither a built-in spec nor a readable TorchScript file");
       module = std::move(*bytes);
       o.module = &module;
     }
@@ -82,10 +89,15 @@ int main(int argc, char** argv) {
     if (o.createdAt == 0) o.createdAt = static_cast<uint64_t>(time(nullptr));
     bool progress = !quiet && pot::isTerminal(2);
     if (progress) pot::note("pot-partition", "reading the dataset");
-    pot::Result<pot::Dataset> data = !csv.empty()
-        ? pot::loadCsv(csv, labelColumn)
-        : pot::loadIdx(images.empty() ? std::string(pot::kFashionMnistDir) + "/train-images-idx3-ubyte.gz" : images,
-                       labels.empty() ? std::string(pot::kFashionMnistDir) + "/train-labels-idx1-ubyte.gz" : labels);
+    pot::Result<pot::Dataset> data =
+        !csv.empty()
+            ? pot::loadCsv(csv, labelColumn)
+            : pot::loadIdx(images.empty()
+                               ? std::string(pot::kFashionMnistDir) + "/train-images-idx3-ubyte.gz"
+                               : images,
+                           labels.empty()
+                               ? std::string(pot::kFashionMnistDir) + "/train-labels-idx1-ubyte.gz"
+                               : labels);
     if (!data) return data.status();
     pot::truncateDataset(*data, limit);
     auto r = pot::partitionDataset(*data, o, *employer, out, [&](const std::string& msg) {
@@ -97,9 +109,10 @@ int main(int argc, char** argv) {
       std::cout << "{\"modelId\": \"" << r->modelId.hex() << "\", \"request\": \"" << out
                 << "/request\", \"requestHash\": \"" << r->requestHash.hex()
                 << "\", \"initialState\": \"" << r->initialState.hex()
-                << "\", \"stages\": " << r->stageBatches.size() << ", \"samplesPerStage\": "
-                << r->samplesPerStage << ", \"flopsPerSample\": " << r->tau
-                << ", \"samplesPerEpoch\": " << r->samplesUsed << "}\n";
+                << "\", \"stages\": " << r->stageBatches.size()
+                << ", \"samplesPerStage\": " << r->samplesPerStage
+                << ", \"flopsPerSample\": " << r->tau << ", \"samplesPerEpoch\": " << r->samplesUsed
+                << "}\n";
     } else {
       std::cout << r->modelId.hex() << "\n";
     }

@@ -1,14 +1,15 @@
-// pot-train-stage: run one stage S_{i+1}, rho = f(S_i, B_{i+1}); audit one (--check); known-answer selfcheck.
+// pot-train-stage: run one stage S_{i+1}, rho = f(S_i, B_{i+1}); audit one (--check); known-answer
+// selfcheck.
+#include <capnp/message.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
 
-#include <capnp/message.h>
-
-#include "libcommon/fileio.h"
 #include "libcommon/canonical.h"
+#include "libcommon/fileio.h"
 #include "libcommon/message_io.h"
 #include "libcommon/profile.h"
 #include "libcommon/tool.h"
@@ -48,11 +49,11 @@ pot::Status selfcheck(const std::string& profile, const std::string& vectorsPath
     if (json)
       jsonOut += std::string(jsonOut.size() > 1 ? ", " : "") + "{\"profile\": \"" + profile +
                  "\", \"case\": \"" + c.name + "\", \"rho\": \"" + c.rho.hex() +
-                 "\", \"stateHash\": \"" + c.stateHash.hex() + "\", \"match\": " +
-                 (ok ? "true" : "false") + "}";
+                 "\", \"stateHash\": \"" + c.stateHash.hex() +
+                 "\", \"match\": " + (ok ? "true" : "false") + "}";
     else
-      std::cout << profile << " " << c.name << " " << c.rho.hex() << " " << c.stateHash.hex()
-                << " " << (ok ? "ok" : "MISMATCH") << "\n";
+      std::cout << profile << " " << c.name << " " << c.rho.hex() << " " << c.stateHash.hex() << " "
+                << (ok ? "ok" : "MISMATCH") << "\n";
   }
   if (json) std::cout << jsonOut << "]\n";
   if (expected.empty())
@@ -74,7 +75,8 @@ int main(int argc, char** argv) {
   std::string expectRho, expectState, headerPath, claimedTrace, profile, vectors;
   uint32_t stage = 0, threads = 0;
   bool check = false, doSelfcheck = false, probe = false, json = false, quiet = false;
-  app.add_option("-r,--request", requestPath, "The signed TrainingRequest file (default: REPO/request)");
+  app.add_option("-r,--request", requestPath,
+                 "The signed TrainingRequest file (default: REPO/request)");
   app.add_option("--repo", repo, "Repository folder written by pot-partition");
   app.add_option("-s,--stage", stage, "Stage to run, 1-based: B_stage applied to S_{stage-1}");
   app.add_option("--state", statePath, "S_{stage-1} (default for stage 1: S_0 from REPO)");
@@ -82,14 +84,19 @@ int main(int argc, char** argv) {
   app.add_option("--module", modulePath, "TorchScript module file (default: from REPO)");
   app.add_option("-o,--output", out, "Write S_stage here ('-' for stdout)");
   app.add_option("--loss-trace", tracePath, "Write the per-sample losses (a LossTrace message)");
-  app.add_option("--threads", threads, "Intra-op threads instead of the profile's (results do not change)");
-  app.add_flag("--check", check, "Audit: compare with --expect-rho/--expect-state/--header; exit 1 on mismatch");
+  app.add_option("--threads", threads,
+                 "Intra-op threads instead of the profile's (results do not change)");
+  app.add_flag("--check", check,
+               "Audit: compare with --expect-rho/--expect-state/--header; exit 1 on mismatch");
   app.add_option("--expect-rho", expectRho, "With --check: the claimed rho (hex)");
   app.add_option("--expect-state", expectState, "With --check: the claimed H(S_stage) (hex)");
-  app.add_option("--header", headerPath, "With --check: a BlockHeader whose rho and stateHash are claimed");
-  app.add_option("--trace", claimedTrace, "With --check: the claimed LossTrace, to name the first diverging sample");
+  app.add_option("--header", headerPath,
+                 "With --check: a BlockHeader whose rho and stateHash are claimed");
+  app.add_option("--trace", claimedTrace,
+                 "With --check: the claimed LossTrace, to name the first diverging sample");
   app.add_flag("--selfcheck", doSelfcheck, "Run the known-answer stages of --profile and compare");
-  app.add_option("--profile", profile, "With --selfcheck or --probe: the compute profile (default x86-64-v3)");
+  app.add_option("--profile", profile,
+                 "With --selfcheck or --probe: the compute profile (default x86-64-v3)");
   app.add_option("--vectors", vectors, "Known-answer vectors file")
       ->default_str(POT_SELFCHECK_VECTORS);
   std::string printEnv;
@@ -103,8 +110,10 @@ int main(int argc, char** argv) {
     if (!printEnv.empty()) {
       auto spec = pot::findComputeProfile(printEnv);
       if (!spec) return spec.status();
-      for (const auto& [name, value] : pot::profileEnvironment(*spec, threads ? threads : spec->threads, ""))
-        std::cout << (value.empty() ? "unset " + name : "export " + name + "='" + value + "'") << "\n";
+      for (const auto& [name, value] :
+           pot::profileEnvironment(*spec, threads ? threads : spec->threads, ""))
+        std::cout << (value.empty() ? "unset " + name : "export " + name + "='" + value + "'")
+                  << "\n";
       return pot::Status::ok();
     }
     if (doSelfcheck || probe) {
@@ -120,22 +129,28 @@ int main(int argc, char** argv) {
       POT_TRY(pot::enforceComputeProfile(p, argc, argv));
       return selfcheck(p, vectors.empty() ? POT_SELFCHECK_VECTORS : vectors, json);
     }
-    if (!profile.empty()) return pot::Status::usage("--profile is for --selfcheck; a stage runs under its request's profile");
+    if (!profile.empty())
+      return pot::Status::usage(
+          "--profile is for --selfcheck; a stage runs under its request's profile");
     if (stage == 0) return pot::Status::usage("--stage N is required (1-based)");
-    if (requestPath.empty() && repo.empty()) return pot::Status::usage("give --request FILE or --repo DIR");
-    if (!check && (!expectRho.empty() || !expectState.empty() || !headerPath.empty() || !claimedTrace.empty()))
+    if (requestPath.empty() && repo.empty())
+      return pot::Status::usage("give --request FILE or --repo DIR");
+    if (!check && (!expectRho.empty() || !expectState.empty() || !headerPath.empty() ||
+                   !claimedTrace.empty()))
       return pot::Status::usage("--expect-rho, --expect-state, --header and --trace need --check");
     if (check && expectRho.empty() && expectState.empty() && headerPath.empty())
       return pot::Status::usage("--check needs --expect-rho, --expect-state or --header");
     using W = pot::schema::Envelope;
-    auto request = pot::readMessage(requestPath.empty() ? repo + "/request" : requestPath, W::TRAINING_REQUEST);
+    auto request = pot::readMessage(requestPath.empty() ? repo + "/request" : requestPath,
+                                    W::TRAINING_REQUEST);
     if (!request) return request.status();
     auto body = (*request)->envelope().getTrainingRequest().getBody();
     auto spec = pot::checkRequestProfile(body.getProfile());
     if (!spec) return spec.status();
     auto batches = body.getStageBatches();
     if (stage > batches.size())
-      return pot::Status::invalid("stage " + std::to_string(stage) + " is out of range: the request has " +
+      return pot::Status::invalid("stage " + std::to_string(stage) +
+                                  " is out of range: the request has " +
                                   std::to_string(batches.size()) + " stages");
 
     // Claims for --check are read before any work so bad input fails fast.
@@ -168,7 +183,8 @@ int main(int argc, char** argv) {
                                     ", not stage " + std::to_string(stage));
       wantRho = pot::Hash256::fromBytes(hb.getRho().begin(), hb.getRho().size());
       wantState = pot::Hash256::fromBytes(hb.getStateHash().begin(), hb.getStateHash().size());
-      if (!wantRho || !wantState) return pot::Status::malformed("the header's rho or stateHash is not 32 bytes");
+      if (!wantRho || !wantState)
+        return pot::Status::malformed("the header's rho or stateHash is not 32 bytes");
     }
     std::vector<float> claimedLosses;
     if (!claimedTrace.empty()) {
@@ -191,7 +207,10 @@ int main(int argc, char** argv) {
     pot::Bytes module;
     if (arch.isTorchScript()) {
       if (mPath.empty()) {
-        if (repo.empty()) return pot::Status::usage("the request's architecture is a TorchScript module: give --module FILE or --repo DIR");
+        if (repo.empty())
+          return pot::Status::usage(
+              "the request's architecture is a TorchScript module: give --module FILE or --repo "
+              "DIR");
         mPath = objectPath(repo, arch.getTorchScript().begin(), arch.getTorchScript().size());
       }
       auto m = pot::readFile(mPath, 1ull << 30);
@@ -205,7 +224,8 @@ int main(int argc, char** argv) {
 
     POT_TRY(pot::enforceComputeProfile(spec->name, argc, argv));
     if (!quiet && pot::isTerminal(2))
-      pot::note(kTool, "training stage " + std::to_string(stage) + " under profile '" + spec->name + "'");
+      pot::note(kTool,
+                "training stage " + std::to_string(stage) + " under profile '" + spec->name + "'");
     auto outcome = pot::runStageWithModule(**request, **state, **batch, stage,
                                            arch.isTorchScript() ? &module : nullptr);
     if (!outcome) return outcome.status();
@@ -216,7 +236,8 @@ int main(int argc, char** argv) {
       t.setModelId(kj::arrayPtr(modelId.data(), 32));
       t.setStage(stage);
       auto losses = t.initLosses(static_cast<unsigned>(outcome->losses.size()));
-      for (size_t i = 0; i < outcome->losses.size(); ++i) losses.set(static_cast<unsigned>(i), outcome->losses[i]);
+      for (size_t i = 0; i < outcome->losses.size(); ++i)
+        losses.set(static_cast<unsigned>(i), outcome->losses[i]);
       POT_TRY(pot::writeMessage(tracePath, b.getRoot<W>().asReader()));
     }
     if (!out.empty()) POT_TRY(pot::writeOutput(out, outcome->nextState, true));
@@ -225,8 +246,8 @@ int main(int argc, char** argv) {
     if (!check) {
       if (json)
         report << "{\"stage\": " << stage << ", \"rho\": \"" << outcome->rho.hex()
-               << "\", \"stateHash\": \"" << outcome->stateHash.hex() << "\", \"samples\": "
-               << outcome->losses.size() << "}\n";
+               << "\", \"stateHash\": \"" << outcome->stateHash.hex()
+               << "\", \"samples\": " << outcome->losses.size() << "}\n";
       else
         report << "rho " << outcome->rho.hex() << "\nstate " << outcome->stateHash.hex() << "\n";
       return pot::Status::ok();
@@ -251,9 +272,9 @@ int main(int argc, char** argv) {
     bool match = rhoOk && stateOk && (claimedLosses.empty() || !first);
     if (json) {
       report << "{\"stage\": " << stage << ", \"match\": " << (match ? "true" : "false")
-             << ", \"rho\": \"" << outcome->rho.hex() << "\", \"rhoMatch\": " << (rhoOk ? "true" : "false")
-             << ", \"stateHash\": \"" << outcome->stateHash.hex() << "\", \"stateMatch\": "
-             << (stateOk ? "true" : "false");
+             << ", \"rho\": \"" << outcome->rho.hex()
+             << "\", \"rhoMatch\": " << (rhoOk ? "true" : "false") << ", \"stateHash\": \""
+             << outcome->stateHash.hex() << "\", \"stateMatch\": " << (stateOk ? "true" : "false");
       if (first) report << ", \"firstDivergingSample\": " << *first;
       report << "}\n";
     } else {
