@@ -295,7 +295,8 @@ torch::Tensor perSampleLosses(const torch::Tensor& out, const torch::Tensor& lab
 }
 
 Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
-                                  const Message& batch, uint32_t stage, const Bytes* module) {
+                                  const Message& batch, uint32_t stage, const Bytes* module,
+                                  const StageProgress& progress) {
   POT_TRY(expectKind(request, Envelope::TRAINING_REQUEST, "request"));
   POT_TRY(expectKind(state, Envelope::MODEL_STATE, "state"));
   POT_TRY(expectKind(batch, Envelope::STAGE_BATCH, "batch"));
@@ -369,12 +370,17 @@ Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
   torch::Tensor labels = torch::tensor(labelsVec, torch::kInt64);
 
   torch::manual_seed(stageSeed(req.getSeed(), stage));
+  uint64_t nextReport = 0;
   for (auto& p : model->params) p.set_requires_grad(true);
   auto& bufs = loaded->buffers;
   uint64_t step = loaded->step;
   StageOutcome outcome;
   outcome.losses.reserve(n);
   for (uint64_t from = 0; from < n; from += b) {
+    if (progress && from >= nextReport) {
+      progress(from, n);
+      nextReport = from + std::max<uint64_t>(n / 100, b);
+    }
     torch::Tensor x =
         batchInputs(inputsData, inputType, sampleShape, static_cast<int64_t>(from), b);
     torch::Tensor out = model->forward(x);
@@ -453,7 +459,14 @@ void fillUniform(torch::Tensor& t, uint64_t seed, const std::string& name, doubl
 
 Result<StageOutcome> runStageWithModule(const Message& request, const Message& state,
                                         const Message& batch, uint32_t stage, const Bytes* module) {
-  return guardTorch("stage", [&]() { return runStageImpl(request, state, batch, stage, module); });
+  return runStageWithProgress(request, state, batch, stage, module, nullptr);
+}
+
+Result<StageOutcome> runStageWithProgress(const Message& request, const Message& state,
+                                          const Message& batch, uint32_t stage, const Bytes* module,
+                                          const StageProgress& progress) {
+  return guardTorch("stage",
+                    [&]() { return runStageImpl(request, state, batch, stage, module, progress); });
 }
 
 Result<StageOutcome> runStage(const Message& request, const Message& state, const Message& batch,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,13 @@ Result<StageOutcome> runStage(const Message& request, const Message& state, cons
 // request's architecture.torchScript); `module` may be null for built-ins.
 Result<StageOutcome> runStageWithModule(const Message& request, const Message& state,
                                         const Message& batch, uint32_t stage, const Bytes* module);
+
+// The same, calling `progress(samplesDone, samplesTotal)` about every 1% of
+// the stage (for a terminal; it must not throw).
+using StageProgress = std::function<void(uint64_t, uint64_t)>;
+Result<StageOutcome> runStageWithProgress(const Message& request, const Message& state,
+                                          const Message& batch, uint32_t stage, const Bytes* module,
+                                          const StageProgress& progress);
 
 // Call in main() of any tool that trains, after reading the request and before any
 // torch op: sets/verifies threads, ATEN_CPU_CAPABILITY, oneDNN off, BLAS library and

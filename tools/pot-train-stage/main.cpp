@@ -223,11 +223,16 @@ int main(int argc, char** argv) {
     if (!batch) return batch.status();
 
     POT_TRY(pot::enforceComputeProfile(spec->name, argc, argv));
-    if (!quiet && pot::isTerminal(2))
-      pot::note(kTool,
-                "training stage " + std::to_string(stage) + " under profile '" + spec->name + "'");
-    auto outcome = pot::runStageWithModule(**request, **state, **batch, stage,
-                                           arch.isTorchScript() ? &module : nullptr);
+    bool showProgress = !quiet && pot::isTerminal(2);
+    auto outcome = pot::runStageWithProgress(
+        **request, **state, **batch, stage, arch.isTorchScript() ? &module : nullptr,
+        [&](uint64_t done, uint64_t total) {
+          if (!showProgress) return;
+          std::cerr << "\r" << kTool << ": stage " << stage << " (" << spec->name << "): " << done
+                    << "/" << total << " samples" << std::flush;
+        });
+    if (showProgress)
+      std::cerr << "\r" << kTool << ": stage " << stage << " done" << std::string(30, ' ') << "\n";
     if (!outcome) return outcome.status();
 
     if (!tracePath.empty()) {
