@@ -1,4 +1,5 @@
-// Stakeholder signatures and block wrapping: Alg. 2 steps 4-5 (docs/protocol.md, "Proof of activity").
+// Stakeholder signatures and block wrapping: Alg. 2 steps 4-5 (docs/protocol.md, "Proof of
+// activity").
 #include "libcommon/block.h"
 
 #include <capnp/message.h>
@@ -22,7 +23,9 @@ Hash256 hashFrom(capnp::Data::Reader d) {
 
 }  // namespace
 
-Hash256 blockIdOf(schema::Block::Reader block) { return messageId(Domain::kBlock, block.getBody()); }
+Hash256 blockIdOf(schema::Block::Reader block) {
+  return messageId(Domain::kBlock, block.getBody());
+}
 Hash256 headerIdOf(schema::BlockHeader::Reader header) {
   return messageId(Domain::kHeader, header.getBody());
 }
@@ -57,12 +60,14 @@ Result<std::vector<Payout>> expectedCoinbase(const ChainView& chain, schema::Blo
   const LedgerReader* state = chain.stateAt(parent);
   if (!state) return Status::io("no ledger state for block " + parent.hex());
   auto model = state->model(hashFrom(header.getModelId()));
-  if (!model) return Status::invalid("model " + hashFrom(header.getModelId()).hex() + " is not registered");
+  if (!model)
+    return Status::invalid("model " + hashFrom(header.getModelId()).hex() + " is not registered");
   CoinbaseInputs in;
   in.height = header.getHeight();
   in.headerBuilder = hashFrom(header.getPubkey());
   in.wrapper = hashFrom(body.getWrapper());
-  for (auto s : body.getStakeholderSignatures()) in.signers.push_back(hashFrom(s.getBody().getPubkey()));
+  for (auto s : body.getStakeholderSignatures())
+    in.signers.push_back(hashFrom(s.getBody().getPubkey()));
   for (auto td : body.getDeclarations()) in.declarers.push_back(hashFrom(td.getBody().getPubkey()));
   auto escrow = state->account(model->escrow);
   in.escrowBalance = escrow ? escrow->balance : 0;
@@ -75,7 +80,8 @@ Result<std::vector<Payout>> expectedCoinbase(const ChainView& chain, schema::Blo
   return computeCoinbase(chain.params(), in);
 }
 
-Result<Bytes> assembleBlock(const ChainView& chain, const SigningKey& wrapper, const BlockFields& fields) {
+Result<Bytes> assembleBlock(const ChainView& chain, const SigningKey& wrapper,
+                            const BlockFields& fields) {
   if (!fields.header) return Status::usage("a block needs a header");
   POT_TRY(expectKind(*fields.header, schema::Envelope::BLOCK_HEADER, "header"));
   auto header = fields.header->envelope().getBlockHeader();
@@ -89,7 +95,8 @@ Result<Bytes> assembleBlock(const ChainView& chain, const SigningKey& wrapper, c
   for (auto idData : header.getBody().getDeclarations()) {
     auto it = byId.find(hashFrom(idData));
     if (it == byId.end())
-      return Status::invalid("missing declaration " + toHex(idData.begin(), idData.size()) + " named by the header");
+      return Status::invalid("missing declaration " + toHex(idData.begin(), idData.size()) +
+                             " named by the header");
     ordered.push_back(it->second);
   }
   std::map<uint32_t, const Message*> sigs;
@@ -97,17 +104,20 @@ Result<Bytes> assembleBlock(const ChainView& chain, const SigningKey& wrapper, c
     POT_TRY(expectKind(*m, schema::Envelope::STAKEHOLDER_SIGNATURE, "stakeholder signature"));
     sigs[m->envelope().getStakeholderSignature().getBody().getIndex()] = m;
   }
-  for (const Message* m : fields.transactions) POT_TRY(expectKind(*m, schema::Envelope::TRANSACTION, "transaction"));
+  for (const Message* m : fields.transactions)
+    POT_TRY(expectKind(*m, schema::Envelope::TRANSACTION, "transaction"));
 
   capnp::MallocMessageBuilder mb;
   auto blk = mb.initRoot<schema::Envelope>().initBlock();
   auto body = blk.initBody();
   body.setHeader(header);
   auto tds = body.initDeclarations(ordered.size());
-  for (size_t i = 0; i < ordered.size(); ++i) tds.setWithCaveats(i, ordered[i]->envelope().getTrainingDeclaration());
+  for (size_t i = 0; i < ordered.size(); ++i)
+    tds.setWithCaveats(i, ordered[i]->envelope().getTrainingDeclaration());
   auto ss = body.initStakeholderSignatures(sigs.size());
   size_t i = 0;
-  for (const auto& [index, m] : sigs) ss.setWithCaveats(i++, m->envelope().getStakeholderSignature());
+  for (const auto& [index, m] : sigs)
+    ss.setWithCaveats(i++, m->envelope().getStakeholderSignature());
   auto txs = body.initTransactions(fields.transactions.size());
   for (size_t j = 0; j < fields.transactions.size(); ++j)
     txs.setWithCaveats(j, fields.transactions[j]->envelope().getTransaction());
@@ -134,7 +144,8 @@ Result<Bytes> assembleBlock(const ChainView& chain, const SigningKey& wrapper, c
 Result<StakeOutput> stake(const ChainView& chain, const SigningKey& key, const BlockParts& parts) {
   if (!parts.header) return Status::usage("a header is required");
   POT_TRY(expectKind(*parts.header, schema::Envelope::BLOCK_HEADER, "header"));
-  if (!hasValidSignature(*parts.header)) return Status::invalid("bad-header-sig: the header's signature does not verify");
+  if (!hasValidSignature(*parts.header))
+    return Status::invalid("bad-header-sig: the header's signature does not verify");
   auto header = parts.header->envelope().getBlockHeader();
   auto drawn = stakeholdersOf(chain, header);
   if (!drawn) return drawn.status();
@@ -153,12 +164,15 @@ Result<StakeOutput> stake(const ChainView& chain, const SigningKey& key, const B
   for (uint32_t i = 1; i < k; ++i) allCovered = allCovered && covered.count(i);
   StakeOutput out;
   if (isWrapper && allCovered) {
-    BlockFields f{parts.header, parts.declarations, parts.signatures, parts.transactions, std::nullopt};
+    BlockFields f{parts.header, parts.declarations, parts.signatures, parts.transactions,
+                  std::nullopt};
     auto block = assembleBlock(chain, key, f);
     if (!block) return block.status();
     // Never emit a block this node would itself reject.
     auto verdict = validateBlockBytes(chain, *block, UINT64_MAX);
-    if (!verdict.valid()) return Status::invalid("the assembled block is invalid: " + verdict.code + ": " + verdict.message);
+    if (!verdict.valid())
+      return Status::invalid("the assembled block is invalid: " + verdict.code + ": " +
+                             verdict.message);
     out.message = std::move(*block);
     out.index = k;
     out.isBlock = true;
@@ -175,7 +189,8 @@ Result<StakeOutput> stake(const ChainView& chain, const SigningKey& key, const B
     return Status::invalid("key is stakeholder " + std::to_string(k) + " (the wrapper) but only " +
                            std::to_string(covered.size()) + " of " + std::to_string(k - 1) +
                            " stakeholder signatures were given");
-  return Status::invalid("key " + key.publicKey().hex() + " is not a stakeholder of header " + headerId.hex());
+  return Status::invalid("key " + key.publicKey().hex() + " is not a stakeholder of header " +
+                         headerId.hex());
 }
 
 }  // namespace pot

@@ -21,8 +21,7 @@ Result<std::vector<PublicKey>> stakeholdersOf(const ChainView& chain,
 
 // The coinbase a block with this header, these declarations, signers and
 // transaction fees must carry (DESIGN 5.6).
-Result<std::vector<Payout>> expectedCoinbase(const ChainView& chain,
-                                             schema::Block::Reader block);
+Result<std::vector<Payout>> expectedCoinbase(const ChainView& chain, schema::Block::Reader block);
 
 struct BlockParts {
   const Message* header = nullptr;

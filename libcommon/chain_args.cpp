@@ -12,7 +12,8 @@ void ChainArgs::add(CLI::App& app, bool clock) {
   app.add_option("--chain", chain, "Directory of accepted block files, replayed in name order");
   if (clock) {
     app.add_option("--now", now, "Use this Unix time as the clock instead of waiting in real time");
-    app.add_option("--max-wait", maxWait, "Seconds to wait for a passing PoS timestamp (default 600)");
+    app.add_option("--max-wait", maxWait,
+                   "Seconds to wait for a passing PoS timestamp (default 600)");
   }
 }
 
@@ -20,15 +21,19 @@ Result<std::unique_ptr<MemoryChain>> ChainArgs::load() const { return loadChain(
 
 Clock ChainArgs::makeClock() const { return now ? fixedClock(*now) : systemClock(); }
 
-uint64_t ChainArgs::currentTime() const { return now ? *now : static_cast<uint64_t>(std::time(nullptr)); }
+uint64_t ChainArgs::currentTime() const {
+  return now ? *now : static_cast<uint64_t>(std::time(nullptr));
+}
 
 Result<Hash256> parseHashArg(const std::string& text, const std::string& what) {
   std::string hex = text;
   if (text.size() != 64) {
     auto bytes = readFile(text, 4096);
-    if (!bytes) return Status::usage(what + ": '" + text + "' is neither 64 hex digits nor a readable file");
+    if (!bytes)
+      return Status::usage(what + ": '" + text + "' is neither 64 hex digits nor a readable file");
     hex.assign(bytes->begin(), bytes->end());
-    while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r' || hex.back() == ' ')) hex.pop_back();
+    while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r' || hex.back() == ' '))
+      hex.pop_back();
   }
   auto h = Hash256::fromHex(hex);
   if (!h) return Status::usage(what + ": '" + text + "' is not 64 hex digits");

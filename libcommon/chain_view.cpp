@@ -42,9 +42,12 @@ Status MemoryChain::addBlock(const Message& block, uint64_t now) {
   if (!v.valid()) {
     std::string msg = v.code + ": " + v.message;
     switch (v.verdict) {
-      case Verdict::kMalformed: return Status::malformed(msg);
-      case Verdict::kError: return Status::io(msg);
-      default: return Status::invalid(msg);
+      case Verdict::kMalformed:
+        return Status::malformed(msg);
+      case Verdict::kError:
+        return Status::io(msg);
+      default:
+        return Status::invalid(msg);
     }
   }
   if (infos_.count(v.blockId)) return Status::ok();
@@ -55,19 +58,21 @@ Status MemoryChain::addBlock(const Message& block, uint64_t now) {
   POT_TRY(copyLedger(*states_.at(*parentId), *state));
   Rejection why;
   auto undo = applyBlock(*state, b, params(), v.blockId, &why);
-  if (!undo) return Status::internal("a validated block failed to apply: " + undo.status().message());
+  if (!undo)
+    return Status::internal("a validated block failed to apply: " + undo.status().message());
   auto entry = tree_.add(v.blockId, *parentId, v.trust);
   if (!entry) return entry.status();
   states_[v.blockId] = std::move(state);
   auto copy = decodeMessage(block.bytes());
   if (!copy) return copy.status();
   blocks_[v.blockId] = std::shared_ptr<const Message>(std::move(*copy));
-  infos_[v.blockId] = BlockInfo{v.blockId, *parentId, entry->height, h.getTimestamp(), v.trust,
-                                entry->cumulativeTrust};
+  infos_[v.blockId] = BlockInfo{v.blockId,        *parentId, entry->height,
+                                h.getTimestamp(), v.trust,   entry->cumulativeTrust};
   return Status::ok();
 }
 
-Result<std::unique_ptr<MemoryChain>> loadChain(const std::string& genesisPath, const std::string& chainDir) {
+Result<std::unique_ptr<MemoryChain>> loadChain(const std::string& genesisPath,
+                                               const std::string& chainDir) {
   auto genesis = loadGenesis(genesisPath);
   if (!genesis) return genesis.status();
   auto chain = MemoryChain::create(std::move(*genesis));

@@ -1,4 +1,5 @@
-// What a validator reads of the chain: blocks by id, their parents and states; a file-replayed chain.
+// What a validator reads of the chain: blocks by id, their parents and states; a file-replayed
+// chain.
 #pragma once
 
 #include <map>
@@ -20,7 +21,7 @@ struct BlockInfo {
   Hash256 parent;  // zero for the genesis
   uint64_t height = 0;
   uint64_t timestamp = 0;
-  Uint256 trust;           // blockTrust(header target); zero for the genesis
+  Uint256 trust;  // blockTrust(header target); zero for the genesis
   Uint256 cumulativeTrust;
 };
 

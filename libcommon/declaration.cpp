@@ -1,4 +1,5 @@
-// Training declarations: Alg. 1 and the checks every builder and validator applies (docs/protocol.md, "Declarations").
+// Training declarations: Alg. 1 and the checks every builder and validator applies
+// (docs/protocol.md, "Declarations").
 #include "libcommon/declaration.h"
 
 #include <capnp/message.h>
@@ -49,17 +50,19 @@ Result<Bytes> declare(const ChainView& chain, const SigningKey& key, const Decla
   const LedgerReader* state = chain.stateAt(tip.id);
   if (!state) return Status::io("no ledger state for the chain tip " + tip.id.hex());
   auto model = state->model(options.modelId);
-  if (!model) return Status::invalid("model " + options.modelId.hex() + " is not registered on chain");
+  if (!model)
+    return Status::invalid("model " + options.modelId.hex() + " is not registered on chain");
   const uint32_t next = model->lastStage + 1;
   if (options.stage != next)
-    return Status::invalid("stage " + std::to_string(options.stage) + " is not next: the chain has stage " +
-                           std::to_string(model->lastStage) + " of " + std::to_string(model->stagesTotal) +
-                           " for this model");
+    return Status::invalid("stage " + std::to_string(options.stage) +
+                           " is not next: the chain has stage " + std::to_string(model->lastStage) +
+                           " of " + std::to_string(model->stagesTotal) + " for this model");
   if (next > model->stagesTotal) return Status::invalid("the model has no stage left to train");
   auto anchor = chain.blockInfo(model->anchor);
   if (!anchor) return Status::io("anchor block " + model->anchor.hex() + " is not in the chain");
   auto acc = state->account(key.publicKey());
-  if (!acc || acc->balance == 0) return Status::invalid("key " + key.publicKey().hex() + " holds no coins to stake");
+  if (!acc || acc->balance == 0)
+    return Status::invalid("key " + key.publicKey().hex() + " holds no coins to stake");
   DeclarationFields f;
   f.modelId = options.modelId;
   f.stage = options.stage;
@@ -73,10 +76,11 @@ Result<Bytes> declare(const ChainView& chain, const SigningKey& key, const Decla
                            std::to_string(acc->balance));
   const ChainParams& params = chain.params();
   auto passes = [&](uint64_t t) {
-    auto target = stakeTarget(*state, params, {StakePhase::kDeclaration, key.publicKey(), f.stakeAmount, t});
+    auto target =
+        stakeTarget(*state, params, {StakePhase::kDeclaration, key.publicKey(), f.stakeAmount, t});
     if (!target) return false;
-    return meetsTarget(posKernel(StakePhase::kDeclaration, f.anchor, key.publicKey(), f.modelId, f.stage,
-                                 f.stateHash, t),
+    return meetsTarget(posKernel(StakePhase::kDeclaration, f.anchor, key.publicKey(), f.modelId,
+                                 f.stage, f.stateHash, t),
                        *target);
   };
   const uint64_t earliest = std::max(anchor->timestamp + 1, acc->ageSince + params.minStakeAge);
@@ -95,7 +99,8 @@ std::optional<Rejection> checkDeclaration(schema::TrainingDeclaration::Reader td
   const std::string who = "declaration by " + toHex(b.getPubkey().begin(), b.getPubkey().size());
   for (auto d : {b.getModelId(), b.getStateHash(), b.getCommitment(), b.getRand(), b.getPubkey(),
                  b.getAnchor(), b.getCoinstake().getStaker()})
-    if (d.size() != 32) return Rejection{"bad-field-size", who + " has a field that is not 32 bytes"};
+    if (d.size() != 32)
+      return Rejection{"bad-field-size", who + " has a field that is not 32 bytes"};
   const PublicKey pub = hashFrom(b.getPubkey());
   auto sig = td.getSignature();
   if (!verifyBody(pub, Domain::kDeclaration, b, sig.begin(), sig.size()))
@@ -103,24 +108,28 @@ std::optional<Rejection> checkDeclaration(schema::TrainingDeclaration::Reader td
   if (hashFrom(b.getModelId()) != expected.modelId)
     return Rejection{"td-wrong-model", who + " is for model " + hashFrom(b.getModelId()).hex()};
   if (b.getStage() != expected.stage)
-    return Rejection{"td-wrong-stage", who + " is for stage " + std::to_string(b.getStage()) + ", not " +
-                                           std::to_string(expected.stage)};
+    return Rejection{"td-wrong-stage", who + " is for stage " + std::to_string(b.getStage()) +
+                                           ", not " + std::to_string(expected.stage)};
   if (hashFrom(b.getAnchor()) != expected.anchor)
     return Rejection{"td-wrong-anchor", who + " anchors at " + hashFrom(b.getAnchor()).hex() +
-                                            ", not the model's last block " + expected.anchor.hex()};
+                                            ", not the model's last block " +
+                                            expected.anchor.hex()};
   if (hashFrom(b.getStateHash()) != expected.stateHash)
-    return Rejection{"state-hash-mismatch", who + " claims state " + hashFrom(b.getStateHash()).hex() +
-                                                ", the header " + expected.stateHash.hex()};
+    return Rejection{"state-hash-mismatch", who + " claims state " +
+                                                hashFrom(b.getStateHash()).hex() + ", the header " +
+                                                expected.stateHash.hex()};
   if (commitmentOf(expected.rho, hashFrom(b.getRand())) != hashFrom(b.getCommitment()))
-    return Rejection{"td-commitment-mismatch", who + ": commitment is not H(rho || rand) for the revealed rho"};
+    return Rejection{"td-commitment-mismatch",
+                     who + ": commitment is not H(rho || rand) for the revealed rho"};
   if (hashFrom(b.getCoinstake().getStaker()) != pub)
     return Rejection{"bad-coinstake", who + " stakes coins of another key"};
   Rejection why;
-  auto target = stakeTarget(state, params,
-                            {StakePhase::kDeclaration, pub, b.getCoinstake().getAmount(), b.getTimestamp()}, &why);
+  auto target = stakeTarget(
+      state, params,
+      {StakePhase::kDeclaration, pub, b.getCoinstake().getAmount(), b.getTimestamp()}, &why);
   if (!target) return Rejection{why.code, who + ": " + why.message};
-  if (!meetsTarget(posKernel(StakePhase::kDeclaration, expected.anchor, pub, expected.modelId, b.getStage(),
-                             expected.stateHash, b.getTimestamp()),
+  if (!meetsTarget(posKernel(StakePhase::kDeclaration, expected.anchor, pub, expected.modelId,
+                             b.getStage(), expected.stateHash, b.getTimestamp()),
                    *target))
     return Rejection{"td-kernel-above-target", who + ": PoS kernel is above its target"};
   return std::nullopt;

@@ -15,7 +15,9 @@ namespace {
 
 kj::ArrayPtr<const kj::byte> dataOf(const Hash256& h) { return kj::arrayPtr(h.data(), h.size()); }
 
-std::optional<Hash256> hash32(capnp::Data::Reader d) { return Hash256::fromBytes(d.begin(), d.size()); }
+std::optional<Hash256> hash32(capnp::Data::Reader d) {
+  return Hash256::fromBytes(d.begin(), d.size());
+}
 
 Status checkParams(const ChainParams& p) {
   if (p.stakeholders == 0) return Status::invalid("K (stakeholders) must be at least 1");
@@ -24,7 +26,8 @@ Status checkParams(const ChainParams& p) {
   if (p.maxStakeAge == 0 || p.minStakeAge > p.maxStakeAge)
     return Status::invalid("stake ages must satisfy min <= max and max > 0");
   if (p.targetSpacing == 0) return Status::invalid("target spacing must be positive");
-  uint64_t split = uint64_t(p.rewardSplit.headerBuilder) + p.rewardSplit.wrapper + p.rewardSplit.stakeholders;
+  uint64_t split =
+      uint64_t(p.rewardSplit.headerBuilder) + p.rewardSplit.wrapper + p.rewardSplit.stakeholders;
   if (split != 10000) return Status::invalid("reward split must add up to 10000 parts");
   if (p.declarationBaseTarget.isZero() || p.headerBaseTarget.isZero())
     return Status::invalid("base targets must be nonzero");
@@ -86,7 +89,8 @@ Result<Genesis> parseGenesis(std::shared_ptr<const Message> message) {
   for (auto a : g.getAllocations()) {
     auto addr = hash32(a.getAddress());
     if (!addr) return Status::malformed("genesis: an allocation address is not 32 bytes");
-    if (!seen.insert(*addr).second) return Status::malformed("genesis: address " + addr->hex() + " allocated twice");
+    if (!seen.insert(*addr).second)
+      return Status::malformed("genesis: address " + addr->hex() + " allocated twice");
     total += a.getAmount();
     out.allocations.push_back({*addr, a.getAmount()});
   }
@@ -95,7 +99,8 @@ Result<Genesis> parseGenesis(std::shared_ptr<const Message> message) {
     auto req = p.getDummyModel();
     auto employer = hash32(req.getBody().getEmployer());
     auto sig = req.getSignature();
-    if (!employer || !verifyBody(*employer, Domain::kRequest, req.getBody(), sig.begin(), sig.size()))
+    if (!employer ||
+        !verifyBody(*employer, Domain::kRequest, req.getBody(), sig.begin(), sig.size()))
       return Status::malformed("genesis: the dummy model request's signature does not verify");
     auto rec = modelRecordFor(req, out.id, 0, true);
     if (!rec) return Status::malformed("genesis: dummy model: " + rec.status().message());

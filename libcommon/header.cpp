@@ -53,15 +53,17 @@ Result<BuiltHeader> buildHeader(const ChainView& chain, const SigningKey& key,
   std::optional<ModelRecord> model;
   for (const Message* m : declarations) {
     if (m->kind() != schema::Envelope::TRAINING_DECLARATION) continue;
-    auto id = Hash256::fromBytes(m->envelope().getTrainingDeclaration().getBody().getModelId().begin(),
-                                 m->envelope().getTrainingDeclaration().getBody().getModelId().size());
+    auto id =
+        Hash256::fromBytes(m->envelope().getTrainingDeclaration().getBody().getModelId().begin(),
+                           m->envelope().getTrainingDeclaration().getBody().getModelId().size());
     if (id) model = state->model(*id);
     if (model) break;
   }
   if (!model) return Status::invalid("no declaration names a model registered on chain");
-  DeclarationExpectation expect{model->modelId, model->lastStage + 1, options.stateHash, options.rho,
-                                model->anchor};
-  if (expect.stage > model->stagesTotal) return Status::invalid("the model has no stage left to train");
+  DeclarationExpectation expect{model->modelId, model->lastStage + 1, options.stateHash,
+                                options.rho, model->anchor};
+  if (expect.stage > model->stagesTotal)
+    return Status::invalid("the model has no stage left to train");
   auto anchor = chain.blockInfo(model->anchor);
   if (!anchor) return Status::io("anchor block " + model->anchor.hex() + " is not in the chain");
 
@@ -87,7 +89,8 @@ Result<BuiltHeader> buildHeader(const ChainView& chain, const SigningKey& key,
       continue;
     }
     if (chosen.size() == model->declarers) {
-      out.skipped.push_back(name + ": not needed, C = " + std::to_string(model->declarers) + " already chosen");
+      out.skipped.push_back(name + ": not needed, C = " + std::to_string(model->declarers) +
+                            " already chosen");
       continue;
     }
     if (!signers.insert(hashFrom(td.getBody().getPubkey())).second) {
@@ -105,7 +108,8 @@ Result<BuiltHeader> buildHeader(const ChainView& chain, const SigningKey& key,
   }
 
   auto acc = state->account(key.publicKey());
-  if (!acc || acc->balance == 0) return Status::invalid("key " + key.publicKey().hex() + " holds no coins to stake");
+  if (!acc || acc->balance == 0)
+    return Status::invalid("key " + key.publicKey().hex() + " holds no coins to stake");
   HeaderFields f;
   f.parent = tip.id;
   f.height = tip.height + 1;
@@ -120,17 +124,19 @@ Result<BuiltHeader> buildHeader(const ChainView& chain, const SigningKey& key,
     return Status::invalid("cannot stake " + std::to_string(f.stakeAmount) + ": balance is " +
                            std::to_string(acc->balance));
   auto passes = [&](uint64_t t) {
-    auto target = stakeTarget(*state, params, {StakePhase::kHeader, key.publicKey(), f.stakeAmount, t});
+    auto target =
+        stakeTarget(*state, params, {StakePhase::kHeader, key.publicKey(), f.stakeAmount, t});
     if (!target) return false;
-    return meetsTarget(
-        posKernel(StakePhase::kHeader, f.parent, key.publicKey(), f.modelId, f.stage, f.stateHash, t), *target);
+    return meetsTarget(posKernel(StakePhase::kHeader, f.parent, key.publicKey(), f.modelId, f.stage,
+                                 f.stateHash, t),
+                       *target);
   };
   const uint64_t earliest =
       std::max({tip.timestamp + 1, latest, acc->ageSince + params.minStakeAge});
   auto t = searchTimestamp(passes, earliest, clock, options.maxWait);
   if (!t)
-    return Status::invalid("no passing header timestamp up to " + std::to_string(clock.now()) + " (earliest " +
-                           std::to_string(earliest) + ")");
+    return Status::invalid("no passing header timestamp up to " + std::to_string(clock.now()) +
+                           " (earliest " + std::to_string(earliest) + ")");
   f.timestamp = *t;
   out.header = signHeader(key, f);
   return out;

@@ -26,8 +26,8 @@ struct HeaderFields {
 Bytes signHeader(const SigningKey& key, const HeaderFields& fields);
 
 struct BuildHeaderOptions {
-  Hash256 rho;        // the builder's own training secret
-  Hash256 stateHash;  // the builder's own H(S_{i+1})
+  Hash256 rho;               // the builder's own training secret
+  Hash256 stateHash;         // the builder's own H(S_{i+1})
   uint64_t stakeAmount = 0;  // 0: the whole balance
   uint64_t maxWait = 600;
   std::optional<Hash256> lossTraceHash;

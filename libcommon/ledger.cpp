@@ -41,7 +41,8 @@ class UndoRecorder {
     return store_.putAccount(a, acc);
   }
   Status putModel(const ModelRecord& m) {
-    if (seenModels_.insert(m.modelId).second) undo_.models.emplace_back(m.modelId, store_.model(m.modelId));
+    if (seenModels_.insert(m.modelId).second)
+      undo_.models.emplace_back(m.modelId, store_.model(m.modelId));
     return store_.putModel(m);
   }
 
@@ -112,7 +113,8 @@ Bytes encodeRoot(capnp::MallocMessageBuilder& mb) {
 
 // Standalone records are the canonical words of one root struct.
 template <typename Root, typename F>
-auto decodeRoot(const Bytes& bytes, F read) -> Result<decltype(read(std::declval<typename Root::Reader>()))> {
+auto decodeRoot(const Bytes& bytes, F read)
+    -> Result<decltype(read(std::declval<typename Root::Reader>()))> {
   if (bytes.empty() || bytes.size() % 8 != 0) return Status::malformed("bad ledger record size");
   kj::Array<capnp::word> words = kj::heapArray<capnp::word>(bytes.size() / 8);
   std::memcpy(words.begin(), bytes.data(), bytes.size());
@@ -133,9 +135,9 @@ auto decodeRoot(const Bytes& bytes, F read) -> Result<decltype(read(std::declval
 bool operator==(const ModelRecord& a, const ModelRecord& b) {
   return a.modelId == b.modelId && a.escrow == b.escrow && a.feePerStage == b.feePerStage &&
          a.declarers == b.declarers && a.stagesTotal == b.stagesTotal &&
-         a.lastStage == b.lastStage && a.lastStateHash == b.lastStateHash &&
-         a.anchor == b.anchor && a.registrationHeight == b.registrationHeight &&
-         a.lastHeight == b.lastHeight && a.isDummy == b.isDummy && a.request == b.request;
+         a.lastStage == b.lastStage && a.lastStateHash == b.lastStateHash && a.anchor == b.anchor &&
+         a.registrationHeight == b.registrationHeight && a.lastHeight == b.lastHeight &&
+         a.isDummy == b.isDummy && a.request == b.request;
 }
 
 // ---- MemoryLedger
@@ -285,7 +287,8 @@ Result<ModelRecord> modelRecordFor(schema::TrainingRequest::Reader request, cons
   if (!s0) return Status::invalid("training request: initialState is not a 32-byte hash");
   if (body.getStageBatches().size() == 0) return Status::invalid("training request has no stages");
   for (auto b : body.getStageBatches())
-    if (b.size() != 32) return Status::invalid("training request: a stage batch hash is not 32 bytes");
+    if (b.size() != 32)
+      return Status::invalid("training request: a stage batch hash is not 32 bytes");
   ModelRecord m;
   m.modelId = modelIdOf(request);
   m.escrow = escrowAddress(m.modelId);
@@ -317,7 +320,8 @@ std::vector<ModelRecord> modelQueue(const LedgerReader& ledger) {
   });
   std::sort(active.begin(), active.end(), [](const ModelRecord& a, const ModelRecord& b) {
     if (a.feePerStage != b.feePerStage) return a.feePerStage > b.feePerStage;
-    if (a.registrationHeight != b.registrationHeight) return a.registrationHeight < b.registrationHeight;
+    if (a.registrationHeight != b.registrationHeight)
+      return a.registrationHeight < b.registrationHeight;
     return a.modelId < b.modelId;
   });
   if (active.empty() && dummy) active.push_back(*dummy);
@@ -356,12 +360,14 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
   const Hash256 modelId = hashFrom(header.getModelId());
 
   auto model = store.model(modelId);
-  if (!model) return fail(failure, "unknown-model", "model " + modelId.hex() + " is not registered");
+  if (!model)
+    return fail(failure, "unknown-model", "model " + modelId.hex() + " is not registered");
   const ModelRecord parentModel = *model;
 
   // Stakes used in this block restart their coin age (DESIGN 5.1).
   std::vector<PublicKey> stakers;
-  for (auto td : body.getDeclarations()) stakers.push_back(hashFrom(td.getBody().getCoinstake().getStaker()));
+  for (auto td : body.getDeclarations())
+    stakers.push_back(hashFrom(td.getBody().getCoinstake().getStaker()));
   stakers.push_back(hashFrom(header.getCoinstake().getStaker()));
   for (const auto& s : stakers) {
     Account acc = rec.get(s);
@@ -388,8 +394,9 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
     if (!txIds.insert(messageId(Domain::kTx, tb)).second)
       return fail(failure, "duplicate-tx", where + " appears twice in the block");
     if (isEscrow(store, sender))
-      return fail(failure, "escrow-without-stage",
-                  where + " spends from escrow " + sender.hex() + ": escrow pays only stage rewards");
+      return fail(
+          failure, "escrow-without-stage",
+          where + " spends from escrow " + sender.hex() + ": escrow pays only stage rewards");
     Account from = rec.get(sender);
     if (tb.getNonce() != from.nonce)
       return fail(failure, "bad-nonce",
@@ -403,10 +410,12 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
       for (const auto& [a, prev] : undo.accounts)
         if (a == sender) original = prev ? prev->balance : 0;
       if (cost <= original)
-        return fail(failure, "double-spend", where + " spends coins an earlier transaction of the block spent");
+        return fail(failure, "double-spend",
+                    where + " spends coins an earlier transaction of the block spent");
       return fail(failure, "insufficient-balance",
-                  where + " spends " + std::to_string((uint64_t)std::min<Uint128>(cost, UINT64_MAX)) +
-                      " but " + sender.hex() + " has " + std::to_string(from.balance));
+                  where + " spends " +
+                      std::to_string((uint64_t)std::min<Uint128>(cost, UINT64_MAX)) + " but " +
+                      sender.hex() + " has " + std::to_string(from.balance));
     }
     if (fees + tb.getFee() < fees) return fail(failure, "bad-tx", where + ": fees overflow");
     fees += tb.getFee();
@@ -415,10 +424,12 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
     POT_TRY(rec.put(sender, from));
     if (tb.isTransfer()) {
       auto tr = tb.getTransfer();
-      if (tr.getTo().size() != 32) return fail(failure, "bad-tx", where + ": recipient is not 32 bytes");
+      if (tr.getTo().size() != 32)
+        return fail(failure, "bad-tx", where + ": recipient is not 32 bytes");
       const Address to = hashFrom(tr.getTo());
       Account dest = rec.get(to);
-      if (dest.balance + amount < dest.balance) return fail(failure, "bad-tx", where + ": balance overflow");
+      if (dest.balance + amount < dest.balance)
+        return fail(failure, "bad-tx", where + ": balance overflow");
       dest.ageSince = mergedAgeSince(dest.balance, dest.ageSince, amount, now);
       dest.balance += amount;
       POT_TRY(rec.put(to, dest));
@@ -428,7 +439,8 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
       auto employer = Hash256::fromBytes(rb.getEmployer().begin(), rb.getEmployer().size());
       auto sig = request.getSignature();
       if (!employer || !verifyBody(*employer, Domain::kRequest, rb, sig.begin(), sig.size()))
-        return fail(failure, "bad-request-sig", where + ": the training request's signature does not verify");
+        return fail(failure, "bad-request-sig",
+                    where + ": the training request's signature does not verify");
       if (rb.getDeclarers() < params.minDeclarers || rb.getDeclarers() > params.maxDeclarers ||
           rb.getDeclarers() == 0)
         return fail(failure, "bad-request",
@@ -438,7 +450,8 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
       auto record = modelRecordFor(request, blockId, header.getHeight(), false);
       if (!record) return fail(failure, "bad-request", where + ": " + record.status().message());
       if (store.model(record->modelId))
-        return fail(failure, "duplicate-model", where + " registers model " + record->modelId.hex() + " again");
+        return fail(failure, "duplicate-model",
+                    where + " registers model " + record->modelId.hex() + " again");
       POT_TRY(rec.putModel(*record));
     } else {
       return fail(failure, "bad-tx", where + " has an unknown kind");
@@ -450,7 +463,8 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
   in.height = header.getHeight();
   in.headerBuilder = hashFrom(header.getPubkey());
   in.wrapper = hashFrom(body.getWrapper());
-  for (auto s : body.getStakeholderSignatures()) in.signers.push_back(hashFrom(s.getBody().getPubkey()));
+  for (auto s : body.getStakeholderSignatures())
+    in.signers.push_back(hashFrom(s.getBody().getPubkey()));
   for (auto td : body.getDeclarations()) in.declarers.push_back(hashFrom(td.getBody().getPubkey()));
   auto escrowAtParent = undo.accounts.end();
   uint64_t escrowBalance = rec.get(parentModel.escrow).balance;
@@ -469,11 +483,13 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
       escrow.balance -= p.amount;
       POT_TRY(rec.put(parentModel.escrow, escrow));
     } else if (p.kind != schema::PayoutKind::TRANSACTION_FEES) {
-      if (supply + p.amount < supply) return fail(failure, "bad-coinbase", "total supply overflows");
+      if (supply + p.amount < supply)
+        return fail(failure, "bad-coinbase", "total supply overflows");
       supply += p.amount;
     }
     Account dest = rec.get(p.to);
-    if (dest.balance + p.amount < dest.balance) return fail(failure, "bad-coinbase", "balance overflows");
+    if (dest.balance + p.amount < dest.balance)
+      return fail(failure, "bad-coinbase", "balance overflows");
     dest.ageSince = mergedAgeSince(dest.balance, dest.ageSince, p.amount, now);
     dest.balance += p.amount;
     POT_TRY(rec.put(p.to, dest));
@@ -484,12 +500,16 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
 
 Status undoBlock(LedgerStore& store, const BlockUndo& undo) {
   for (auto it = undo.accounts.rbegin(); it != undo.accounts.rend(); ++it) {
-    if (it->second) POT_TRY(store.putAccount(it->first, *it->second));
-    else POT_TRY(store.eraseAccount(it->first));
+    if (it->second)
+      POT_TRY(store.putAccount(it->first, *it->second));
+    else
+      POT_TRY(store.eraseAccount(it->first));
   }
   for (auto it = undo.models.rbegin(); it != undo.models.rend(); ++it) {
-    if (it->second) POT_TRY(store.putModel(*it->second));
-    else POT_TRY(store.eraseModel(it->first));
+    if (it->second)
+      POT_TRY(store.putModel(*it->second));
+    else
+      POT_TRY(store.eraseModel(it->first));
   }
   return store.setTotalSupply(undo.totalSupply);
 }
@@ -502,7 +522,8 @@ Bytes encodeAccount(const Account& account) {
   return encodeRoot<schema::AccountState>(mb);
 }
 Result<Account> decodeAccount(const Bytes& bytes) {
-  return decodeRoot<schema::AccountState>(bytes, [](schema::AccountState::Reader r) { return readAccount(r); });
+  return decodeRoot<schema::AccountState>(
+      bytes, [](schema::AccountState::Reader r) { return readAccount(r); });
 }
 Bytes encodeModel(const ModelRecord& record) {
   capnp::MallocMessageBuilder mb;
@@ -510,7 +531,8 @@ Bytes encodeModel(const ModelRecord& record) {
   return encodeRoot<schema::ModelProgress>(mb);
 }
 Result<ModelRecord> decodeModel(const Bytes& bytes) {
-  return decodeRoot<schema::ModelProgress>(bytes, [](schema::ModelProgress::Reader r) { return readModel(r); });
+  return decodeRoot<schema::ModelProgress>(
+      bytes, [](schema::ModelProgress::Reader r) { return readModel(r); });
 }
 Bytes encodeUndo(const BlockUndo& undo) {
   capnp::MallocMessageBuilder mb;

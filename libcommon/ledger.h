@@ -39,12 +39,12 @@ struct ModelRecord {
   uint32_t declarers = 0;    // C
   uint32_t stagesTotal = 0;  // t
   uint32_t lastStage = 0;
-  Hash256 lastStateHash;     // H(S_lastStage); H(S_0) when registered
-  Hash256 anchor;            // block that recorded lastStage (or the registration)
+  Hash256 lastStateHash;  // H(S_lastStage); H(S_0) when registered
+  Hash256 anchor;         // block that recorded lastStage (or the registration)
   uint64_t registrationHeight = 0;
-  uint64_t lastHeight = 0;   // height of `anchor`
+  uint64_t lastHeight = 0;  // height of `anchor`
   bool isDummy = false;
-  Bytes request;             // the TrainingRequest as an Envelope file
+  Bytes request;  // the TrainingRequest as an Envelope file
 
   bool active() const { return lastStage < stagesTotal; }
   friend bool operator==(const ModelRecord& a, const ModelRecord& b);
@@ -160,7 +160,6 @@ bool isEscrow(const LedgerReader& ledger, const Address& address);
 uint64_t mergedAgeSince(uint64_t balance, uint64_t ageSince, uint64_t amount, uint64_t now);
 
 // ---- block transition
-
 
 // Applies a block that passed the stateless checks to `store` (the state of
 // its parent). Returns the undo data, or the first state rule it breaks

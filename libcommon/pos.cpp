@@ -11,7 +11,8 @@ Hash256 posKernel(StakePhase phase, const Hash256& anchor, const PublicKey& stak
                   const Hash256& modelId, uint32_t stage, const Hash256& stateHash,
                   uint64_t timestamp) {
   Sha256 h;
-  h.update(std::string_view(phase == StakePhase::kDeclaration ? "pot/v1/kernel/td" : "pot/v1/kernel/bh"));
+  h.update(std::string_view(phase == StakePhase::kDeclaration ? "pot/v1/kernel/td"
+                                                              : "pot/v1/kernel/bh"));
   h.update(anchor);
   h.update(staker);
   h.update(modelId);
@@ -31,13 +32,15 @@ Hash256 hashFrom(capnp::Data::Reader d) {
 Hash256 kernelOf(schema::TrainingDeclaration::Reader td) {
   auto b = td.getBody();
   return posKernel(StakePhase::kDeclaration, hashFrom(b.getAnchor()), hashFrom(b.getPubkey()),
-                   hashFrom(b.getModelId()), b.getStage(), hashFrom(b.getStateHash()), b.getTimestamp());
+                   hashFrom(b.getModelId()), b.getStage(), hashFrom(b.getStateHash()),
+                   b.getTimestamp());
 }
 
 Hash256 kernelOf(schema::BlockHeader::Reader header) {
   auto b = header.getBody();
   return posKernel(StakePhase::kHeader, hashFrom(b.getParent()), hashFrom(b.getPubkey()),
-                   hashFrom(b.getModelId()), b.getStage(), hashFrom(b.getStateHash()), b.getTimestamp());
+                   hashFrom(b.getModelId()), b.getStage(), hashFrom(b.getStateHash()),
+                   b.getTimestamp());
 }
 
 Result<Uint256> stakeTarget(const LedgerReader& state, const ChainParams& params,
@@ -53,8 +56,9 @@ Result<Uint256> stakeTarget(const LedgerReader& state, const ChainParams& params
                                        claim.staker.hex() + " holds " + std::to_string(balance));
   uint64_t age = claim.timestamp > acc->ageSince ? claim.timestamp - acc->ageSince : 0;
   if (age < params.minStakeAge)
-    return reject("stake-too-young", "coins of " + claim.staker.hex() + " are " + std::to_string(age) +
-                                         " s old, minimum " + std::to_string(params.minStakeAge) + " s");
+    return reject("stake-too-young", "coins of " + claim.staker.hex() + " are " +
+                                         std::to_string(age) + " s old, minimum " +
+                                         std::to_string(params.minStakeAge) + " s");
   const Uint256& base = claim.phase == StakePhase::kDeclaration ? params.declarationBaseTarget
                                                                 : params.headerBaseTarget;
   return posTarget(base, claim.amount, std::min(age, params.maxStakeAge));

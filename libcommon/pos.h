@@ -44,7 +44,7 @@ Result<Uint256> stakeTarget(const LedgerReader& state, const ChainParams& params
 struct Clock {
   std::function<uint64_t()> now;
   std::function<void()> sleepOneSecond;  // may return early; callers re-read now()
-  bool fixed = false;                     // never advances: search only up to now()
+  bool fixed = false;                    // never advances: search only up to now()
 };
 Clock systemClock();
 Clock fixedClock(uint64_t now);

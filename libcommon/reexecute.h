@@ -1,4 +1,5 @@
-// The auditor's check (DESIGN 5.7 --reexecute): re-run a block's stage from the employer's repository.
+// The auditor's check (DESIGN 5.7 --reexecute): re-run a block's stage from the employer's
+// repository.
 #pragma once
 
 #include <string>
@@ -14,7 +15,7 @@ namespace pot {
 // batch. Compares rho and H(S_i) with the header: `reexecute-mismatch` when
 // they differ, an error when the repository lacks an object. Enforces the
 // request's compute profile first, which may re-exec the process (argv).
-ValidationResult reexecuteStage(const ChainView& chain, const Message& block, const std::string& repo,
-                                int argc, char** argv);
+ValidationResult reexecuteStage(const ChainView& chain, const Message& block,
+                                const std::string& repo, int argc, char** argv);
 
 }  // namespace pot

@@ -19,9 +19,7 @@ std::vector<Payout> computeCoinbase(const ChainParams& params, const CoinbaseInp
     if (amount > 0) out.push_back({to, amount, kind});
   };
   const uint64_t reward = blockReward(params, in.height);
-  const auto parts = [&](uint32_t p) {
-    return static_cast<uint64_t>((Uint128)reward * p / 10000);
-  };
+  const auto parts = [&](uint32_t p) { return static_cast<uint64_t>((Uint128)reward * p / 10000); };
   const uint64_t wrapperPart = parts(params.rewardSplit.wrapper);
   uint64_t eachSigner = 0;
   if (!in.signers.empty()) eachSigner = parts(params.rewardSplit.stakeholders) / in.signers.size();

@@ -25,10 +25,10 @@ uint64_t blockReward(const ChainParams& params, uint64_t height);
 struct CoinbaseInputs {
   uint64_t height = 0;
   PublicKey headerBuilder;
-  PublicKey wrapper;                  // stakeholder K
-  std::vector<PublicKey> signers;     // stakeholders 1..K-1, in order
-  std::vector<PublicKey> declarers;   // the C declarers, in block order
-  uint64_t escrowBalance = 0;         // the model's escrow at the parent state
+  PublicKey wrapper;                 // stakeholder K
+  std::vector<PublicKey> signers;    // stakeholders 1..K-1, in order
+  std::vector<PublicKey> declarers;  // the C declarers, in block order
+  uint64_t escrowBalance = 0;        // the model's escrow at the parent state
   uint64_t feePerStage = 0;
   uint64_t transactionFees = 0;
 };

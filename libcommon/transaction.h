@@ -1,4 +1,5 @@
-// Transactions (DESIGN 5.1): transfers (escrow deposits included) and training request registration.
+// Transactions (DESIGN 5.1): transfers (escrow deposits included) and training request
+// registration.
 #pragma once
 
 #include "libcommon/crypto.h"

@@ -1,4 +1,5 @@
-// Consensus speed: validating a block, applying and undoing it, drawing stakeholders; ratios to one Ed25519 verify.
+// Consensus speed: validating a block, applying and undoing it, drawing stakeholders; ratios to one
+// Ed25519 verify.
 #include <capnp/message.h>
 
 #include <chrono>
@@ -90,15 +91,22 @@ int main(int argc, char** argv) {
   d.stateHash = pot::sha256("S1");
   d.rho = pot::sha256("rho");
   for (uint32_t i = 0; i < kDeclarers; ++i)
-    tds.push_back(must(pot::decodeMessage(must(pot::declare(*chain, keys[i], d, pot::fixedClock(now)), "declare")), "td"));
+    tds.push_back(must(
+        pot::decodeMessage(must(pot::declare(*chain, keys[i], d, pot::fixedClock(now)), "declare")),
+        "td"));
   std::vector<const pot::Message*> tdPtrs;
   for (auto& m : tds) tdPtrs.push_back(m.get());
   pot::BuildHeaderOptions ho;
   ho.rho = d.rho;
   ho.stateHash = d.stateHash;
-  auto header = must(pot::decodeMessage(must(pot::buildHeader(*chain, keys[4], tdPtrs, ho, pot::fixedClock(now)), "header").header), "h");
+  auto header =
+      must(pot::decodeMessage(
+               must(pot::buildHeader(*chain, keys[4], tdPtrs, ho, pot::fixedClock(now)), "header")
+                   .header),
+           "h");
   for (uint32_t i = 0; i < kTxs; ++i)
-    txs.push_back(must(pot::decodeMessage(pot::makeTransfer(keys[7], i, 1, keys[6].publicKey(), 1000)), "tx"));
+    txs.push_back(must(
+        pot::decodeMessage(pot::makeTransfer(keys[7], i, 1, keys[6].publicKey(), 1000)), "tx"));
   auto drawn = must(pot::stakeholdersOf(*chain, header->envelope().getBlockHeader()), "draw");
   pot::BlockParts parts;
   parts.header = header.get();
@@ -115,33 +123,46 @@ int main(int argc, char** argv) {
   // Baseline: one Ed25519 verification of a short message.
   pot::Bytes msg(200, 7);
   pot::Bytes sig = keys[0].sign(msg);
-  const double verify = secondsPerRun([&] {
-    if (!pot::verifySignature(keys[0].publicKey(), msg.data(), msg.size(), sig.data(), sig.size())) die("verify");
-  }, 2000);
+  const double verify = secondsPerRun(
+      [&] {
+        if (!pot::verifySignature(keys[0].publicKey(), msg.data(), msg.size(), sig.data(),
+                                  sig.size()))
+          die("verify");
+      },
+      2000);
   const int signatures = 1 + kDeclarers + (kStakeholders - 1) + 1 + kTxs;
-  const double validate = secondsPerRun([&] {
-    if (!pot::validateBlock(*chain, *block, now).valid()) die("block invalid");
-  }, 50);
+  const double validate = secondsPerRun(
+      [&] {
+        if (!pot::validateBlock(*chain, *block, now).valid()) die("block invalid");
+      },
+      50);
   const pot::LedgerReader& parent = *chain->stateAt(chain->tip().id);
-  const double applyUndo = secondsPerRun([&] {
-    pot::MemoryLedger copy;
-    if (!pot::copyLedger(parent, copy)) die("copy");
-    auto u = pot::applyBlock(copy, block->envelope().getBlock(), chain->params(), pot::sha256("id"));
-    if (!u || !pot::undoBlock(copy, *u)) die("apply/undo");
-  }, 50);
+  const double applyUndo = secondsPerRun(
+      [&] {
+        pot::MemoryLedger copy;
+        if (!pot::copyLedger(parent, copy)) die("copy");
+        auto u =
+            pot::applyBlock(copy, block->envelope().getBlock(), chain->params(), pot::sha256("id"));
+        if (!u || !pot::undoBlock(copy, *u)) die("apply/undo");
+      },
+      50);
 
   pot::MemoryLedger big;
   for (uint32_t i = 0; i < kAccounts; ++i)
     if (!big.putAccount(pot::sha256("acct" + std::to_string(i)), {1000 + i, 0, 0})) die("put");
-  const double ftc = secondsPerRun([&] {
-    if (!pot::followTheCoin(big, pot::sha256("header"), kStakeholders)) die("ftc");
-  }, 5);
+  const double ftc = secondsPerRun(
+      [&] {
+        if (!pot::followTheCoin(big, pot::sha256("header"), kStakeholders)) die("ftc");
+      },
+      5);
 
   std::printf("ed25519 verify (baseline)       %10.1f us\n", verify * 1e6);
-  std::printf("validateBlock C=%u K=%u txs=%u  %10.1f us  = %.2f x %d signature checks\n", kDeclarers,
-              kStakeholders, kTxs, validate * 1e6, validate / (verify * signatures), signatures);
-  std::printf("applyBlock+undoBlock (8 accts)  %10.1f us  = %.2f verifies\n", applyUndo * 1e6, applyUndo / verify);
-  std::printf("followTheCoin K=%u, %u accounts %10.1f ms  = %.0f verifies\n", kStakeholders, kAccounts,
-              ftc * 1e3, ftc / verify);
+  std::printf("validateBlock C=%u K=%u txs=%u  %10.1f us  = %.2f x %d signature checks\n",
+              kDeclarers, kStakeholders, kTxs, validate * 1e6, validate / (verify * signatures),
+              signatures);
+  std::printf("applyBlock+undoBlock (8 accts)  %10.1f us  = %.2f verifies\n", applyUndo * 1e6,
+              applyUndo / verify);
+  std::printf("followTheCoin K=%u, %u accounts %10.1f ms  = %.0f verifies\n", kStakeholders,
+              kAccounts, ftc * 1e3, ftc / verify);
   return 0;
 }

@@ -1,4 +1,5 @@
-// A chain in memory: competing blocks, the best tip by cumulative trust, reorganisation, replay from files.
+// A chain in memory: competing blocks, the best tip by cumulative trust, reorganisation, replay
+// from files.
 #include "libcommon/chain_view.h"
 
 #include <unistd.h>
@@ -36,7 +37,8 @@ TEST_F(Chain, HeavierBranchWinsAndReorganises) {
   ASSERT_TRUE(chain->addBlock(*alt.block, alt.now));
   // Two blocks at height 2: more trust wins, a tie goes to the lower id.
   auto ib = *chain->blockInfo(b2), ia = *chain->blockInfo(a2);
-  const Hash256 best = betterTip({b2, {}, 2, ib.cumulativeTrust}, {a2, {}, 2, ia.cumulativeTrust}) ? b2 : a2;
+  const Hash256 best =
+      betterTip({b2, {}, 2, ib.cumulativeTrust}, {a2, {}, 2, ia.cumulativeTrust}) ? b2 : a2;
   EXPECT_EQ(chain->tip().id, best);
   const Hash256 before = chain->tip().id;
 
@@ -78,7 +80,8 @@ TEST_F(Chain, ReplayFromFiles) {
   auto broken = loadChain(dir + "/genesis", dir + "/blocks");
   ASSERT_FALSE(broken);
   EXPECT_EQ(broken.status().code(), ExitCode::kIo);
-  EXPECT_NE(broken.status().message().find("unknown-parent"), std::string::npos) << broken.status().message();
+  EXPECT_NE(broken.status().message().find("unknown-parent"), std::string::npos)
+      << broken.status().message();
   // Hidden files are not blocks.
   fs::rename(dir + "/blocks/000000.block", dir + "/blocks/.000000.block");
   EXPECT_TRUE(loadChain(dir + "/genesis", dir + "/blocks"));

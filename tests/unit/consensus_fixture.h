@@ -1,4 +1,5 @@
-// A small real chain for consensus tests: keys, genesis, a registered model, valid blocks, and re-sealing.
+// A small real chain for consensus tests: keys, genesis, a registered model, valid blocks, and
+// re-sealing.
 #pragma once
 
 #include <capnp/message.h>
@@ -21,7 +22,9 @@
 
 namespace pot::testing {
 
-inline kj::ArrayPtr<const kj::byte> dataOf(const Hash256& h) { return kj::arrayPtr(h.data(), h.size()); }
+inline kj::ArrayPtr<const kj::byte> dataOf(const Hash256& h) {
+  return kj::arrayPtr(h.data(), h.size());
+}
 inline Hash256 hashFrom(capnp::Data::Reader d) {
   auto h = Hash256::fromBytes(d.begin(), d.size());
   return h ? *h : Hash256{};
@@ -38,8 +41,8 @@ constexpr uint64_t kCoin = 100000000ull;
 constexpr uint64_t kGenesisTime = 1700000000;
 
 // A signed TrainingRequest with `stages` stage batches (hashes only: consensus never reads them).
-inline Bytes makeRequest(const SigningKey& employer, uint32_t stages, uint32_t declarers, uint64_t fee,
-                         const std::string& salt) {
+inline Bytes makeRequest(const SigningKey& employer, uint32_t stages, uint32_t declarers,
+                         uint64_t fee, const std::string& salt) {
   capnp::MallocMessageBuilder mb;
   auto req = mb.initRoot<schema::Envelope>().initTrainingRequest();
   auto b = req.initBody();
@@ -50,7 +53,8 @@ inline Bytes makeRequest(const SigningKey& employer, uint32_t stages, uint32_t d
   b.initProfile().setName("portable");
   b.setInitialState(dataOf(tagged("S0/" + salt)));
   auto batches = b.initStageBatches(stages);
-  for (uint32_t i = 0; i < stages; ++i) batches.set(i, dataOf(tagged("B" + std::to_string(i + 1) + "/" + salt)));
+  for (uint32_t i = 0; i < stages; ++i)
+    batches.set(i, dataOf(tagged("B" + std::to_string(i + 1) + "/" + salt)));
   b.setDeclarers(declarers);
   b.setFeePerStage(fee);
   b.setDescription(salt);
@@ -113,9 +117,11 @@ class ConsensusFixture : public ::testing::Test {
     auto reqMsg = decodeOrDie(requestBytes);
     modelId = modelIdOf(reqMsg->envelope().getTrainingRequest());
     txs1.push_back(decodeOrDie(*makeRegistration(*employer, 0, 1000, *reqMsg)));
-    txs1.push_back(decodeOrDie(makeTransfer(*employer, 1, 500, escrowAddress(modelId), 100 * kCoin)));
+    txs1.push_back(
+        decodeOrDie(makeTransfer(*employer, 1, 500, escrowAddress(modelId), 100 * kCoin)));
 
-    round1 = playRound(dummyId, 1, {&nodes[0], &nodes[1], &nodes[2]}, &nodes[3], txs1, kGenesisTime + 2000);
+    round1 = playRound(dummyId, 1, {&nodes[0], &nodes[1], &nodes[2]}, &nodes[3], txs1,
+                       kGenesisTime + 2000);
     ASSERT_TRUE(round1.block);
     Status s = chain->addBlock(*round1.block, round1.now);
     ASSERT_TRUE(s) << s.message();
@@ -133,8 +139,8 @@ class ConsensusFixture : public ::testing::Test {
   }
 
   // Alg. 1 and 2 with real keys on the chain tip: declare, build, stake, wrap.
-  Round playRound(const Hash256& model, uint32_t stage, std::vector<SigningKey*> declarers, SigningKey* builder,
-                  const std::vector<MessagePtr>& txs, uint64_t now) {
+  Round playRound(const Hash256& model, uint32_t stage, std::vector<SigningKey*> declarers,
+                  SigningKey* builder, const std::vector<MessagePtr>& txs, uint64_t now) {
     Round r;
     r.now = now;
     Clock clock = fixedClock(now);
@@ -187,7 +193,9 @@ class ConsensusFixture : public ::testing::Test {
     capnp::MallocMessageBuilder mb;
     schema::Block::Builder block() { return mb.getRoot<schema::Envelope>().getBlock(); }
     schema::BlockHeader::Body::Builder header() { return block().getBody().getHeader().getBody(); }
-    schema::TrainingDeclaration::Builder td(uint32_t i) { return block().getBody().getDeclarations()[i]; }
+    schema::TrainingDeclaration::Builder td(uint32_t i) {
+      return block().getBody().getDeclarations()[i];
+    }
   };
   std::unique_ptr<Edit> edit(const Message& m) {
     auto e = std::make_unique<Edit>();

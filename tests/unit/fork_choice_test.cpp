@@ -27,7 +27,7 @@ TEST(ForkChoice, HeavierShorterBranchWinsAndReorganises) {
   EXPECT_EQ(t.best().id, id("a3"));
   EXPECT_EQ(t.best().height, 3u);
   ASSERT_TRUE(t.add(id("b2"), id("a1"), uint256FromU64(15)));
-  EXPECT_EQ(t.best().id, id("a3"));  // 25 < 30
+  EXPECT_EQ(t.best().id, id("a3"));                           // 25 < 30
   ASSERT_TRUE(t.add(id("b3"), id("b2"), uint256FromU64(6)));  // 31 > 30
   EXPECT_EQ(t.best().id, id("b3"));
   auto r = t.path(id("a3"), id("b3"));

@@ -93,7 +93,8 @@ TEST(LedgerAge, WeightedMerge) {
   EXPECT_EQ(mergedAgeSince(100, 1000, 100, 2000), 1500u);
   EXPECT_EQ(mergedAgeSince(300, 1000, 100, 2000), 1250u);
   // No overflow at the limits.
-  EXPECT_EQ(mergedAgeSince(UINT64_MAX / 2, UINT64_MAX - 10, UINT64_MAX / 2, UINT64_MAX - 10), UINT64_MAX - 10);
+  EXPECT_EQ(mergedAgeSince(UINT64_MAX / 2, UINT64_MAX - 10, UINT64_MAX / 2, UINT64_MAX - 10),
+            UINT64_MAX - 10);
 }
 
 TEST(LedgerOverlay, MergesWritesIntoTheOrderedWalk) {

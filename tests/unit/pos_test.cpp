@@ -72,18 +72,27 @@ TEST(PosTarget, AgeRulesAndWeight) {
   ASSERT_TRUE(t);
   EXPECT_EQ(*t, uint256FromU64(500 * 200));
   // Age counts up to maxStakeAge only.
-  EXPECT_EQ(*stakeTarget(l, p, {StakePhase::kDeclaration, k, 500, 99999}), uint256FromU64(500 * 1000));
+  EXPECT_EQ(*stakeTarget(l, p, {StakePhase::kDeclaration, k, 500, 99999}),
+            uint256FromU64(500 * 1000));
 }
 
 TEST(PosSearch, NeverAheadOfTheClock) {
   uint64_t tried = 0;
-  auto t = searchTimestamp([&](uint64_t ts) { tried = std::max(tried, ts); return ts == 105; }, 100,
-                           fixedClock(110), 0);
+  auto t = searchTimestamp(
+      [&](uint64_t ts) {
+        tried = std::max(tried, ts);
+        return ts == 105;
+      },
+      100, fixedClock(110), 0);
   ASSERT_TRUE(t);
   EXPECT_EQ(*t, 105u);
   tried = 0;
-  EXPECT_FALSE(searchTimestamp([&](uint64_t ts) { tried = std::max(tried, ts); return ts == 120; }, 100,
-                               fixedClock(110), 1000));
+  EXPECT_FALSE(searchTimestamp(
+      [&](uint64_t ts) {
+        tried = std::max(tried, ts);
+        return ts == 120;
+      },
+      100, fixedClock(110), 1000));
   EXPECT_EQ(tried, 110u);
 }
 

@@ -13,14 +13,17 @@ class Validate : public ConsensusFixture {
   const LedgerReader& parentState() { return *chain->stateAt(chain->tip().id); }
 
   // A declaration timestamp in (lo, hi] whose kernel fails (or passes) for `td`.
-  std::optional<uint64_t> tdTime(TrainingDeclaration::Reader td, uint64_t lo, uint64_t hi, bool passing) {
+  std::optional<uint64_t> tdTime(TrainingDeclaration::Reader td, uint64_t lo, uint64_t hi,
+                                 bool passing) {
     auto b = td.getBody();
     for (uint64_t t = lo + 1; t <= hi; ++t) {
-      auto target = stakeTarget(parentState(), chain->params(),
-                                {StakePhase::kDeclaration, hashFrom(b.getPubkey()), b.getCoinstake().getAmount(), t});
+      auto target = stakeTarget(
+          parentState(), chain->params(),
+          {StakePhase::kDeclaration, hashFrom(b.getPubkey()), b.getCoinstake().getAmount(), t});
       if (!target) continue;
-      Hash256 k = posKernel(StakePhase::kDeclaration, hashFrom(b.getAnchor()), hashFrom(b.getPubkey()),
-                            hashFrom(b.getModelId()), b.getStage(), hashFrom(b.getStateHash()), t);
+      Hash256 k =
+          posKernel(StakePhase::kDeclaration, hashFrom(b.getAnchor()), hashFrom(b.getPubkey()),
+                    hashFrom(b.getModelId()), b.getStage(), hashFrom(b.getStateHash()), t);
       if (meetsTarget(k, *target) == passing) return t;
     }
     return std::nullopt;
@@ -35,7 +38,8 @@ class Validate : public ConsensusFixture {
 
   void setTransactions(Edit& e, const std::vector<const Message*>& txs) {
     auto list = e.block().getBody().initTransactions(txs.size());
-    for (size_t i = 0; i < txs.size(); ++i) list.setWithCaveats(i, txs[i]->envelope().getTransaction());
+    for (size_t i = 0; i < txs.size(); ++i)
+      list.setWithCaveats(i, txs[i]->envelope().getTransaction());
   }
 };
 
@@ -104,11 +108,13 @@ TEST_F(Validate, HeaderKernelAboveTarget) {
   auto h = e->header();
   const auto& state = parentState();
   uint64_t latest = 0;
-  for (auto td : e->block().getBody().getDeclarations()) latest = std::max(latest, td.getBody().getTimestamp());
+  for (auto td : e->block().getBody().getDeclarations())
+    latest = std::max(latest, td.getBody().getTimestamp());
   bool found = false;
   for (uint64_t t = latest; t <= round2.now; ++t) {
-    auto target = stakeTarget(state, chain->params(),
-                              {StakePhase::kHeader, hashFrom(h.getPubkey()), h.getCoinstake().getAmount(), t});
+    auto target = stakeTarget(
+        state, chain->params(),
+        {StakePhase::kHeader, hashFrom(h.getPubkey()), h.getCoinstake().getAmount(), t});
     h.setTimestamp(t);
     if (target && !meetsTarget(kernelOf(e->block().getBody().getHeader().asReader()), *target)) {
       found = true;
@@ -233,8 +239,10 @@ TEST_F(Validate, WrongStakeholderKey) {
   const SigningKey* other = nullptr;
   for (const auto& [pub, key] : keys)
     if (pub != (*drawn)[0]) other = key;
-  auto m = decodeOrDie(signStakeholder(*other, headerIdOf(e->block().getBody().getHeader().asReader()), 1));
-  e->block().getBody().getStakeholderSignatures().setWithCaveats(0, m->envelope().getStakeholderSignature());
+  auto m = decodeOrDie(
+      signStakeholder(*other, headerIdOf(e->block().getBody().getHeader().asReader()), 1));
+  e->block().getBody().getStakeholderSignatures().setWithCaveats(
+      0, m->envelope().getStakeholderSignature());
   reseal(*e, kCoinbase);
   expectCode(*e, "wrong-stakeholder");
 }
@@ -244,7 +252,8 @@ TEST_F(Validate, UnknownParent) {
   e->header().setParent(dataOf(tagged("nowhere")));
   // The stakeholders cannot be drawn without the parent: re-sign header and block only.
   auto h = e->block().getBody().getHeader();
-  Bytes sig = signBody(*keys.at(hashFrom(h.getBody().getPubkey())), Domain::kHeader, h.getBody().asReader());
+  Bytes sig = signBody(*keys.at(hashFrom(h.getBody().getPubkey())), Domain::kHeader,
+                       h.getBody().asReader());
   h.setSignature(kj::arrayPtr(sig.data(), sig.size()));
   reseal(*e, kBlockSig);
   expectCode(*e, "unknown-parent");
@@ -302,7 +311,9 @@ class StatelessView : public ChainView {
  public:
   explicit StatelessView(const ChainView& inner) : inner_(inner) {}
   const Genesis& genesis() const override { return inner_.genesis(); }
-  std::optional<BlockInfo> blockInfo(const Hash256& id) const override { return inner_.blockInfo(id); }
+  std::optional<BlockInfo> blockInfo(const Hash256& id) const override {
+    return inner_.blockInfo(id);
+  }
   const LedgerReader* stateAt(const Hash256&) const override { return nullptr; }
   BlockInfo tip() const override { return inner_.tip(); }
 
@@ -384,7 +395,8 @@ TEST_F(Validate, MissingStageFee) {
     if (old.getCoinbase()[i].getKind() != schema::PayoutKind::STAGE_FEE) kept.push_back(i);
   ASSERT_LT(kept.size(), old.getCoinbase().size());
   auto list = body.initCoinbase(kept.size());
-  for (size_t i = 0; i < kept.size(); ++i) list.setWithCaveats(i, old.getCoinbase()[kept[i]].asReader());
+  for (size_t i = 0; i < kept.size(); ++i)
+    list.setWithCaveats(i, old.getCoinbase()[kept[i]].asReader());
   reseal(*e, kBlockSig);
   expectCode(*e, "bad-coinbase");
 }
@@ -489,7 +501,8 @@ TEST_F(Validate, PoisonedDeclarationIsRejected) {
   f.anchor = chain->tip().id;
   f.stakeAmount = parentState().account(nodes[3].publicKey())->balance;
   // The state hash is checked before PoS, so any time after the anchor will do.
-  f.timestamp = round2.declarations[0]->envelope().getTrainingDeclaration().getBody().getTimestamp();
+  f.timestamp =
+      round2.declarations[0]->envelope().getTrainingDeclaration().getBody().getTimestamp();
   auto poisoned = decodeOrDie(signDeclaration(nodes[3], f));
 
   // The builder leaves it out, naming why, and needs C honest ones.
@@ -499,11 +512,13 @@ TEST_F(Validate, PoisonedDeclarationIsRejected) {
   auto built = buildHeader(*chain, nodes[0], {poisoned.get(), round2.declarations[0].get()}, ho,
                            fixedClock(round2.now));
   ASSERT_FALSE(built);
-  EXPECT_NE(built.status().message().find("state-hash-mismatch"), std::string::npos) << built.status().message();
+  EXPECT_NE(built.status().message().find("state-hash-mismatch"), std::string::npos)
+      << built.status().message();
 
   // A header that includes it anyway makes the block invalid.
   auto e = edit(*round2.block);
-  e->block().getBody().getDeclarations().setWithCaveats(1, poisoned->envelope().getTrainingDeclaration());
+  e->block().getBody().getDeclarations().setWithCaveats(
+      1, poisoned->envelope().getTrainingDeclaration());
   reseal(*e, kHeader);
   expectCode(*e, "state-hash-mismatch");
 }
@@ -512,8 +527,11 @@ TEST_F(Validate, JsonVerdict) {
   auto e = edit(*round2.block);
   e->block().getSignature()[9] ^= 1;
   auto v = check(*e);
-  EXPECT_EQ(v.toJson().rfind("{\"valid\": false, \"code\": \"bad-block-sig\", \"message\": ", 0), 0u) << v.toJson();
-  EXPECT_NE(validateBlock(*chain, *round2.block, round2.now).toJson().find("\"valid\": true"), std::string::npos);
+  EXPECT_EQ(v.toJson().rfind("{\"valid\": false, \"code\": \"bad-block-sig\", \"message\": ", 0),
+            0u)
+      << v.toJson();
+  EXPECT_NE(validateBlock(*chain, *round2.block, round2.now).toJson().find("\"valid\": true"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// pot-build-header: Alg. 2 steps 1-2, a signed block header from C checked declarations and the builder's rho.
+// pot-build-header: Alg. 2 steps 1-2, a signed block header from C checked declarations and the
+// builder's rho.
 #include <iostream>
 
 #include "libcommon/canonical.h"
@@ -8,17 +9,20 @@
 #include "libcommon/tool.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Build a block header (Alg. 2 steps 1-2): check declarations, pick C, stake, reveal rho.",
-               "pot-build-header"};
+  CLI::App app{
+      "Build a block header (Alg. 2 steps 1-2): check declarations, pick C, stake, reveal rho.",
+      "pot-build-header"};
   pot::ChainArgs chain;
   std::string keyPath, rho, stateHash, statePath, trace, out = "-";
   std::vector<std::string> declarations;
   uint64_t stakeAmount = 0;
   bool json = false, quiet = false;
-  app.add_option("declarations", declarations, "Training declaration files (C or more)")->required();
+  app.add_option("declarations", declarations, "Training declaration files (C or more)")
+      ->required();
   app.add_option("-k,--key", keyPath, "The builder's private key")->required();
   chain.add(app, /*clock=*/true);
-  app.add_option("--rho", rho, "The builder's own rho: 64 hex digits or a file holding them")->required();
+  app.add_option("--rho", rho, "The builder's own rho: 64 hex digits or a file holding them")
+      ->required();
   app.add_option("--state-hash", stateHash, "The builder's own H(S_{i+1})");
   app.add_option("--state", statePath, "...or the S_{i+1} file itself");
   app.add_option("--loss-trace", trace, "LossTrace file whose hash the header carries");
@@ -33,7 +37,8 @@ int main(int argc, char** argv) {
     auto r = pot::parseHashArg(rho, "--rho");
     if (!r) return r.status();
     o.rho = *r;
-    if (stateHash.empty() == statePath.empty()) return pot::Status::usage("give exactly one of --state-hash or --state");
+    if (stateHash.empty() == statePath.empty())
+      return pot::Status::usage("give exactly one of --state-hash or --state");
     if (!stateHash.empty()) {
       auto h = pot::parseHashArg(stateHash, "--state-hash");
       if (!h) return h.status();

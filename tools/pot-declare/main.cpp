@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
   app.add_option("-s,--stage", stage, "The stage trained, i+1")->required();
   app.add_option("--state-hash", stateHash, "H(S_{i+1}): 64 hex digits");
   app.add_option("--state", statePath, "...or the S_{i+1} file itself");
-  app.add_option("--rho", rho, "The training secret rho: 64 hex digits or a file holding them")->required();
+  app.add_option("--rho", rho, "The training secret rho: 64 hex digits or a file holding them")
+      ->required();
   app.add_option("--stake", stakeAmount, "Coins to stake, base units (default: the whole balance)");
   app.add_option("-o,--output", out, "Declaration file to write ('-' for stdout)");
   app.add_flag("--json", json, "Print {\"id\", \"timestamp\"} after writing a file");
@@ -31,7 +32,8 @@ int main(int argc, char** argv) {
     auto key = pot::SigningKey::load(keyPath);
     if (!key) return key.status();
     pot::DeclareOptions o;
-    if (model.empty() == request.empty()) return pot::Status::usage("give exactly one of --model or --request");
+    if (model.empty() == request.empty())
+      return pot::Status::usage("give exactly one of --model or --request");
     if (!model.empty()) {
       auto m = pot::parseHashArg(model, "--model");
       if (!m) return m.status();
@@ -41,7 +43,8 @@ int main(int argc, char** argv) {
       if (!r) return r.status();
       o.modelId = pot::modelIdOf((*r)->envelope().getTrainingRequest());
     }
-    if (stateHash.empty() == statePath.empty()) return pot::Status::usage("give exactly one of --state-hash or --state");
+    if (stateHash.empty() == statePath.empty())
+      return pot::Status::usage("give exactly one of --state-hash or --state");
     if (!stateHash.empty()) {
       auto h = pot::parseHashArg(stateHash, "--state-hash");
       if (!h) return h.status();
@@ -59,7 +62,8 @@ int main(int argc, char** argv) {
     o.maxWait = chain.maxWait;
     auto c = chain.load();
     if (!c) return c.status();
-    if (!quiet && !chain.now && pot::isTerminal(2)) pot::note("pot-declare", "searching for a passing timestamp");
+    if (!quiet && !chain.now && pot::isTerminal(2))
+      pot::note("pot-declare", "searching for a passing timestamp");
     auto td = pot::declare(**c, *key, o, chain.makeClock());
     if (!td) return td.status();
     POT_TRY(pot::writeOutput(out, *td, /*binary=*/true));
@@ -68,8 +72,10 @@ int main(int argc, char** argv) {
       if (!m) return m.status();
       auto b = (*m)->envelope().getTrainingDeclaration().getBody();
       const std::string id = pot::messageId(pot::Domain::kDeclaration, b).hex();
-      if (json) std::cout << "{\"id\": \"" << id << "\", \"timestamp\": " << b.getTimestamp() << "}\n";
-      else std::cout << id << "\n";
+      if (json)
+        std::cout << "{\"id\": \"" << id << "\", \"timestamp\": " << b.getTimestamp() << "}\n";
+      else
+        std::cout << id << "\n";
     }
     return pot::Status::ok();
   });

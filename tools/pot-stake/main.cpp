@@ -1,4 +1,5 @@
-// pot-stake: Alg. 2 steps 4-5, sign a header as one of its K stakeholders or wrap it into a block as the K-th.
+// pot-stake: Alg. 2 steps 4-5, sign a header as one of its K stakeholders or wrap it into a block
+// as the K-th.
 #include <iostream>
 
 #include "libcommon/block.h"
@@ -7,9 +8,10 @@
 #include "libcommon/tool.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Proof of activity (Alg. 2 steps 4-5): endorse a header as stakeholder k < K, or build "
-               "and sign its block as stakeholder K.",
-               "pot-stake"};
+  CLI::App app{
+      "Proof of activity (Alg. 2 steps 4-5): endorse a header as stakeholder k < K, or build "
+      "and sign its block as stakeholder K.",
+      "pot-stake"};
   pot::ChainArgs chain;
   std::string keyPath, headerPath, out = "-";
   std::vector<std::string> declarations, signatures, transactions;
@@ -66,10 +68,12 @@ int main(int argc, char** argv) {
       id = pot::blockIdOf((*m)->envelope().getBlock()).hex();
     }
     if (json)
-      report << "{\"role\": \"" << (result->isBlock ? "wrapper" : "stakeholder") << "\", \"index\": "
-             << result->index << (id.empty() ? "" : ", \"block\": \"" + id + "\"") << "}\n";
+      report << "{\"role\": \"" << (result->isBlock ? "wrapper" : "stakeholder")
+             << "\", \"index\": " << result->index
+             << (id.empty() ? "" : ", \"block\": \"" + id + "\"") << "}\n";
     else if (out != "-")
-      report << (result->isBlock ? "block " + id : "signature " + std::to_string(result->index)) << "\n";
+      report << (result->isBlock ? "block " + id : "signature " + std::to_string(result->index))
+             << "\n";
     return pot::Status::ok();
   });
 }

@@ -1,4 +1,5 @@
-// pot-tx: make and sign a transaction: a transfer, an escrow deposit, or a training request registration.
+// pot-tx: make and sign a transaction: a transfer, an escrow deposit, or a training request
+// registration.
 #include <iostream>
 
 #include "libcommon/canonical.h"
@@ -41,7 +42,8 @@ int main(int argc, char** argv) {
     auto key = pot::SigningKey::load(keyPath);
     if (!key) return key.status();
     if (!nonce) {
-      if (genesis.empty()) return pot::Status::usage("give --nonce N, or --genesis (and --chain) to look it up");
+      if (genesis.empty())
+        return pot::Status::usage("give --nonce N, or --genesis (and --chain) to look it up");
       auto chain = pot::loadChain(genesis, chainDir);
       if (!chain) return chain.status();
       auto acc = (*chain)->stateAt((*chain)->tip().id)->account(key->publicKey());
@@ -55,7 +57,8 @@ int main(int argc, char** argv) {
         if (!a) return a.status();
         dest = *a;
       } else {
-        if (model.empty() == request.empty()) return pot::Status::usage("give exactly one of --model or --request");
+        if (model.empty() == request.empty())
+          return pot::Status::usage("give exactly one of --model or --request");
         pot::Hash256 modelId;
         if (!model.empty()) {
           auto m = pot::parseHashArg(model, "--model");
@@ -82,8 +85,10 @@ int main(int argc, char** argv) {
       if (!m) return m.status();
       const std::string id =
           pot::messageId(pot::Domain::kTx, (*m)->envelope().getTransaction().getBody()).hex();
-      if (json) std::cout << "{\"id\": \"" << id << "\", \"nonce\": " << *nonce << "}\n";
-      else std::cout << id << "\n";
+      if (json)
+        std::cout << "{\"id\": \"" << id << "\", \"nonce\": " << *nonce << "}\n";
+      else
+        std::cout << id << "\n";
     }
     return pot::Status::ok();
   });

@@ -1,4 +1,5 @@
-// pot-verify-block: check a block against every rule of DESIGN 5.7 and name the first one it breaks.
+// pot-verify-block: check a block against every rule of DESIGN 5.7 and name the first one it
+// breaks.
 #include <iostream>
 
 #include "libcommon/chain_args.h"
@@ -10,23 +11,29 @@
 #endif
 
 int main(int argc, char** argv) {
-  CLI::App app{"Verify a PoT block against the chain: every consensus rule, each failure named by a "
-               "stable reason code.",
-               "pot-verify-block"};
+  CLI::App app{
+      "Verify a PoT block against the chain: every consensus rule, each failure named by a "
+      "stable reason code.",
+      "pot-verify-block"};
   pot::ChainArgs chain;
   std::string blockPath = "-", repo;
   bool json = false, reexecute = false, quiet = false;
   app.add_option("block", blockPath, "Block file ('-' for stdin)");
   chain.add(app, /*clock=*/false);
-  app.add_option("--now", chain.now, "Judge timestamps against this Unix time instead of the clock");
+  app.add_option("--now", chain.now,
+                 "Judge timestamps against this Unix time instead of the clock");
   app.add_flag("--json", json, "Print {\"valid\", \"code\", \"message\"} on stdout");
-  app.add_flag("--reexecute", reexecute, "Also re-run the stage from --repo and compare rho and H(S_i)");
-  app.add_option("--repo", repo, "The employer's repository folder (objects/<sha256>), for --reexecute");
+  app.add_flag("--reexecute", reexecute,
+               "Also re-run the stage from --repo and compare rho and H(S_i)");
+  app.add_option("--repo", repo,
+                 "The employer's repository folder (objects/<sha256>), for --reexecute");
   app.add_flag("-q,--quiet", quiet, "Print nothing on stdout; the exit status is the answer");
   return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
     if (reexecute && repo.empty()) return pot::Status::usage("--reexecute needs --repo DIR");
 #ifndef POT_HAVE_REEXECUTE
-    if (reexecute) return pot::Status::usage("--reexecute: this build has no training library (POT_WITH_TORCH=OFF)");
+    if (reexecute)
+      return pot::Status::usage(
+          "--reexecute: this build has no training library (POT_WITH_TORCH=OFF)");
 #endif
     auto c = chain.load();
     if (!c) return c.status();
@@ -44,18 +51,24 @@ int main(int argc, char** argv) {
           v = audit;
         }
       } else {
-        v = pot::reject("reexecute-error", "cannot re-read the block: " + m.status().message(), pot::Verdict::kError);
+        v = pot::reject("reexecute-error", "cannot re-read the block: " + m.status().message(),
+                        pot::Verdict::kError);
       }
     }
 #endif
-    if (json) std::cout << v.toJson() << "\n";
-    else if (!quiet && v.valid()) std::cout << "valid " << v.blockId.hex() << "\n";
+    if (json)
+      std::cout << v.toJson() << "\n";
+    else if (!quiet && v.valid())
+      std::cout << "valid " << v.blockId.hex() << "\n";
     if (v.valid()) return pot::Status::ok();
     const std::string msg = v.code + ": " + v.message;
     switch (v.verdict) {
-      case pot::Verdict::kMalformed: return pot::Status::malformed(msg);
-      case pot::Verdict::kError: return pot::Status::io(msg);
-      default: return pot::Status::invalid(msg);
+      case pot::Verdict::kMalformed:
+        return pot::Status::malformed(msg);
+      case pot::Verdict::kError:
+        return pot::Status::io(msg);
+      default:
+        return pot::Status::invalid(msg);
     }
   });
 }
