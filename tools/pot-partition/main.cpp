@@ -5,6 +5,7 @@
 
 #include "libcommon/dataset.h"
 #include "libcommon/fileio.h"
+#include "libcommon/message_io.h"
 #include "libcommon/partition.h"
 #include "libcommon/tool.h"
 
@@ -57,6 +58,10 @@ int main(int argc, char** argv) {
   app.add_option("--blocks-24h", o.chain.blocksSeen24h,
                  "Blocks seen in the last 24 h (0 = the expected 86400/T)")
       ->capture_default_str();
+  std::string genesis;
+  app.add_option("--genesis", genesis,
+                 "Take T and the reference node speed from this genesis file, and check C "
+                 "against its bounds (explicit options win)");
   app.add_option("--samples-per-stage", o.samplesPerStageOverride,
                  "Use this Delta instead of computing it (a multiple of b)");
   app.add_option("--flops-per-sample", o.flopsPerSampleOverride,
@@ -73,6 +78,21 @@ int main(int argc, char** argv) {
                                 "per-sample trace of plain SGD (DESIGN 4.1)");
     if (!csv.empty() && (!images.empty() || !labels.empty()))
       return pot::Status::usage("give either --csv or --images/--labels, not both");
+    if (!genesis.empty()) {
+      auto g = pot::readMessage(genesis, pot::schema::Envelope::GENESIS);
+      if (!g) return g.status();
+      auto params = (*g)->envelope().getGenesis().getParams();
+      if (app.count("--target-spacing") == 0 && params.getTargetSpacing() > 0)
+        o.chain.targetSpacing = params.getTargetSpacing();
+      if (app.count("--reference-speed") == 0 && params.getReferenceNodeSpeed() > 0)
+        o.chain.referenceNodeSpeed = params.getReferenceNodeSpeed();
+      if (o.declarers < params.getMinDeclarers() ||
+          (params.getMaxDeclarers() > 0 && o.declarers > params.getMaxDeclarers()))
+        return pot::Status::usage("C = " + std::to_string(o.declarers) +
+                                  " is outside the chain's [" +
+                                  std::to_string(params.getMinDeclarers()) + ", " +
+                                  std::to_string(params.getMaxDeclarers()) + "]");
+    }
     auto employer = pot::SigningKey::load(key);
     if (!employer) return employer.status();
     pot::Bytes module;
