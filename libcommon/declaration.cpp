@@ -53,7 +53,7 @@ Result<Bytes> declare(const ChainView& chain, const SigningKey& key, const Decla
   if (!model)
     return Status::invalid("model " + options.modelId.hex() + " is not registered on chain");
   const uint32_t next = model->lastStage + 1;
-  if (options.stage != next)
+  if (options.stage != 0 && options.stage != next)
     return Status::invalid("stage " + std::to_string(options.stage) +
                            " is not next: the chain has stage " + std::to_string(model->lastStage) +
                            " of " + std::to_string(model->stagesTotal) + " for this model");
@@ -65,7 +65,7 @@ Result<Bytes> declare(const ChainView& chain, const SigningKey& key, const Decla
     return Status::invalid("key " + key.publicKey().hex() + " holds no coins to stake");
   DeclarationFields f;
   f.modelId = options.modelId;
-  f.stage = options.stage;
+  f.stage = next;
   f.stateHash = options.stateHash;
   f.rho = options.rho;
   secureRandom(f.rand.data(), f.rand.size());

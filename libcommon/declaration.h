@@ -27,7 +27,7 @@ Bytes signDeclaration(const SigningKey& key, const DeclarationFields& fields);
 
 struct DeclareOptions {
   Hash256 modelId;
-  uint32_t stage = 0;
+  uint32_t stage = 0;  // 0: the model's next stage
   Hash256 stateHash;
   Hash256 rho;
   uint64_t stakeAmount = 0;  // 0: the whole balance

@@ -63,6 +63,10 @@ expect_exit 0 pot-declare "${GEN[@]}" -k "$T/n1.pem" --model "$DUMMY" -s 1 --sta
   --now $((G0 + 100)) --json -o "$T/td1"
 # The earliest passing second with a maximal target: coins of age min-stake-age.
 expect_grep "\"timestamp\": $((G0 + 10))" "$T/out"
+# Without --model and -s: the head of the fee-priority queue (here the dummy) and its next stage.
+expect_exit 0 pot-declare "${GEN[@]}" -k "$T/n3.pem" --state-hash "$STATE" --rho "$RHO" --now $((G0 + 100)) \
+  --json -o "$T/td-queue"
+expect_grep "\"model\": \"$DUMMY\", \"stage\": 1}" "$T/out"
 # Without --now the tool uses the real clock; the genesis is long past, so it passes at once.
 expect_exit 0 pot-declare "${GEN[@]}" -k "$T/n2.pem" --model "$DUMMY" -s 1 --state-hash "$STATE" --rho "$RHO" \
   --max-wait 5 -o "$T/td2"

@@ -17,9 +17,10 @@ int main(int argc, char** argv) {
   bool json = false, quiet = false;
   app.add_option("-k,--key", keyPath, "The node's private key (staker and signer)")->required();
   chain.add(app, /*clock=*/true);
-  app.add_option("--model", model, "Model id (64 hex digits)");
+  app.add_option("--model", model,
+                 "Model id (default: the head of the chain's fee-priority queue)");
   app.add_option("--request", request, "...or the TrainingRequest file whose model it is");
-  app.add_option("-s,--stage", stage, "The stage trained, i+1")->required();
+  app.add_option("-s,--stage", stage, "The stage trained, i+1 (default: the model's next stage)");
   app.add_option("--state-hash", stateHash, "H(S_{i+1}): 64 hex digits");
   app.add_option("--state", statePath, "...or the S_{i+1} file itself");
   app.add_option("--rho", rho, "The training secret rho: 64 hex digits or a file holding them")
@@ -32,9 +33,17 @@ int main(int argc, char** argv) {
     auto key = pot::SigningKey::load(keyPath);
     if (!key) return key.status();
     pot::DeclareOptions o;
-    if (model.empty() == request.empty())
-      return pot::Status::usage("give exactly one of --model or --request");
-    if (!model.empty()) {
+    if (!model.empty() && !request.empty())
+      return pot::Status::usage("give at most one of --model or --request");
+    auto c = chain.load();
+    if (!c) return c.status();
+    if (model.empty() && request.empty()) {
+      auto queue = pot::modelQueue(*(*c)->stateAt((*c)->tip().id));
+      if (queue.empty())
+        return pot::Status::invalid(
+            "no model to train: the queue is empty and no dummy model is left");
+      o.modelId = queue.front().modelId;
+    } else if (!model.empty()) {
       auto m = pot::parseHashArg(model, "--model");
       if (!m) return m.status();
       o.modelId = *m;
@@ -60,8 +69,6 @@ int main(int argc, char** argv) {
     o.stage = stage;
     o.stakeAmount = stakeAmount;
     o.maxWait = chain.maxWait;
-    auto c = chain.load();
-    if (!c) return c.status();
     if (!quiet && !chain.now && pot::isTerminal(2))
       pot::note("pot-declare", "searching for a passing timestamp");
     auto td = pot::declare(**c, *key, o, chain.makeClock());
@@ -73,7 +80,9 @@ int main(int argc, char** argv) {
       auto b = (*m)->envelope().getTrainingDeclaration().getBody();
       const std::string id = pot::messageId(pot::Domain::kDeclaration, b).hex();
       if (json)
-        std::cout << "{\"id\": \"" << id << "\", \"timestamp\": " << b.getTimestamp() << "}\n";
+        std::cout << "{\"id\": \"" << id << "\", \"timestamp\": " << b.getTimestamp()
+                  << ", \"model\": \"" << o.modelId.hex() << "\", \"stage\": " << b.getStage()
+                  << "}\n";
       else
         std::cout << id << "\n";
     }
