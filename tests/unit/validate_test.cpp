@@ -1,6 +1,8 @@
 // Every reject code: a valid block broken in exactly one rule, re-sealed so only that rule fails.
 #include "libcommon/validate.h"
 
+#include <random>
+
 #include "consensus_fixture.h"
 
 namespace pot::testing {
@@ -532,6 +534,36 @@ TEST_F(Validate, JsonVerdict) {
       << v.toJson();
   EXPECT_NE(validateBlock(*chain, *round2.block, round2.now).toJson().find("\"valid\": true"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace pot::testing
+
+namespace pot::testing {
+namespace {
+
+TEST_F(Validate, FlippedBitsNeverCrashOrSneakThrough) {
+  // Any accepted variant must be the same block: only bits that canonical
+  // re-encoding drops (padding) may differ.
+  const Bytes original = round2.block->bytes();
+  std::mt19937 rng(7);
+  int rejected = 0;
+  for (int i = 0; i < 1500; ++i) {
+    Bytes copy = original;
+    const size_t bit = rng() % (copy.size() * 8);
+    copy[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+    auto v = validateBlockBytes(*chain, copy, round2.now);
+    if (!v.valid()) {
+      ++rejected;
+      EXPECT_FALSE(v.code.empty());
+      continue;
+    }
+    auto m = decodeMessage(copy);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(encodeMessage((*m)->envelope()), original)
+        << "bit " << bit << " changed an accepted block";
+  }
+  EXPECT_GT(rejected, 1350);
 }
 
 }  // namespace
