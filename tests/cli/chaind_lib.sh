@@ -23,7 +23,7 @@ make_chain_keys() {
     KEYFILE[$(pot-keygen --show "$T/n$i.pem")]="$T/n$i.pem"
   done
   pot-keygen -o "$T/emp.pem" >/dev/null
-  pot-partition -q -k "$T/emp.pem" -o "$T/dummy" --limit 128 -a mlp:784-16-10 -b 16 \
+  pot-partition -q -k "$T/emp.pem" -o "$T/dummy" --limit "${POT_DUMMY_LIMIT:-128}" -a mlp:784-16-10 -b 16 \
     --samples-per-stage 16 --lr 0.05 --seed 11 --profile portable -C 2 --fee 0 \
     --created-at "$G0" >"$T/dummy.id" || fail "pot-partition"
   pot-genesis -o "$T/genesis" --timestamp "$G0" --stakeholders 3 --min-stake-age 10 \
