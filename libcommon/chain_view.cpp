@@ -83,7 +83,10 @@ Result<std::unique_ptr<MemoryChain>> loadChain(const std::string& genesisPath,
   std::vector<std::string> files;
   for (fs::directory_iterator it(chainDir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (name.empty() || name[0] == '.' || !it->is_regular_file()) continue;
+    // Hidden files and the temporaries of an atomic write in progress are not blocks.
+    if (name.empty() || name[0] == '.' || name.find(".tmp.") != std::string::npos ||
+        !it->is_regular_file())
+      continue;
     files.push_back(it->path().string());
   }
   if (ec) return Status::io("cannot read chain directory '" + chainDir + "': " + ec.message());

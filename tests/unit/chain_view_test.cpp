@@ -85,6 +85,9 @@ TEST_F(Chain, ReplayFromFiles) {
   // Hidden files are not blocks.
   fs::rename(dir + "/blocks/000000.block", dir + "/blocks/.000000.block");
   EXPECT_TRUE(loadChain(dir + "/genesis", dir + "/blocks"));
+  // Nor are the temporaries of an atomic write in progress.
+  fs::rename(dir + "/blocks/.000000.block", dir + "/blocks/000002.block.tmp.AbC123");
+  EXPECT_TRUE(loadChain(dir + "/genesis", dir + "/blocks"));
   EXPECT_FALSE(loadChain(dir + "/genesis", dir + "/nonexistent"));
   fs::remove_all(dir);
 }
