@@ -363,6 +363,8 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
   if (!model)
     return fail(failure, "unknown-model", "model " + modelId.hex() + " is not registered");
   const ModelRecord parentModel = *model;
+  // The stage fee is paid from the escrow as it stood at the parent (DESIGN 5.6).
+  const uint64_t parentEscrow = rec.get(parentModel.escrow).balance;
 
   // Stakes used in this block restart their coin age (DESIGN 5.1).
   std::vector<PublicKey> stakers;
@@ -466,13 +468,7 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
   for (auto s : body.getStakeholderSignatures())
     in.signers.push_back(hashFrom(s.getBody().getPubkey()));
   for (auto td : body.getDeclarations()) in.declarers.push_back(hashFrom(td.getBody().getPubkey()));
-  auto escrowAtParent = undo.accounts.end();
-  uint64_t escrowBalance = rec.get(parentModel.escrow).balance;
-  for (auto it = undo.accounts.begin(); it != undo.accounts.end(); ++it)
-    if (it->first == parentModel.escrow) escrowAtParent = it;
-  if (escrowAtParent != undo.accounts.end())
-    escrowBalance = escrowAtParent->second ? escrowAtParent->second->balance : 0;
-  in.escrowBalance = escrowBalance;
+  in.escrowBalance = parentEscrow;
   in.feePerStage = parentModel.feePerStage;
   in.transactionFees = fees;
   uint64_t supply = store.totalSupply();
