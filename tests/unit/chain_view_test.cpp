@@ -40,26 +40,34 @@ TEST_F(Chain, HeavierBranchWinsAndReorganises) {
   const Hash256 best =
       betterTip({b2, {}, 2, ib.cumulativeTrust}, {a2, {}, 2, ia.cumulativeTrust}) ? b2 : a2;
   EXPECT_EQ(chain->tip().id, best);
-  const Hash256 before = chain->tip().id;
 
   ASSERT_TRUE(chain->addBlock(*a3.block, a3.now));
   const Hash256 a3id = blockIdOf(a3.block->envelope().getBlock());
-  EXPECT_EQ(chain->tip().id, a3id);
-  EXPECT_EQ(chain->tip().height, 3u);
+  // Trust is 2^256 / (target + 1): a header staked with little weight is
+  // worth more, so one block can outweigh two. The tip is whichever leaf
+  // has more cumulative trust (lower id on a tie).
+  auto i3 = *chain->blockInfo(a3id);
+  ib = *chain->blockInfo(b2);
+  EXPECT_TRUE(ia.cumulativeTrust < i3.cumulativeTrust);
+  const Hash256 expected =
+      betterTip({a3id, {}, 3, i3.cumulativeTrust}, {b2, {}, 2, ib.cumulativeTrust}) ? a3id : b2;
+  EXPECT_EQ(chain->tip().id, expected);
+  EXPECT_EQ(chain->tip().height, expected == a3id ? 3u : 2u);
   EXPECT_EQ(chain->stateAt(a3id)->model(modelId)->lastStage, 2u);
   EXPECT_EQ(chain->stateAt(b2)->model(modelId)->lastStage, 1u);
-  auto path = chain->tree().path(before, a3id);
+  // Moving from one branch to the other: disconnect tip first, connect oldest first.
+  auto path = chain->tree().path(b2, a3id);
   ASSERT_TRUE(path);
-  if (before == b2) {
-    EXPECT_EQ(path->disconnect, std::vector<Hash256>{b2});
-    EXPECT_EQ(path->connect, (std::vector<Hash256>{a2, a3id}));
-  } else {
-    EXPECT_TRUE(path->disconnect.empty());
-    EXPECT_EQ(path->connect, std::vector<Hash256>{a3id});
-  }
+  EXPECT_EQ(path->fork, blockIdOf(round1.block->envelope().getBlock()));
+  EXPECT_EQ(path->disconnect, std::vector<Hash256>{b2});
+  EXPECT_EQ(path->connect, (std::vector<Hash256>{a2, a3id}));
+  auto back = chain->tree().path(a3id, b2);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->disconnect, (std::vector<Hash256>{a3id, a2}));
+  EXPECT_EQ(back->connect, std::vector<Hash256>{b2});
   // Adding a known block again changes nothing.
   ASSERT_TRUE(chain->addBlock(*round2.block, round2.now));
-  EXPECT_EQ(chain->tip().id, a3id);
+  EXPECT_EQ(chain->tip().id, expected);
   EXPECT_EQ(chain->tree().size(), 5u);  // genesis, block 1, two blocks 2, block 3
 }
 
