@@ -54,17 +54,24 @@ namespace {
 
 using schema::Envelope;
 
+// libtorch messages span lines (backtraces, TorchScript source); errors are one line.
+std::string firstLine(const std::string& text) {
+  std::string line = text.substr(0, text.find('\n'));
+  return line.size() > 300 ? line.substr(0, 300) + "..." : line;
+}
+
 // Every libtorch exception stops at this file's boundary (STYLE 4).
 template <typename F>
 auto guardTorch(const char* what, F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (const c10::Error& e) {
-    return Status::internal(std::string(what) + ": libtorch: " + e.what_without_backtrace());
+    return Status::internal(std::string(what) +
+                            ": libtorch: " + firstLine(e.what_without_backtrace()));
   } catch (const std::bad_alloc&) {
     return Status::io(std::string(what) + ": out of memory");
   } catch (const std::exception& e) {
-    return Status::internal(std::string(what) + ": " + e.what());
+    return Status::internal(std::string(what) + ": " + firstLine(e.what()));
   }
 }
 
@@ -120,8 +127,7 @@ Result<Model> loadModel(const std::string& architecture, const Bytes* module) {
       std::istringstream in(std::string(module->begin(), module->end()));
       m.script = torch::jit::load(in, torch::kCPU);
     } catch (const std::exception& e) {
-      return Status::malformed("cannot load the TorchScript module: " +
-                               std::string(e.what()).substr(0, 200));
+      return Status::malformed("cannot load the TorchScript module: " + firstLine(e.what()));
     }
     for (const auto& p : m.script->named_parameters(true)) {
       m.names.push_back(p.name);
@@ -343,7 +349,13 @@ Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
     return Status::invalid("the batch's samples have shape " + shapeText(sampleShape) +
                            ", the architecture takes " + shapeText(archShape));
   uint64_t per = 1;
-  for (auto d : sampleShape) per *= static_cast<uint64_t>(d);
+  for (auto d : sampleShape) {
+    // Bounded before multiplying so a crafted shape cannot wrap the size check.
+    if (d == 0 || d > (1 << 24))
+      return Status::malformed("the batch's sample shape is out of range");
+    per *= static_cast<uint64_t>(d);
+    if (per > (1ull << 31)) return Status::malformed("the batch's samples are too large");
+  }
   auto sbLabels = sb.getLabels();
   auto inputType = sb.getInputType();
   auto inputsData = sb.getInputs();
@@ -383,7 +395,19 @@ Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
     }
     torch::Tensor x =
         batchInputs(inputsData, inputType, sampleShape, static_cast<int64_t>(from), b);
-    torch::Tensor out = model->forward(x);
+    torch::Tensor out;
+    try {
+      out = model->forward(x);
+    } catch (const std::exception& e) {
+      // A module that cannot take the request's input shape is the request's
+      // fault. (TorchScript raises its own exception type, not c10::Error.)
+      const auto* c10 = dynamic_cast<const c10::Error*>(&e);
+      std::string why = c10 ? c10->what_without_backtrace() : e.what();
+      // The interpreter's first line is a header; the cause is the last line.
+      while (!why.empty() && why.back() == '\n') why.pop_back();
+      std::string last = why.substr(why.rfind('\n') == std::string::npos ? 0 : why.rfind('\n') + 1);
+      return Status::invalid("the model's forward pass fails on the batch: " + firstLine(last));
+    }
     if (out.dim() != 2 || out.size(0) != b || out.size(1) != classes)
       return Status::invalid("the model's output has shape " + shapeText(out.sizes().vec()) +
                              ", expected [" + std::to_string(b) + ", " + std::to_string(classes) +

@@ -57,6 +57,23 @@ expect_exit 1 pot-train-stage --repo "$T/repo" -s 1 --module "$T/other.pt" -o "$
 expect_grep "the TorchScript module file has SHA-256" "$T/err"
 expect_no_file "$T/never"
 
+# A module that cannot take the dataset's samples: the stage is invalid (exit 1), no output.
+printf '1,2,3,0\n4,5,6,1\n7,8,9,0\n1,1,1,1\n' >"$T/small.csv"
+expect_exit 0 pot-partition -q -k "$T/emp.pem" -o "$T/repo-small" -a "$T/tiny.pt" --csv "$T/small.csv" \
+  --samples-per-stage 4 -b 2 --profile portable
+expect_exit 1 pot-train-stage --repo "$T/repo-small" -s 1 -o "$T/never2"
+expect_error_line pot-train-stage
+expect_grep "the model's forward pass fails on the batch" "$T/err"
+expect_no_file "$T/never2"
+
+# A file that is not a TorchScript archive: malformed (3), nothing written.
+echo "not a module" >"$T/bad.pt"
+expect_exit 3 pot-partition -q -k "$T/emp.pem" -o "$T/repo-bad" -a "$T/bad.pt" --csv "$T/small.csv" \
+  --samples-per-stage 4 -b 2
+expect_error_line pot-partition
+expect_grep "cannot load the TorchScript module" "$T/err"
+expect_no_file "$T/repo-bad"
+
 expect_exit 0 pot-evaluate --module "$T/tiny.pt" --limit 1000 "$T/s2" --json
 acc="$(json_field accuracy "$T/out")"
 awk -v a="$acc" 'BEGIN {exit !(a >= 0.5)}' && pass || fail "TorchScript model accuracy $acc < 0.5"
