@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   app.add_option("-s,--stage", stage, "Stage")->capture_default_str();
   app.add_option("--state", statePath, "S_{stage-1} (default S_0 for stage 1)");
   app.add_option("--reps", reps, "Repetitions; the best time counts")->capture_default_str();
+  bool bareOnly = false;
+  app.add_flag("--bare-only", bareOnly,
+               "Run the bare loop once and exit: a bare libtorch program, timed from outside");
   app.add_option("--poc-samples", pocSamples, "Samples for the one-step-per-sample loop")
       ->capture_default_str();
   return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
@@ -33,6 +36,10 @@ int main(int argc, char** argv) {
     if (!state) return state.status();
     auto batch = pot::readMessage(batchPath, W::STAGE_BATCH);
     if (!batch) return batch.status();
+    if (bareOnly) {
+      auto bare = pot::runBaselineStage(**request, **state, **batch, stage, 0, 0);
+      return bare ? pot::Status::ok() : bare.status();
+    }
     double n = (*batch)->envelope().getStageBatch().getLabels().size();
     double tStage = 1e9, tBare = 1e9, tPoc = 1e9;
     for (uint32_t r = 0; r < reps; ++r) {
