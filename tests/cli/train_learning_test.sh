@@ -26,4 +26,18 @@ awk -v a="$before" 'BEGIN {exit !(a < 0.3)}' && pass || fail "S_0 already scores
 expect_exit 0 pot-evaluate --limit 100 "$state"
 expect_grep '^accuracy 0\.[0-9]* ([0-9]*/100)$' "$T/out"
 expect_grep '^loss [0-9.]*$' "$T/out"
+
+# LeNet-5 with Adam learns too: two stages of 512 samples beat S_0 by far.
+expect_exit 0 pot-partition -q -k "$T/emp.pem" -o "$T/lenet" -a cnn:lenet5 --limit 1024 \
+  --samples-per-stage 512 -b 16 --optimizer adam --lr 0.002 --profile x86-64-v3 --json
+cp "$T/out" "$T/lenet.json"
+lenet_s0="$T/lenet/objects/$(json_field initialState "$T/lenet.json")"
+expect_exit 0 pot-train-stage -q --repo "$T/lenet" -s 1 -o "$T/l1"
+expect_exit 0 pot-train-stage -q --repo "$T/lenet" -s 2 --state "$T/l1" -o "$T/l2"
+expect_exit 0 pot-evaluate --limit 1000 "$lenet_s0" --json
+l0="$(json_field accuracy "$T/out")"
+expect_exit 0 pot-evaluate --limit 1000 "$T/l2" --json
+l2="$(json_field accuracy "$T/out")"
+echo "LeNet-5 accuracy before $l0, after $l2"
+awk -v a="$l2" 'BEGIN {exit !(a >= 0.45)}' && pass || fail "LeNet-5 accuracy $l2 < 0.45 after 1024 samples"
 finish

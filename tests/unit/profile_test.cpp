@@ -38,4 +38,27 @@ TEST(Profile, RequestFieldsMustMatchTheTable) {
   EXPECT_FALSE(pot::checkRequestProfile(p.asReader()));
 }
 
+TEST(Profile, EnvironmentPinsBlasThreadsAndKeepsTheOldLibraryPath) {
+  auto fast = *pot::findComputeProfile("x86-64-v3");
+  auto env = pot::profileEnvironment(fast, 2, "/opt/lib");
+  auto get = [&](const std::string& name) {
+    for (const auto& [k, v] : env)
+      if (k == name) return v;
+    return std::string("<absent>");
+  };
+  EXPECT_EQ(get("LD_LIBRARY_PATH"), fast.blasDir + ":/opt/lib");
+  EXPECT_EQ(get("OPENBLAS_CORETYPE"), "Haswell");
+  EXPECT_EQ(get("ATEN_CPU_CAPABILITY"), "avx2");
+  // Intra-op threads follow the caller; OpenBLAS threads change GEMM bits, so never.
+  EXPECT_EQ(get("OMP_NUM_THREADS"), "2");
+  EXPECT_EQ(get("OPENBLAS_NUM_THREADS"), std::to_string(fast.threads));
+  // Already first on the path: unchanged, so the re-exec check is idempotent.
+  env = pot::profileEnvironment(fast, 1, fast.blasDir + ":/opt/lib");
+  EXPECT_EQ(get("LD_LIBRARY_PATH"), fast.blasDir + ":/opt/lib");
+  auto portable = *pot::findComputeProfile("portable");
+  env = pot::profileEnvironment(portable, 1, "");
+  EXPECT_EQ(get("LD_LIBRARY_PATH"), portable.blasDir);
+  EXPECT_EQ(get("OPENBLAS_CORETYPE"), "");  // unset
+}
+
 }  // namespace
