@@ -7,6 +7,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -710,6 +711,7 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
   POT_TRY(net::announceEndpoint(o.endpointFile, *endpoint));
   log("serving on " + *endpoint);
   auto lastSync = std::chrono::steady_clock::now() - std::chrono::hours(1);
+  std::set<std::string> droppedSync;
   while (!net::stopRequested()) {
     zmq::pollitem_t items[2] = {{static_cast<void*>(sock), 0, ZMQ_POLLIN, 0},
                                 {events ? static_cast<void*>(*events) : nullptr, -1,
@@ -752,6 +754,7 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
     if (!o.syncFrom.empty() && nowSteady - lastSync > std::chrono::milliseconds(o.syncIntervalMs)) {
       lastSync = nowSteady;
       for (const auto& peer : o.syncFrom) {
+        if (droppedSync.count(peer)) continue;
         auto ours = chain.tip();
         if (!ours) return ours.status();
         uint64_t from = ours->height > 8 ? ours->height - 8 : 1;
@@ -762,6 +765,15 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
           auto r = chain.importBlock(b, wallClock());
           if (!r) {
             log("refused block from " + peer + ": " + r.status().message());
+            // A peer whose best chain holds a block that is invalid or cannot
+            // be decoded is not followed again; our own store errors are not
+            // its fault.
+            if (r.status().code() == ExitCode::kInvalid || r.status().code() == ExitCode::kMalformed) {
+              if (r.status().message().rfind("unknown-parent", 0) != 0) {
+                droppedSync.insert(peer);
+                log("dropped sync peer " + peer);
+              }
+            }
             break;
           }
           afterImport(*r, b, false);
