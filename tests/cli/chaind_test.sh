@@ -111,6 +111,13 @@ expect_grep "not on chain" "$T/err"
 expect_exit 0 pot-repo put --connect "$(cat "$T/repo.ep")" "$T/s6.msg"
 cmp -s "$T/repo/objects/$S6" "$T/s6.msg" && pass || fail "on-chain state not stored"
 
+# An oversized submit to a daemon with a small cap: ZeroMQ drops it, the daemon lives on.
+start_chaind small --quiet --max-message-bytes 65536
+head -c 200000 /dev/urandom >"$T/huge"
+expect_exit 4 pot-chaind query --connect "$(chaind_ep small)" submit "$T/huge" --timeout-ms 1000
+expect_exit 0 pot-chaind query --connect "$(chaind_ep small)" submit "$T/b1"
+[ "$(tip_of small height)" = 1 ] && pass || fail "small daemon did not import after the oversized message"
+
 # --- a late node syncs to the same tip.
 start_chaind late --quiet --sync-from "$A" --export-dir "$T/late-chain"
 wait_for same_tip late a && pass || fail "late node at $(tip_of late height)"

@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   r->add_option("--gossip-control", serve.gossipControl, "Publish blocks imported otherwise to this pot-gossip");
   r->add_option("--sync-from", serve.syncFrom, "A peer's pot-chaind endpoint to catch up from (repeatable)");
   r->add_option("--export-dir", serve.exportDir, "Keep the best chain as block files here (for --chain)");
+  r->add_option("--max-message-bytes", serve.maxMessageBytes, "Largest query or block accepted")
+      ->capture_default_str();
   r->add_flag("--quiet", serve.quiet, "No log on stderr");
 
   std::vector<std::string> files;
