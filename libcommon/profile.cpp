@@ -1,6 +1,14 @@
 // The built-in compute-profile table and its checks (DESIGN 4.4; docs/protocol.md "Training").
 #include "libcommon/profile.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "libcommon/fileio.h"
+
 namespace pot {
 
 namespace {
@@ -78,6 +86,31 @@ std::vector<std::pair<std::string, std::string>> profileEnvironment(
       {"OPENBLAS_NUM_THREADS", std::to_string(spec.threads)},
       {"OMP_NUM_THREADS", std::to_string(threads)},
   };
+}
+
+Status keepStdinAcrossReexec() {
+  if (::lseek(STDIN_FILENO, 0, SEEK_CUR) >= 0) return Status::ok();
+  auto bytes = readFile("-", 1ull << 32);
+  if (!bytes) return bytes.status();
+  int fd = ::memfd_create("pot-stdin", 0);
+  if (fd < 0) return Status::io(std::string("cannot keep standard input: ") + std::strerror(errno));
+  size_t done = 0;
+  while (done < bytes->size()) {
+    ssize_t n = ::write(fd, bytes->data() + done, bytes->size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      return Status::io(std::string("cannot keep standard input: ") + std::strerror(errno));
+    }
+    done += static_cast<size_t>(n);
+  }
+  ::lseek(fd, 0, SEEK_SET);
+  if (::dup2(fd, STDIN_FILENO) < 0) {
+    ::close(fd);
+    return Status::io(std::string("cannot keep standard input: ") + std::strerror(errno));
+  }
+  ::close(fd);
+  return Status::ok();
 }
 
 std::string cpuMissingFeatures(const ComputeProfileSpec& spec) {

@@ -39,6 +39,12 @@ void fillRequestProfile(const ComputeProfileSpec& spec, schema::ComputeProfile::
 std::vector<std::pair<std::string, std::string>> profileEnvironment(
     const ComputeProfileSpec& spec, uint32_t threads, const std::string& oldLdLibraryPath);
 
+// A profile re-exec replaces the process image, and a pipe on standard input
+// cannot be read twice: call this before reading "-" in a tool that may
+// re-exec. It copies a non-seekable stdin into a memory file on fd 0 (the
+// re-exec rewinds it), and does nothing when stdin is already seekable.
+Status keepStdinAcrossReexec();
+
 // Why this CPU cannot run the profile's kernels, or an empty string.
 std::string cpuMissingFeatures(const ComputeProfileSpec& spec);
 

@@ -734,6 +734,8 @@ Status applyComputeProfile(const std::string& profileName, int argc, char** argv
         ::setenv(name.c_str(), value.c_str(), 1);
     }
     ::setenv(kProfileMarkerEnv, self.c_str(), 1);
+    // keepStdinAcrossReexec() left a seekable stdin: the new image reads it again.
+    ::lseek(STDIN_FILENO, 0, SEEK_SET);
     std::vector<char*> args(argv, argv + argc);
     args.push_back(nullptr);
     ::execv("/proc/self/exe", args.data());

@@ -31,6 +31,11 @@ for profile in portable x86-64-v3 portable-fast; do
     cp "$T/out" "$T/res2-$profile-$threads"
   done
   cmp -s "$T/res2-$profile-1" "$T/res2-$profile-2" && pass || fail "$profile: stage 2 differs by threads"
+  # Inputs on a pipe survive the profile's re-exec; S_1 on stdout is the same file.
+  expect_exit 0 bash -c "cat '$repo/request' | pot-train-stage -q --request - --repo '$repo' -s 1"
+  cmp -s "$T/out" "$T/res-$profile-1" && pass || fail "$profile: request on a pipe gives another result"
+  expect_exit 0 bash -c "pot-train-stage -q --repo '$repo' -s 1 -o - | cat >'$T/piped-$profile'"
+  cmp -s "$T/piped-$profile" "$T/s1-$profile-1" && pass || fail "$profile: S_1 on stdout differs"
   RHO[$profile]="$r1"
 done
 # Same request fields except the profile: the batches are equal, the bits are not.

@@ -6,6 +6,7 @@
 #include "libcommon/dataset.h"
 #include "libcommon/fileio.h"
 #include "libcommon/message_io.h"
+#include "libcommon/profile.h"
 #include "libcommon/tool.h"
 #include "libcommon/train.h"
 
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
     if (!csv.empty() && (!images.empty() || !labels.empty()))
       return pot::Status::usage("give either --csv or --images/--labels, not both");
+    if (!profile.empty() && statePath == "-") POT_TRY(pot::keepStdinAcrossReexec());
     auto state = pot::readMessage(statePath, pot::schema::Envelope::MODEL_STATE);
     if (!state) return state.status();
     pot::Bytes module;

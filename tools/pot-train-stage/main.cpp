@@ -141,6 +141,12 @@ int main(int argc, char** argv) {
     if (check && expectRho.empty() && expectState.empty() && headerPath.empty())
       return pot::Status::usage("--check needs --expect-rho, --expect-state or --header");
     using W = pot::schema::Envelope;
+    for (const std::string* in :
+         {&requestPath, &statePath, &batchPath, &modulePath, &headerPath, &claimedTrace})
+      if (*in == "-") {
+        POT_TRY(pot::keepStdinAcrossReexec());
+        break;
+      }
     auto request = pot::readMessage(requestPath.empty() ? repo + "/request" : requestPath,
                                     W::TRAINING_REQUEST);
     if (!request) return request.status();
