@@ -45,6 +45,8 @@ Result<StageOutcome> runStageWithProgress(const Message& request, const Message&
 // torch op: sets/verifies threads, ATEN_CPU_CAPABILITY, oneDNN off, BLAS library and
 // OPENBLAS_CORETYPE; may re-exec the process (argv) with the profile's environment.
 // Refuses with a clear Status if the machine cannot honour the profile.
+// A tool that reads an input from "-" must call keepStdinAcrossReexec()
+// (profile.h) before reading it, or the re-executed process finds stdin empty.
 // Unknown profile: invalid (1); machine cannot honour it: I/O/environment (4).
 // The environment variable POT_STAGE_THREADS, when set, replaces the profile's
 // thread count (tests and benchmarks: stages are thread-count invariant).
