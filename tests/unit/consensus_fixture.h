@@ -99,6 +99,7 @@ class ConsensusFixture : public ::testing::Test {
     g.params.declarationBaseTarget = divideU64(uint256Max(), 4 * 1000 * kCoin * 1000);
     g.params.headerBaseTarget = g.params.declarationBaseTarget;
     g.deriveDeclarationTarget = g.deriveHeaderTarget = false;
+    tune(g.params);
     for (auto& n : nodes) g.allocations.push_back({n.publicKey(), 1000 * kCoin});
     g.allocations.push_back({employer->publicKey(), 500 * kCoin});
     g.timestamp = kGenesisTime;
@@ -130,6 +131,9 @@ class ConsensusFixture : public ::testing::Test {
     round2 = playRound(modelId, 1, {&nodes[1], &nodes[2]}, &nodes[0], txs2, round1.now + 2000);
     ASSERT_TRUE(round2.block);
   }
+
+  // Lets a test suite change the chain parameters before the genesis is made.
+  virtual void tune(ChainParams&) {}
 
   static Hash256 rhoFor(const Hash256& model, uint32_t stage) {
     return tagged("rho/" + model.hex() + "/" + std::to_string(stage));

@@ -573,3 +573,26 @@ TEST_F(Validate, FlippedBitsNeverCrashOrSneakThrough) {
 
 }  // namespace
 }  // namespace pot::testing
+
+namespace pot::testing {
+namespace {
+
+// K = 1: no stakeholder signatures; the one stakeholder wraps the block.
+class SingleStakeholder : public ConsensusFixture {
+  void tune(ChainParams& p) override { p.stakeholders = 1; }
+};
+
+TEST_F(SingleStakeholder, WrapperAloneMakesAValidBlock) {
+  auto b = round2.block->envelope().getBlock().getBody();
+  EXPECT_EQ(b.getStakeholderSignatures().size(), 0u);
+  auto v = validateBlock(*chain, *round2.block, round2.now);
+  EXPECT_TRUE(v.valid()) << v.code << ": " << v.message;
+  // No signers: the stakeholders' share goes to the header builder.
+  const uint64_t reward = blockReward(chain->params(), 2);
+  ASSERT_GE(b.getCoinbase().size(), 2u);
+  EXPECT_EQ(b.getCoinbase()[0].getAmount(), reward - reward * 2000 / 10000);
+  EXPECT_EQ(b.getCoinbase()[1].getAmount(), reward * 2000 / 10000);
+}
+
+}  // namespace
+}  // namespace pot::testing
