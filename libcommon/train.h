@@ -49,7 +49,8 @@ Result<StageOutcome> runStageWithProgress(const Message& request, const Message&
 // (profile.h) before reading it, or the re-executed process finds stdin empty.
 // Unknown profile: invalid (1); machine cannot honour it: I/O/environment (4).
 // The environment variable POT_STAGE_THREADS, when set, replaces the profile's
-// thread count (tests and benchmarks: stages are thread-count invariant).
+// intra-op thread count (stages are invariant to it, tested with 1 and 2); the
+// OpenBLAS thread count stays the profile's because it changes GEMM bits.
 Status enforceComputeProfile(const std::string& profileName, int argc, char** argv);
 
 // The same environment and settings without the known-answer check: for
