@@ -14,6 +14,7 @@
 #include "libcommon/block.h"
 #include "libcommon/fileio.h"
 #include "libcommon/fork_choice.h"
+#include "libcommon/gossip.h"
 #include "libcommon/signatures.h"
 #include "libcommon/validate.h"
 
@@ -22,14 +23,14 @@ namespace pot::chaind {
 namespace {
 
 // One database per index (lmdb++/Monero style).
-const char* kBlocks = "blocks";     // block id -> block message bytes
-const char* kInfos = "infos";       // block id -> BlockInfo record
-const char* kActive = "active";     // height (big-endian u64) -> id on the best chain
-const char* kAccounts = "accounts"; // address -> Account record (ascending = FTC order)
-const char* kModels = "models";     // model id -> ModelRecord record
-const char* kUndo = "undo";         // block id -> BlockUndo record
-const char* kStates = "states";     // H(S_i) on the best chain -> model id || stage (BE32) || block id
-const char* kMeta = "chain";        // "genesis" -> file bytes, "tip" -> id, "supply" -> u64
+const char* kBlocks = "blocks";      // block id -> block message bytes
+const char* kInfos = "infos";        // block id -> BlockInfo record
+const char* kActive = "active";      // height (big-endian u64) -> id on the best chain
+const char* kAccounts = "accounts";  // address -> Account record (ascending = FTC order)
+const char* kModels = "models";      // model id -> ModelRecord record
+const char* kUndo = "undo";          // block id -> BlockUndo record
+const char* kStates = "states";  // H(S_i) on the best chain -> model id || stage (BE32) || block id
+const char* kMeta = "chain";     // "genesis" -> file bytes, "tip" -> id, "supply" -> u64
 
 Bytes heightKey(uint64_t h) {
   Bytes k(8);
@@ -87,7 +88,8 @@ class LmdbLedger : public LedgerStore {
     if (!v) return std::nullopt;
     return orThrow(decodeAccount(*v));
   }
-  void forEachAccount(const std::function<bool(const Address&, const Account&)>& visit) const override {
+  void forEachAccount(
+      const std::function<bool(const Address&, const Account&)>& visit) const override {
     Status bad;
     Status s = txn_.scan(kAccounts, store::Slice(), [&](store::Slice k, store::Slice v) {
       auto addr = Hash256::fromBytes(static_cast<const uint8_t*>(k.data), k.size);
@@ -130,7 +132,9 @@ class LmdbLedger : public LedgerStore {
     auto r = txn_.del(kAccounts, a);
     return r ? Status::ok() : r.status();
   }
-  Status putModel(const ModelRecord& m) override { return txn_.put(kModels, m.modelId, encodeModel(m)); }
+  Status putModel(const ModelRecord& m) override {
+    return txn_.put(kModels, m.modelId, encodeModel(m));
+  }
   Status eraseModel(const Hash256& id) override {
     auto r = txn_.del(kModels, id);
     return r ? Status::ok() : r.status();
@@ -201,7 +205,8 @@ Result<Reorganisation> pathBetween(const store::Txn& txn, BlockInfo from, BlockI
 // the side branch, so any stored block can be a parent.
 class TxnChainView : public ChainView {
  public:
-  TxnChainView(const Genesis& genesis, store::Txn& txn) : genesis_(genesis), txn_(txn), ledger_(txn) {}
+  TxnChainView(const Genesis& genesis, store::Txn& txn)
+      : genesis_(genesis), txn_(txn), ledger_(txn) {}
   const Genesis& genesis() const override { return genesis_; }
   std::optional<BlockInfo> blockInfo(const Hash256& id) const override {
     return orThrow(readInfo(txn_, id));
@@ -255,10 +260,14 @@ store::EnvOptions envOptions(bool readOnly) {
 Status asStatus(const ValidationResult& v) {
   std::string msg = v.code + ": " + v.message;
   switch (v.verdict) {
-    case Verdict::kValid: return Status::ok();
-    case Verdict::kMalformed: return Status::malformed(msg);
-    case Verdict::kError: return Status::io(msg);
-    default: return Status::invalid(msg);
+    case Verdict::kValid:
+      return Status::ok();
+    case Verdict::kMalformed:
+      return Status::malformed(msg);
+    case Verdict::kError:
+      return Status::io(msg);
+    default:
+      return Status::invalid(msg);
   }
 }
 
@@ -277,7 +286,8 @@ Status guarded(F&& fn) {
 // ------------------------------------------------------------------ store
 
 Result<std::unique_ptr<ChainStore>> ChainStore::open(const std::string& dir,
-                                                     const std::string& genesisPath, bool readOnly) {
+                                                     const std::string& genesisPath,
+                                                     bool readOnly) {
   std::unique_ptr<ChainStore> c(new ChainStore());
   auto env = store::Env::open(dir, envOptions(readOnly));
   if (!env) return env.status();
@@ -337,7 +347,8 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now) {
   POT_TRY(expectKind(**m, schema::Envelope::BLOCK, "submitted message"));
   // Checked before "known": a copy of a stored block with a forged
   // signature has the same id but is still a bad message.
-  if (!hasValidSignature(**m)) return Status::invalid("bad-block-sig: the wrapper's signature does not verify");
+  if (!hasValidSignature(**m))
+    return Status::invalid("bad-block-sig: the wrapper's signature does not verify");
   auto blk = (*m)->envelope().getBlock();
   ImportResult result;
   result.id = blockIdOf(blk);
@@ -354,11 +365,15 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now) {
       TxnChainView view(genesis_, txn);
       ValidationResult v = validateBlock(view, **m, now);
       POT_TRY(asStatus(v));
-      auto parentId = Hash256::fromBytes(blk.getBody().getHeader().getBody().getParent().begin(), 32);
+      auto parentId =
+          Hash256::fromBytes(blk.getBody().getHeader().getBody().getParent().begin(), 32);
       auto parent = view.blockInfo(*parentId);
       if (!parent) return Status::internal("validated block has no parent");
-      BlockInfo info{result.id, *parentId, parent->height + 1,
-                     blk.getBody().getHeader().getBody().getTimestamp(), v.trust,
+      BlockInfo info{result.id,
+                     *parentId,
+                     parent->height + 1,
+                     blk.getBody().getHeader().getBody().getTimestamp(),
+                     v.trust,
                      addSaturating(parent->cumulativeTrust, v.trust)};
       result.height = info.height;
       POT_TRY(txn.put(kBlocks, result.id, bytes));
@@ -386,7 +401,8 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now) {
         auto dm = decodeMessage(**db, limits);
         if (!dm) return dm.status();
         auto dh = (*dm)->envelope().getBlock().getBody().getHeader().getBody();
-        auto gs = txn.del(kStates, store::Slice(dh.getStateHash().begin(), dh.getStateHash().size()));
+        auto gs =
+            txn.del(kStates, store::Slice(dh.getStateHash().begin(), dh.getStateHash().size()));
         if (!gs) return gs.status();
       }
       for (const auto& c : path->connect) {
@@ -404,9 +420,11 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now) {
         // The per-model stage index: which states the best chain recorded.
         auto ch = (*cm)->envelope().getBlock().getBody().getHeader().getBody();
         Bytes where(ch.getModelId().begin(), ch.getModelId().end());
-        for (int i = 3; i >= 0; --i) where.push_back(static_cast<uint8_t>(ch.getStage() >> (8 * i)));
+        for (int i = 3; i >= 0; --i)
+          where.push_back(static_cast<uint8_t>(ch.getStage() >> (8 * i)));
         where.insert(where.end(), c.bytes.begin(), c.bytes.end());
-        POT_TRY(txn.put(kStates, store::Slice(ch.getStateHash().begin(), ch.getStateHash().size()), where));
+        POT_TRY(txn.put(kStates, store::Slice(ch.getStateHash().begin(), ch.getStateHash().size()),
+                        where));
         auto ci = readInfo(txn, c);
         if (!ci || !ci->has_value()) return Status::io("index is missing block " + c.hex());
         POT_TRY(txn.put(kActive, heightKey((*ci)->height), c));
@@ -467,7 +485,10 @@ Result<std::optional<Account>> ChainStore::account(const Address& address) {
   auto r = env_->beginRead();
   if (!r) return r.status();
   std::optional<Account> out;
-  POT_TRY(guarded([&] { out = LmdbLedger(*r).account(address); return Status::ok(); }));
+  POT_TRY(guarded([&] {
+    out = LmdbLedger(*r).account(address);
+    return Status::ok();
+  }));
   return out;
 }
 
@@ -475,7 +496,10 @@ Result<std::optional<ModelRecord>> ChainStore::model(const Hash256& modelId) {
   auto r = env_->beginRead();
   if (!r) return r.status();
   std::optional<ModelRecord> out;
-  POT_TRY(guarded([&] { out = LmdbLedger(*r).model(modelId); return Status::ok(); }));
+  POT_TRY(guarded([&] {
+    out = LmdbLedger(*r).model(modelId);
+    return Status::ok();
+  }));
   return out;
 }
 
@@ -483,7 +507,10 @@ Result<std::vector<ModelRecord>> ChainStore::models() {
   auto r = env_->beginRead();
   if (!r) return r.status();
   std::vector<ModelRecord> out;
-  POT_TRY(guarded([&] { out = modelQueue(LmdbLedger(*r)); return Status::ok(); }));
+  POT_TRY(guarded([&] {
+    out = modelQueue(LmdbLedger(*r));
+    return Status::ok();
+  }));
   return out;
 }
 
@@ -517,7 +544,8 @@ Status ChainStore::exportChain(const std::string& dir) {
   for (uint64_t h = 1; h <= t->height; ++h) {
     auto id = activeAt(h);
     if (!id) return id.status();
-    if (!id->has_value()) return Status::io("best chain has no block at height " + std::to_string(h));
+    if (!id->has_value())
+      return Status::io("best chain has no block at height " + std::to_string(h));
     auto bytes = block(**id);
     if (!bytes) return bytes.status();
     if (!bytes->has_value()) return Status::io("missing block " + (*id)->hex());
@@ -537,9 +565,8 @@ Status ChainStore::exportChain(const std::string& dir) {
 std::string blockInfoJson(const BlockInfo& b) {
   std::ostringstream j;
   j << "{\"id\": \"" << b.id.hex() << "\", \"parent\": \"" << b.parent.hex()
-    << "\", \"height\": " << b.height << ", \"timestamp\": " << b.timestamp
-    << ", \"trust\": \"" << b.trust.hex() << "\", \"cumulativeTrust\": \""
-    << b.cumulativeTrust.hex() << "\"}";
+    << "\", \"height\": " << b.height << ", \"timestamp\": " << b.timestamp << ", \"trust\": \""
+    << b.trust.hex() << "\", \"cumulativeTrust\": \"" << b.cumulativeTrust.hex() << "\"}";
   return j.str();
 }
 
@@ -607,7 +634,8 @@ net::Frames handle(ChainStore& chain, const net::Frames& req, uint64_t now) {
   }
   if (verb == "range" && req.size() == 3) {
     auto from = parseU64(req[1]), count = parseU64(req[2]);
-    if (!from || !count || *from == 0) return errorReply(Status::malformed("range needs FROM>=1 COUNT"));
+    if (!from || !count || *from == 0)
+      return errorReply(Status::malformed("range needs FROM>=1 COUNT"));
     net::Frames blocks;
     for (uint64_t h = *from; h < *from + std::min(*count, kMaxRange); ++h) {
       auto id = chain.activeAt(h);
@@ -638,10 +666,12 @@ net::Frames handle(ChainStore& chain, const net::Frames& req, uint64_t now) {
     if (!h) return errorReply(Status::malformed("state needs a 32-byte hash"));
     auto rec = chain.stateRecord(*h);
     if (!rec) return errorReply(rec.status());
-    if (!rec->has_value()) return errorReply(Status::invalid("state " + h->hex() + " is not on the best chain"));
-    return okReply({frame("{\"stateHash\": \"" + h->hex() + "\", \"modelId\": \"" +
-                          (*rec)->modelId.hex() + "\", \"stage\": " + std::to_string((*rec)->stage) +
-                          ", \"block\": \"" + (*rec)->block.hex() + "\"}")});
+    if (!rec->has_value())
+      return errorReply(Status::invalid("state " + h->hex() + " is not on the best chain"));
+    return okReply(
+        {frame("{\"stateHash\": \"" + h->hex() + "\", \"modelId\": \"" + (*rec)->modelId.hex() +
+               "\", \"stage\": " + std::to_string((*rec)->stage) + ", \"block\": \"" +
+               (*rec)->block.hex() + "\"}")});
   }
   if (verb == "models" && req.size() == 1) {
     auto ms = chain.models();
@@ -660,7 +690,10 @@ net::Frames handle(ChainStore& chain, const net::Frames& req, uint64_t now) {
   if (verb == "submit" && req.size() == 2) {
     auto r = chain.importBlock(req[1], now);
     if (!r) return errorReply(r.status());
-    return okReply({hashFrame(r->id), frame(r->known ? "known" : r->tipChanged ? "tip" : "side"),
+    return okReply({hashFrame(r->id),
+                    frame(r->known        ? "known"
+                          : r->tipChanged ? "tip"
+                                          : "side"),
                     frame(std::to_string(r->height))});
   }
   return errorReply(Status::malformed("unknown query '" + verb.substr(0, 32) + "'"));
@@ -689,7 +722,19 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
     events->set(zmq::sockopt::linger, 0);
     net::setMaxMessageSize(*events, o.maxMessageBytes);
     events->set(zmq::sockopt::subscribe, "block");
+    events->set(zmq::sockopt::subscribe, gossip::kWelcome);
     events->connect(o.gossipEvents);
+    // Announce the endpoint only once the subscription is live, so a block
+    // published right after start-up is not missed.
+    zmq::pollitem_t item{static_cast<void*>(*events), 0, ZMQ_POLLIN, 0};
+    bool live = false;
+    for (int i = 0; i < 100 && !live; ++i) {
+      if (zmq::poll(&item, 1, std::chrono::milliseconds(100)) == 0) continue;
+      auto f = net::receive(*events, true);
+      live = f && f->size() == 1 && net::text((*f)[0]) == gossip::kWelcome;
+    }
+    if (!live && !o.quiet)
+      std::cerr << "pot-chaind: no welcome from " << o.gossipEvents << std::endl;
   }
   net::installStopHandler();
   auto log = [&](const std::string& line) {
@@ -742,10 +787,12 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
     }
     if (events && (items[1].revents & ZMQ_POLLIN)) {
       auto f = net::receive(*events, true);
-      if (f && f->size() == 2 && net::text((*f)[0]) == "block") {
+      if (f && f->size() == 2 && net::text((*f)[0]) == "block") {  // not the welcome
         auto r = chain.importBlock((*f)[1], wallClock());
-        if (r) afterImport(*r, (*f)[1], true);
-        else log("refused gossiped block: " + r.status().message());
+        if (r)
+          afterImport(*r, (*f)[1], true);
+        else
+          log("refused gossiped block: " + r.status().message());
       }
     }
     // Catch up from peers' chaind: fetch their best chain from a little below
@@ -758,8 +805,10 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
         auto ours = chain.tip();
         if (!ours) return ours.status();
         uint64_t from = ours->height > 8 ? ours->height - 8 : 1;
-        auto blocks = query(peer, {net::frame("range"), net::frame(std::to_string(from)),
-                                   net::frame(std::to_string(kMaxRange))}, 2000);
+        auto blocks = query(peer,
+                            {net::frame("range"), net::frame(std::to_string(from)),
+                             net::frame(std::to_string(kMaxRange))},
+                            2000);
         if (!blocks) continue;  // the peer may be down; try again later
         for (const auto& b : *blocks) {
           auto r = chain.importBlock(b, wallClock());
@@ -768,7 +817,8 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
             // A peer whose best chain holds a block that is invalid or cannot
             // be decoded is not followed again; our own store errors are not
             // its fault.
-            if (r.status().code() == ExitCode::kInvalid || r.status().code() == ExitCode::kMalformed) {
+            if (r.status().code() == ExitCode::kInvalid ||
+                r.status().code() == ExitCode::kMalformed) {
               if (r.status().message().rfind("unknown-parent", 0) != 0) {
                 droppedSync.insert(peer);
                 log("dropped sync peer " + peer);

@@ -83,10 +83,10 @@ net::Frames handle(ChainStore& chain, const net::Frames& request, uint64_t now);
 struct ServeOptions {
   std::string bind = "tcp://127.0.0.1:*";
   std::string endpointFile;
-  std::string gossipEvents;             // import blocks published on local gossip
-  std::string gossipControl;            // publish blocks we import from files/sync
-  std::vector<std::string> syncFrom;    // peers' chaind endpoints to catch up from
-  std::string exportDir;                // keep a --chain directory up to date
+  std::string gossipEvents;           // import blocks published on local gossip
+  std::string gossipControl;          // publish blocks we import from files/sync
+  std::vector<std::string> syncFrom;  // peers' chaind endpoints to catch up from
+  std::string exportDir;              // keep a --chain directory up to date
   int syncIntervalMs = 500;
   uint64_t maxMessageBytes = 64ull << 20;
   bool quiet = false;

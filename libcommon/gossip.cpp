@@ -20,7 +20,6 @@ namespace pot::gossip {
 namespace {
 using Clock = std::chrono::steady_clock;
 using schema::Envelope;
-constexpr const char* kWelcome = "pot-gossip/welcome";
 }  // namespace
 
 bool isGossiped(Envelope::Which kind) {
@@ -46,12 +45,18 @@ std::string topic(Envelope::Which kind) {
 
 const char* verdictName(Verdict v) {
   switch (v) {
-    case Verdict::kAccept: return "accepted";
-    case Verdict::kDuplicate: return "duplicate";
-    case Verdict::kOversized: return "oversized";
-    case Verdict::kMalformed: return "malformed";
-    case Verdict::kNotGossiped: return "not-gossiped";
-    case Verdict::kBadSignature: return "bad-signature";
+    case Verdict::kAccept:
+      return "accepted";
+    case Verdict::kDuplicate:
+      return "duplicate";
+    case Verdict::kOversized:
+      return "oversized";
+    case Verdict::kMalformed:
+      return "malformed";
+    case Verdict::kNotGossiped:
+      return "not-gossiped";
+    case Verdict::kBadSignature:
+      return "bad-signature";
   }
   return "?";
 }
@@ -333,7 +338,8 @@ class Daemon {
         accept(c, f[3], nullptr);
         answer = net::okReply({Bytes(c.id.bytes.begin(), c.id.bytes.end()), net::frame("new")});
       } else if (c.verdict == Verdict::kDuplicate) {
-        answer = net::okReply({Bytes(c.id.bytes.begin(), c.id.bytes.end()), net::frame("duplicate")});
+        answer =
+            net::okReply({Bytes(c.id.bytes.begin(), c.id.bytes.end()), net::frame("duplicate")});
       } else {
         ++stats_.refused;
         Status s = c.verdict == Verdict::kBadSignature || c.verdict == Verdict::kNotGossiped

@@ -5,8 +5,8 @@
 
 #include <cstdint>
 #include <deque>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,6 +16,10 @@
 #include "libcommon/status.h"
 
 namespace pot::gossip {
+
+// The events endpoint greets each new subscriber with this one-frame message
+// (ZMQ_XPUB_WELCOME_MSG), so a subscriber knows its subscription is live.
+constexpr const char* kWelcome = "pot-gossip/welcome";
 
 // Kinds that travel by gossip: the signed consensus messages. States and
 // batches are large and content-addressed: they go through pot-repo.
@@ -46,8 +50,8 @@ class SeenSet {
 
 struct Checked {
   Verdict verdict;
-  std::string reason;      // for logs and error replies
-  MessagePtr message;      // set when accepted
+  std::string reason;  // for logs and error replies
+  MessagePtr message;  // set when accepted
   Hash256 id;
 };
 

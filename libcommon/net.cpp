@@ -53,8 +53,8 @@ Result<Frames> receive(zmq::socket_t& socket, bool dontWait) {
   try {
     for (;;) {
       zmq::message_t msg;
-      auto got = socket.recv(msg, dontWait && frames.empty() ? zmq::recv_flags::dontwait
-                                                             : zmq::recv_flags::none);
+      auto got = socket.recv(
+          msg, dontWait && frames.empty() ? zmq::recv_flags::dontwait : zmq::recv_flags::none);
       if (!got) return frames;  // nothing pending
       auto p = static_cast<const uint8_t*>(msg.data());
       frames.emplace_back(p, p + msg.size());

@@ -2,10 +2,9 @@
 // size-capped multipart frames, and the ok/error reply convention.
 #pragma once
 
-#include <zmq.hpp>
-
 #include <string>
 #include <vector>
+#include <zmq.hpp>
 
 #include "libcommon/hash.h"
 #include "libcommon/status.h"

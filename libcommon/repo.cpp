@@ -2,17 +2,16 @@
 #include "libcommon/repo.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 
 #include "libcommon/fileio.h"
 #include "libcommon/message_io.h"
 #include "libcommon/signatures.h"
-#include <unistd.h>
-
-#include <iostream>
 
 namespace pot::repo {
 
@@ -86,8 +85,9 @@ Repository::OnChain allowListFile(const std::string& path) {
         while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
         if (line.empty() || line[0] == '#') continue;
         auto h = Hash256::fromHex(line);
-        if (!h) return Status::malformed("'" + path + "' has a line that is not a hash: '" +
-                                         line.substr(0, 80) + "'");
+        if (!h)
+          return Status::malformed("'" + path + "' has a line that is not a hash: '" +
+                                   line.substr(0, 80) + "'");
         fresh.insert(*h);
       }
       cache->hashes = std::move(fresh);
@@ -100,8 +100,9 @@ Repository::OnChain allowListFile(const std::string& path) {
 
 Repository::OnChain chaindOnChain(const std::string& endpoint, int timeoutMs) {
   return [endpoint, timeoutMs](const Hash256& hash) -> Result<bool> {
-    auto r = net::request(endpoint, {net::frame("state"), Bytes(hash.bytes.begin(), hash.bytes.end())},
-                          timeoutMs, 1 << 16);
+    auto r =
+        net::request(endpoint, {net::frame("state"), Bytes(hash.bytes.begin(), hash.bytes.end())},
+                     timeoutMs, 1 << 16);
     if (r) return true;
     if (r.status().code() == ExitCode::kInvalid) return false;  // not on the best chain
     return r.status().withContext("cannot ask pot-chaind");
@@ -180,8 +181,8 @@ Result<Bytes> fetch(const std::string& endpoint, const Hash256& hash, int timeou
 }
 
 Result<Bytes> fetchRequest(const std::string& endpoint, int timeoutMs, uint64_t maxBytes) {
-  auto r = net::request(endpoint, {net::frame("get"), net::frame("request")}, timeoutMs,
-                        maxBytes + 64);
+  auto r =
+      net::request(endpoint, {net::frame("get"), net::frame("request")}, timeoutMs, maxBytes + 64);
   if (!r) return r.status();
   if (r->size() != 1) return Status::io("malformed reply from '" + endpoint + "'");
   auto m = decodeMessage((*r)[0]);

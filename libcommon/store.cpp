@@ -42,8 +42,7 @@ Status lmdbStatus(int rc, const std::string& what) {
 
 // ------------------------------------------------------------------ Txn
 
-Txn::Txn(Txn&& other) noexcept
-    : env_(other.env_), txn_(other.txn_), mapFull_(other.mapFull_) {
+Txn::Txn(Txn&& other) noexcept : env_(other.env_), txn_(other.txn_), mapFull_(other.mapFull_) {
   other.txn_ = nullptr;
 }
 
@@ -155,7 +154,8 @@ Result<std::unique_ptr<Env>> Env::open(const std::string& dir, const EnvOptions&
     return Status::io("cannot create '" + dir + "': " + std::strerror(errno));
   const std::string where = "cannot open store '" + dir + "'";
   POT_TRY(lmdbStatus(mdb_env_create(&env->env_), where));
-  POT_TRY(lmdbStatus(mdb_env_set_maxdbs(env->env_, static_cast<MDB_dbi>(options.databases.size() + 1)), where));
+  POT_TRY(lmdbStatus(
+      mdb_env_set_maxdbs(env->env_, static_cast<MDB_dbi>(options.databases.size() + 1)), where));
   POT_TRY(lmdbStatus(mdb_env_set_mapsize(env->env_, options.initialMapSize), where));
   unsigned flags = options.readOnly ? MDB_RDONLY : 0;
   int rc = mdb_env_open(env->env_, dir.c_str(), flags, 0644);

@@ -24,11 +24,11 @@ struct Slice {
   size_t size = 0;
   Slice() = default;
   Slice(const void* d, size_t n) : data(d), size(n) {}
-  Slice(std::string_view s) : data(s.data()), size(s.size()) {}  // NOLINT
-  Slice(const char* s) : Slice(std::string_view(s)) {}            // NOLINT
-  Slice(const std::string& s) : data(s.data()), size(s.size()) {} // NOLINT
-  Slice(const Bytes& b) : data(b.data()), size(b.size()) {}       // NOLINT
-  Slice(const Hash256& h) : data(h.data()), size(h.size()) {}     // NOLINT
+  Slice(std::string_view s) : data(s.data()), size(s.size()) {}    // NOLINT
+  Slice(const char* s) : Slice(std::string_view(s)) {}             // NOLINT
+  Slice(const std::string& s) : data(s.data()), size(s.size()) {}  // NOLINT
+  Slice(const Bytes& b) : data(b.data()), size(b.size()) {}        // NOLINT
+  Slice(const Hash256& h) : data(h.data()), size(h.size()) {}      // NOLINT
   Bytes bytes() const {
     auto p = static_cast<const uint8_t*>(data);
     return Bytes(p, p + size);

@@ -36,9 +36,12 @@ int verifyAll(const pot::Message& m) {
   int n = 0;
   n += verify(pot::Domain::kBlock, body.getWrapper(), b);
   n += verify(pot::Domain::kHeader, body.getHeader().getBody().getPubkey(), body.getHeader());
-  for (auto td : body.getDeclarations()) n += verify(pot::Domain::kDeclaration, td.getBody().getPubkey(), td);
-  for (auto s : body.getStakeholderSignatures()) n += verify(pot::Domain::kStakeSig, s.getBody().getPubkey(), s);
-  for (auto tx : body.getTransactions()) n += verify(pot::Domain::kTx, tx.getBody().getSender(), tx);
+  for (auto td : body.getDeclarations())
+    n += verify(pot::Domain::kDeclaration, td.getBody().getPubkey(), td);
+  for (auto s : body.getStakeholderSignatures())
+    n += verify(pot::Domain::kStakeSig, s.getBody().getPubkey(), s);
+  for (auto tx : body.getTransactions())
+    n += verify(pot::Domain::kTx, tx.getBody().getSender(), tx);
   return n;
 }
 
@@ -84,7 +87,8 @@ int main(int argc, char** argv) {
     for (const auto& b : blocks) {
       auto r = (*store)->importBlock(b, UINT64_MAX);
       if (!r || !r->tipChanged) {
-        std::fprintf(stderr, "bench_chaind_import: import failed: %s\n", r.status().message().c_str());
+        std::fprintf(stderr, "bench_chaind_import: import failed: %s\n",
+                     r.status().message().c_str());
         return 1;
       }
     }

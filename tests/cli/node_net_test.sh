@@ -32,7 +32,7 @@ node 1; node 2 1; node 3 2; node 4 1
 # Links are up once each daemon has heard its inbound peers' hello.
 inbound() { pot-gossip stats --control "$(gep "$1" control)" | grep -q "\"inboundPeers\": $2"; }
 wait_for inbound 1 2 && wait_for inbound 2 1 && pass || fail "gossip links did not come up"
-sleep 0.5  # chaind subscriptions to gossip events become live
+
 all_at() {  # all_at ID: every node's tip is ID
   local n; for n in 1 2 3 4; do [ "$(tip_of "c$n" id)" = "$1" ] || return 1; done
 }

@@ -67,7 +67,8 @@ TEST(Gossip, SeenSetForgetsOldestBeyondCapacity) {
 }
 
 TEST(Gossip, TopicsAreCommandLineKindNames) {
-  EXPECT_EQ(pot::gossip::topic(pot::schema::Envelope::TRAINING_DECLARATION), "training-declaration");
+  EXPECT_EQ(pot::gossip::topic(pot::schema::Envelope::TRAINING_DECLARATION),
+            "training-declaration");
   EXPECT_EQ(pot::gossip::topic(pot::schema::Envelope::BLOCK), "block");
 }
 

@@ -119,9 +119,11 @@ TEST_F(RepoTest, ConcurrentPutsOfOneStateAreHarmless) {
 TEST_F(RepoTest, HandleRefusesMalformedRequests) {
   pot::repo::Repository repo(dir_, 1 << 20, {});
   using pot::net::frame;
-  for (const auto& req : std::vector<pot::net::Frames>{
-           {}, {frame("get")}, {frame("get"), frame("short")}, {frame("drop"), frame("x")},
-           {frame("put"), frame("x"), frame("y")}}) {
+  for (const auto& req : std::vector<pot::net::Frames>{{},
+                                                       {frame("get")},
+                                                       {frame("get"), frame("short")},
+                                                       {frame("drop"), frame("x")},
+                                                       {frame("put"), frame("x"), frame("y")}}) {
     auto reply = pot::repo::handle(repo, req);
     ASSERT_EQ(reply.size(), 3u);
     EXPECT_EQ(pot::net::text(reply[0]), "error");

@@ -7,8 +7,9 @@
 #include "libcommon/tool.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Keep a node's chain in LMDB: import, validate, choose the best chain, answer queries.",
-               "pot-chaind"};
+  CLI::App app{
+      "Keep a node's chain in LMDB: import, validate, choose the best chain, answer queries.",
+      "pot-chaind"};
   app.require_subcommand(1);
   std::string db, genesis;
   auto dbOptions = [&](CLI::App* sub) {
@@ -20,11 +21,16 @@ int main(int argc, char** argv) {
   auto* r = app.add_subcommand("run", "Serve queries and import blocks until SIGINT/SIGTERM");
   dbOptions(r);
   r->add_option("--bind", serve.bind, "Query endpoint")->capture_default_str();
-  r->add_option("--endpoint-file", serve.endpointFile, "Write the resolved endpoint here once listening");
-  r->add_option("--gossip-events", serve.gossipEvents, "Import blocks from this pot-gossip events endpoint");
-  r->add_option("--gossip-control", serve.gossipControl, "Publish blocks imported otherwise to this pot-gossip");
-  r->add_option("--sync-from", serve.syncFrom, "A peer's pot-chaind endpoint to catch up from (repeatable)");
-  r->add_option("--export-dir", serve.exportDir, "Keep the best chain as block files here (for --chain)");
+  r->add_option("--endpoint-file", serve.endpointFile,
+                "Write the resolved endpoint here once listening");
+  r->add_option("--gossip-events", serve.gossipEvents,
+                "Import blocks from this pot-gossip events endpoint");
+  r->add_option("--gossip-control", serve.gossipControl,
+                "Publish blocks imported otherwise to this pot-gossip");
+  r->add_option("--sync-from", serve.syncFrom,
+                "A peer's pot-chaind endpoint to catch up from (repeatable)");
+  r->add_option("--export-dir", serve.exportDir,
+                "Keep the best chain as block files here (for --chain)");
   r->add_option("--max-message-bytes", serve.maxMessageBytes, "Largest query or block accepted")
       ->capture_default_str();
   r->add_flag("--quiet", serve.quiet, "No log on stderr");
@@ -46,12 +52,15 @@ int main(int argc, char** argv) {
   std::string connect, output = "-";
   std::vector<std::string> args;
   int timeoutMs = 10000;
-  auto* q = app.add_subcommand("query", "Ask a running pot-chaind: tip | block ID | block-at HEIGHT | "
-                                        "account ADDR | model ID | models | state HASH | stakeholders HEADER-FILE | "
-                                        "range FROM COUNT | submit BLOCK-FILE");
+  auto* q = app.add_subcommand(
+      "query",
+      "Ask a running pot-chaind: tip | block ID | block-at HEIGHT | "
+      "account ADDR | model ID | models | state HASH | stakeholders HEADER-FILE | "
+      "range FROM COUNT | submit BLOCK-FILE");
   q->add_option("--connect", connect, "pot-chaind query endpoint")->required();
   q->add_option("query", args, "The query and its arguments")->required();
-  q->add_option("-o,--output", output, "Where a block (or range stream) goes")->capture_default_str();
+  q->add_option("-o,--output", output, "Where a block (or range stream) goes")
+      ->capture_default_str();
   q->add_option("--timeout-ms", timeoutMs, "Wait this long for the reply")->capture_default_str();
   q->add_flag("--quiet", quiet, "Ignored; for symmetry");
 
@@ -62,7 +71,8 @@ int main(int argc, char** argv) {
       bool binary = verb == "block" || verb == "block-at" || verb == "range";
       for (size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if ((verb == "block" || verb == "account" || verb == "model" || verb == "state") && i == 1) {
+        if ((verb == "block" || verb == "account" || verb == "model" || verb == "state") &&
+            i == 1) {
           auto h = pot::Hash256::fromHex(a);
           if (!h) return pot::Status::usage("'" + a + "' is not 64 hex digits");
           req.push_back(pot::Bytes(h->bytes.begin(), h->bytes.end()));
@@ -102,9 +112,12 @@ int main(int argc, char** argv) {
       auto res = (*chain)->importBlock(*bytes, clock);
       if (!res) return res.status().withContext("'" + f + "'");
       if (json)
-        std::cout << "{\"file\": \"" << f << "\", \"id\": \"" << res->id.hex() << "\", \"height\": "
-                  << res->height << ", \"status\": \""
-                  << (res->known ? "known" : res->tipChanged ? "tip" : "side") << "\"}" << std::endl;
+        std::cout << "{\"file\": \"" << f << "\", \"id\": \"" << res->id.hex()
+                  << "\", \"height\": " << res->height << ", \"status\": \""
+                  << (res->known        ? "known"
+                      : res->tipChanged ? "tip"
+                                        : "side")
+                  << "\"}" << std::endl;
     }
     return pot::Status::ok();
   });

@@ -41,8 +41,10 @@ int main(int argc, char** argv) {
   pot::gossip::SubscribeOptions sub;
   auto* b = app.add_subcommand("subscribe", "Receive messages of some kinds from the local daemon");
   b->add_option("--events", sub.events, "The daemon's events endpoint")->required();
-  b->add_option("--kind", sub.kinds, "A kind such as training-declaration (repeatable; default all)");
-  b->add_option("--out-dir", sub.outDir, "Write each message to DIR/<id>.msg (default: stdout stream)");
+  b->add_option("--kind", sub.kinds,
+                "A kind such as training-declaration (repeatable; default all)");
+  b->add_option("--out-dir", sub.outDir,
+                "Write each message to DIR/<id>.msg (default: stdout stream)");
   b->add_option("--ready-file", sub.readyFile, "Create this file once the subscription is live");
   b->add_option("--count", sub.count, "Exit after this many messages");
   b->add_option("--timeout-ms", sub.timeoutMs, "Fail (exit 4) if not done within this time");

@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
   s->add_option("--allow-state-hashes", allowList,
                 "File of hex hashes (one a line, re-read on change) that uploads may have");
   std::string chaind;
-  s->add_option("--chaind", chaind, "pot-chaind endpoint asked whether an upload's hash is on chain");
+  s->add_option("--chaind", chaind,
+                "pot-chaind endpoint asked whether an upload's hash is on chain");
   s->add_option("--max-object-bytes", serve.maxObjectBytes, "Largest object accepted or served")
       ->capture_default_str();
   s->add_flag("--quiet", serve.quiet, "No progress on stderr");
@@ -47,9 +48,10 @@ int main(int argc, char** argv) {
       if (!allowList.empty() && !chaind.empty())
         return pot::Status::usage("--allow-state-hashes and --chaind are exclusive");
       if (allowList.empty() && chaind.empty() && !serve.quiet)
-        pot::note("pot-repo", "no --chaind or --allow-state-hashes: uploads of new objects are refused");
+        pot::note("pot-repo",
+                  "no --chaind or --allow-state-hashes: uploads of new objects are refused");
       pot::repo::Repository repo(dir, serve.maxObjectBytes,
-                                 !chaind.empty() ? pot::repo::chaindOnChain(chaind, 5000)
+                                 !chaind.empty()     ? pot::repo::chaindOnChain(chaind, 5000)
                                  : allowList.empty() ? pot::repo::Repository::OnChain()
                                                      : pot::repo::allowListFile(allowList));
       return pot::repo::serve(repo, serve);
