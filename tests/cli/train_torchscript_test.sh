@@ -57,6 +57,19 @@ expect_exit 1 pot-train-stage --repo "$T/repo" -s 1 --module "$T/other.pt" -o "$
 expect_grep "the TorchScript module file has SHA-256" "$T/err"
 expect_no_file "$T/never"
 
+# Dropout draws from libtorch's generator, seeded per stage from H(seed || stage):
+# two processes with 1 and 2 threads agree.
+sed 's/self.fc2(torch.relu(/self.fc2(self.drop(torch.relu(/; s/(torch.flatten(x, 1))))/(torch.flatten(x, 1)))))/; s/self.fc2 = torch.nn.Linear(32, 10)/self.fc2 = torch.nn.Linear(32, 10)\n        self.drop = torch.nn.Dropout(0.5)/' \
+  "$T/tiny.py" >"$T/drop.py"
+/usr/bin/python3 "$T/drop.py" "$T/drop.pt" && pass || fail "could not script the dropout module"
+expect_exit 0 pot-partition -q -k "$T/emp.pem" -o "$T/repo-drop" -a "$T/drop.pt" --limit 256 \
+  --samples-per-stage 128 -b 16 --lr 0.05 --profile x86-64-v3
+for threads in 1 2; do
+  expect_exit 0 pot-train-stage -q --repo "$T/repo-drop" -s 1 --threads "$threads"
+  cp "$T/out" "$T/drop-$threads"
+done
+cmp -s "$T/drop-1" "$T/drop-2" && pass || fail "a dropout stage differs between processes"
+
 # A module that cannot take the dataset's samples: the stage is invalid (exit 1), no output.
 printf '1,2,3,0\n4,5,6,1\n7,8,9,0\n1,1,1,1\n' >"$T/small.csv"
 expect_exit 0 pot-partition -q -k "$T/emp.pem" -o "$T/repo-small" -a "$T/tiny.pt" --csv "$T/small.csv" \
