@@ -602,7 +602,40 @@ Bytes hashFrame(const Hash256& h) { return Bytes(h.bytes.begin(), h.bytes.end())
 constexpr uint64_t kMaxRange = 256;
 }  // namespace
 
-net::Frames handle(ChainStore& chain, const net::Frames& req, uint64_t now) {
+Status PendingPool::add(const Bytes& message) {
+  auto m = decodeMessage(message);
+  if (!m) return m.status();
+  POT_TRY(expectKind(**m, schema::Envelope::TRANSACTION, "pending transaction"));
+  auto body = (*m)->envelope().getTransaction().getBody();
+  auto sender = Hash256::fromBytes(body.getSender().begin(), body.getSender().size());
+  if (!sender) return Status::malformed("transaction sender is not 32 bytes");
+  if (size() >= capacity_) return Status::io("pending pool is full");
+  bySender_[*sender][body.getNonce()] = message;
+  return Status::ok();
+}
+
+size_t PendingPool::size() const {
+  size_t n = 0;
+  for (const auto& [sender, txs] : bySender_) n += txs.size();
+  return n;
+}
+
+Result<std::vector<Bytes>> PendingPool::select(ChainStore& chain) {
+  std::vector<Bytes> out;
+  for (auto it = bySender_.begin(); it != bySender_.end();) {
+    auto account = chain.account(it->first);
+    if (!account) return account.status();
+    uint64_t next = *account ? (*account)->nonce : 0;
+    auto& txs = it->second;
+    txs.erase(txs.begin(), txs.lower_bound(next));  // already on chain
+    for (auto t = txs.find(next); t != txs.end() && t->first == next; ++t, ++next)
+      out.push_back(t->second);
+    it = txs.empty() ? bySender_.erase(it) : std::next(it);
+  }
+  return out;
+}
+
+net::Frames handle(ChainStore& chain, const net::Frames& req, uint64_t now, PendingPool* pending) {
   using net::errorReply;
   using net::frame;
   using net::okReply;
@@ -687,6 +720,12 @@ net::Frames handle(ChainStore& chain, const net::Frames& req, uint64_t now) {
     for (const auto& k : *s) keys.push_back(frame(k.hex()));
     return okReply(std::move(keys));
   }
+  if (verb == "pending" && req.size() == 1) {
+    if (!pending) return okReply({});
+    auto txs = pending->select(chain);
+    if (!txs) return errorReply(txs.status());
+    return okReply(std::move(*txs));
+  }
   if (verb == "submit" && req.size() == 2) {
     auto r = chain.importBlock(req[1], now);
     if (!r) return errorReply(r.status());
@@ -722,6 +761,7 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
     events->set(zmq::sockopt::linger, 0);
     net::setMaxMessageSize(*events, o.maxMessageBytes);
     events->set(zmq::sockopt::subscribe, "block");
+    events->set(zmq::sockopt::subscribe, "transaction");
     events->set(zmq::sockopt::subscribe, gossip::kWelcome);
     events->connect(o.gossipEvents);
     // Announce the endpoint only once the subscription is live, so a block
@@ -757,6 +797,7 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
   log("serving on " + *endpoint);
   auto lastSync = std::chrono::steady_clock::now() - std::chrono::hours(1);
   std::set<std::string> droppedSync;
+  PendingPool pending;
   while (!net::stopRequested()) {
     zmq::pollitem_t items[2] = {{static_cast<void*>(sock), 0, ZMQ_POLLIN, 0},
                                 {events ? static_cast<void*>(*events) : nullptr, -1,
@@ -773,7 +814,7 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
       if (f->size() >= 2 && (*f)[1].empty()) {
         net::Frames body(f->begin() + 2, f->end());
         net::Frames reply{(*f)[0], Bytes{}};
-        for (auto& r : handle(chain, body, wallClock())) reply.push_back(std::move(r));
+        for (auto& r : handle(chain, body, wallClock(), &pending)) reply.push_back(std::move(r));
         if (!body.empty() && net::text(body[0]) == "submit" && net::text(reply[2]) == "ok" &&
             net::text(reply[4]) != "known") {
           ImportResult r;
@@ -787,6 +828,10 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
     }
     if (events && (items[1].revents & ZMQ_POLLIN)) {
       auto f = net::receive(*events, true);
+      if (f && f->size() == 2 && net::text((*f)[0]) == "transaction") {
+        Status s = pending.add((*f)[1]);
+        if (!s) log("pending transaction not kept: " + s.message());
+      }
       if (f && f->size() == 2 && net::text((*f)[0]) == "block") {  // not the welcome
         auto r = chain.importBlock((*f)[1], wallClock());
         if (r)

@@ -3,6 +3,7 @@
 // with validation and reorganisation, and the queries peers and tools make.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -71,14 +72,34 @@ class ChainStore {
   Genesis genesis_;
 };
 
+// Transactions seen on gossip that may go into the next block (the
+// "pending" query). Signatures were checked by pot-gossip; nonces and
+// balances are the validator's, so this only orders and filters by nonce.
+class PendingPool {
+ public:
+  explicit PendingPool(size_t capacity = 10000) : capacity_(capacity) {}
+  // Keeps a decoded transaction message; refuses other kinds.
+  Status add(const Bytes& message);
+  // For each sender, the transactions whose nonces follow its on-chain nonce
+  // without a gap, in nonce order; those the chain already used are dropped.
+  Result<std::vector<Bytes>> select(ChainStore& chain);
+  size_t size() const;
+
+ private:
+  size_t capacity_;
+  std::map<Address, std::map<uint64_t, Bytes>> bySender_;
+};
+
 // JSON views for queries and --json output.
 std::string blockInfoJson(const BlockInfo& info);
 std::string accountJson(const Address& address, const std::optional<Account>& account);
 std::string modelJson(const ModelRecord& model);
 
 // Answers one query (see docs/protocol.md, "Network"): tip, block,
-// block-at, account, model, models, state, stakeholders, range, submit.
-net::Frames handle(ChainStore& chain, const net::Frames& request, uint64_t now);
+// block-at, account, model, models, state, stakeholders, range, submit,
+// pending.
+net::Frames handle(ChainStore& chain, const net::Frames& request, uint64_t now,
+                   PendingPool* pending = nullptr);
 
 struct ServeOptions {
   std::string bind = "tcp://127.0.0.1:*";

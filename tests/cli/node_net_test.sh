@@ -57,6 +57,18 @@ for n in 1 2 3 4; do
     && pass || fail "node $n has another block at height 2"
 done
 
+# Pending transactions: published at node 1, offered by node 4's chaind for the
+# next block in nonce order; one with a nonce gap is held back.
+for n in 0 1 5; do
+  pot-tx transfer -k "$T/n1.pem" --to "$T/n2.pem" --amount 10 --nonce "$n" -o "$T/ptx$n" >/dev/null || fail "pot-tx"
+done
+expect_exit 0 pot-gossip publish --control "$(gep 1 control)" "$T/ptx5" "$T/ptx1" "$T/ptx0"
+pending_two() {
+  pot-chaind query --connect "$(chaind_ep c4)" pending -o "$T/pending" && \
+    [ "$(pot-inspect --id <"$T/pending" | tr '\n' ' ')" = "$(id_of "$T/ptx0") $(id_of "$T/ptx1") " ]
+}
+wait_for pending_two && pass || fail "pending on node 4: $(pot-inspect --id <"$T/pending" | tr '\n' ' ')"
+
 # A late node (fresh store, gossip peer of node 2, syncs from node 2's chaind).
 node 5 2 --sync-from "$(chaind_ep c2)"
 wait_for same_tip c5 c1 && pass || fail "late node at height $(tip_of c5 height)"

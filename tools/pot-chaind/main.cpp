@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
       "query",
       "Ask a running pot-chaind: tip | block ID | block-at HEIGHT | "
       "account ADDR | model ID | models | state HASH | stakeholders HEADER-FILE | "
-      "range FROM COUNT | submit BLOCK-FILE");
+      "range FROM COUNT | pending | submit BLOCK-FILE");
   q->add_option("--connect", connect, "pot-chaind query endpoint")->required();
   q->add_option("query", args, "The query and its arguments")->required();
   q->add_option("-o,--output", output, "Where a block (or range stream) goes")
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
     if (q->parsed()) {
       pot::net::Frames req{pot::net::frame(args[0])};
       const std::string& verb = args[0];
-      bool binary = verb == "block" || verb == "block-at" || verb == "range";
+      bool binary = verb == "block" || verb == "block-at" || verb == "range" || verb == "pending";
       for (size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
         if ((verb == "block" || verb == "account" || verb == "model" || verb == "state") &&
