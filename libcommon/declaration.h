@@ -49,10 +49,12 @@ struct DeclarationExpectation {
   Hash256 anchor;
 };
 
-// Signature, model, stage, anchor, state hash, commitment, then PoS on
-// `state` (the header's parent state); the first broken rule, if any.
+// Signature (unless the caller verified it already), model, stage, anchor,
+// state hash, commitment, then PoS on `state` (the header's parent state);
+// the first broken rule, if any.
 std::optional<Rejection> checkDeclaration(schema::TrainingDeclaration::Reader td,
                                           const DeclarationExpectation& expected,
-                                          const LedgerReader& state, const ChainParams& params);
+                                          const LedgerReader& state, const ChainParams& params,
+                                          bool signatureVerified = false);
 
 }  // namespace pot

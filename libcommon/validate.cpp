@@ -223,7 +223,7 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
       return reject("td-after-header", "declaration " + std::to_string(i + 1) + " time " +
                                            std::to_string(ts) + " is after the header's " +
                                            std::to_string(h.getTimestamp()));
-    if (auto why = checkDeclaration(td, expect, *state, params))
+    if (auto why = checkDeclaration(td, expect, *state, params, /*signatureVerified=*/true))
       return reject(why->code, why->message);
   }
 
