@@ -118,8 +118,7 @@ class ConsensusFixture : public ::testing::Test {
     auto reqMsg = decodeOrDie(requestBytes);
     modelId = modelIdOf(reqMsg->envelope().getTrainingRequest());
     txs1.push_back(decodeOrDie(*makeRegistration(*employer, 0, 1000, *reqMsg)));
-    txs1.push_back(
-        decodeOrDie(makeTransfer(*employer, 1, 500, escrowAddress(modelId), 100 * kCoin)));
+    txs1.push_back(decodeOrDie(makeTransfer(*employer, 1, 500, escrowAddress(modelId), deposit())));
 
     round1 = playRound(dummyId, 1, {&nodes[0], &nodes[1], &nodes[2]}, &nodes[3], txs1,
                        kGenesisTime + 2000);
@@ -128,12 +127,18 @@ class ConsensusFixture : public ::testing::Test {
     ASSERT_TRUE(s) << s.message();
 
     txs2.push_back(decodeOrDie(makeTransfer(nodes[0], 0, 700, employer->publicKey(), 5 * kCoin)));
+    if (depositInBlock2())
+      txs2.push_back(
+          decodeOrDie(makeTransfer(*employer, 2, 0, escrowAddress(modelId), depositInBlock2())));
     round2 = playRound(modelId, 1, {&nodes[1], &nodes[2]}, &nodes[0], txs2, round1.now + 2000);
     ASSERT_TRUE(round2.block);
   }
 
   // Lets a test suite change the chain parameters before the genesis is made.
   virtual void tune(ChainParams&) {}
+  // The employer's escrow deposit in block 1, and one more in block 2 (0: none).
+  virtual uint64_t deposit() { return 100 * kCoin; }
+  virtual uint64_t depositInBlock2() { return 0; }
 
   static Hash256 rhoFor(const Hash256& model, uint32_t stage) {
     return tagged("rho/" + model.hex() + "/" + std::to_string(stage));

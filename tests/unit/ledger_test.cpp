@@ -162,5 +162,22 @@ TEST_F(Ledger, RecordEncodingsRoundTrip) {
   EXPECT_FALSE(decodeUndo(Bytes(16, 0xff)));
 }
 
+// An escrow holding less than the fee per stage pays what it holds; a deposit
+// in the same block counts only from the next block (the parent state rule).
+class LowEscrow : public ConsensusFixture {
+  uint64_t deposit() override { return 3 * kCoin; }
+  uint64_t depositInBlock2() override { return 50 * kCoin; }
+};
+
+TEST_F(LowEscrow, StageFeeIsWhatTheParentEscrowHeld) {
+  const Address escrow = escrowAddress(modelId);
+  std::vector<uint64_t> fees;
+  for (auto p : round2.block->envelope().getBlock().getBody().getCoinbase())
+    if (p.getKind() == schema::PayoutKind::STAGE_FEE) fees.push_back(p.getAmount());
+  EXPECT_EQ(fees, (std::vector<uint64_t>{3 * kCoin / 2, 3 * kCoin / 2}));
+  ASSERT_TRUE(chain->addBlock(*round2.block, round2.now));
+  EXPECT_EQ(chain->stateAt(chain->tip().id)->account(escrow)->balance, 50 * kCoin);
+}
+
 }  // namespace
 }  // namespace pot::testing
