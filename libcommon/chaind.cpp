@@ -864,7 +864,10 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
             // its fault.
             if (r.status().code() == ExitCode::kInvalid ||
                 r.status().code() == ExitCode::kMalformed) {
-              if (r.status().message().rfind("unknown-parent", 0) != 0) {
+              // Not for an unknown parent (a deeper fork) or a block from our
+              // future (valid later): neither proves the peer dishonest.
+              const std::string& why = r.status().message();
+              if (why.rfind("unknown-parent", 0) != 0 && why.rfind("time-too-new", 0) != 0) {
                 droppedSync.insert(peer);
                 log("dropped sync peer " + peer);
               }
