@@ -381,6 +381,29 @@ Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
   }
   torch::Tensor labels = torch::tensor(labelsVec, torch::kInt64);
 
+  // Hyper-parameters read once: the loop runs thousands of steps.
+  struct {
+    bool adam;
+    double learningRate, momentum, weightDecay, beta1, beta2, eps;
+    bool nesterov;
+  } hp{};
+  hp.adam = opt.isAdam();
+  if (hp.adam) {
+    auto a = opt.getAdam();
+    hp.learningRate = a.getLearningRate();
+    hp.weightDecay = a.getWeightDecay();
+    hp.beta1 = a.getBeta1();
+    hp.beta2 = a.getBeta2();
+    hp.eps = a.getEps();
+  } else {
+    auto sg = opt.getSgd();
+    hp.learningRate = sg.getLearningRate();
+    hp.momentum = sg.getMomentum();
+    hp.weightDecay = sg.getWeightDecay();
+    hp.nesterov = sg.getNesterov();
+  }
+  auto lossKind = req.getLoss();
+
   torch::manual_seed(stageSeed(req.getSeed(), stage));
   uint64_t nextReport = 0;
   for (auto& p : model->params) p.set_requires_grad(true);
@@ -412,7 +435,7 @@ Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
       return Status::invalid("the model's output has shape " + shapeText(out.sizes().vec()) +
                              ", expected [" + std::to_string(b) + ", " + std::to_string(classes) +
                              "]");
-    torch::Tensor losses = perSampleLosses(out, labels.slice(0, from, from + b), req.getLoss());
+    torch::Tensor losses = perSampleLosses(out, labels.slice(0, from, from + b), lossKind);
     torch::Tensor lc = losses.detach().contiguous();
     const float* lp = lc.data_ptr<float>();
     outcome.losses.insert(outcome.losses.end(), lp, lp + b);
@@ -426,26 +449,23 @@ Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
       torch::Tensor& p = model->params[i];
       torch::Tensor g = p.grad();
       if (!g.defined()) g = torch::zeros_like(p);
-      if (opt.isSgd()) {
-        auto s = opt.getSgd();
-        if (s.getWeightDecay() != 0) g = g.add(p, s.getWeightDecay());
+      if (hp.weightDecay != 0) g = g.add(p, hp.weightDecay);
+      if (!hp.adam) {
         if (momentum) {
           torch::Tensor& buf = bufs[i];
-          buf.mul_(s.getMomentum()).add_(g);
-          g = s.getNesterov() ? g.add(buf, s.getMomentum()) : buf;
+          buf.mul_(hp.momentum).add_(g);
+          g = hp.nesterov ? g.add(buf, hp.momentum) : buf;
         }
-        p.add_(g, -s.getLearningRate());
+        p.add_(g, -hp.learningRate);
       } else {
-        auto a = opt.getAdam();
-        if (a.getWeightDecay() != 0) g = g.add(p, a.getWeightDecay());
         torch::Tensor& m = bufs[2 * i];
         torch::Tensor& v = bufs[2 * i + 1];
-        m.mul_(a.getBeta1()).add_(g, 1 - a.getBeta1());
-        v.mul_(a.getBeta2()).addcmul_(g, g, 1 - a.getBeta2());
-        double bc1 = 1 - std::pow(a.getBeta1(), static_cast<double>(step));
-        double bc2 = 1 - std::pow(a.getBeta2(), static_cast<double>(step));
-        torch::Tensor denom = (v.sqrt() / std::sqrt(bc2)).add_(a.getEps());
-        p.addcdiv_(m, denom, -a.getLearningRate() / bc1);
+        m.mul_(hp.beta1).add_(g, 1 - hp.beta1);
+        v.mul_(hp.beta2).addcmul_(g, g, 1 - hp.beta2);
+        double bc1 = 1 - std::pow(hp.beta1, static_cast<double>(step));
+        double bc2 = 1 - std::pow(hp.beta2, static_cast<double>(step));
+        torch::Tensor denom = (v.sqrt() / std::sqrt(bc2)).add_(hp.eps);
+        p.addcdiv_(m, denom, -hp.learningRate / bc1);
       }
     }
   }
