@@ -158,6 +158,8 @@ int main(int argc, char** argv) {
       return pot::Status::invalid("stage " + std::to_string(stage) +
                                   " is out of range: the request has " +
                                   std::to_string(batches.size()) + " stages");
+    // Before the big inputs are read: the profile may re-execute this process.
+    POT_TRY(pot::enforceComputeProfile(spec->name, argc, argv));
 
     // Claims for --check are read before any work so bad input fails fast.
     std::optional<pot::Hash256> wantRho, wantState;
@@ -228,7 +230,6 @@ int main(int argc, char** argv) {
     auto batch = pot::readMessage(bPath, W::STAGE_BATCH);
     if (!batch) return batch.status();
 
-    POT_TRY(pot::enforceComputeProfile(spec->name, argc, argv));
     bool showProgress = !quiet && pot::isTerminal(2);
     auto outcome = pot::runStageWithProgress(
         **request, **state, **batch, stage, arch.isTorchScript() ? &module : nullptr,
