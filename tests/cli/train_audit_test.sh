@@ -51,6 +51,9 @@ for case in "label 13" "pixel 21"; do
   expect_grep '^mismatch$' "$T/out"
   expect_error_line pot-train-stage
   expect_grep "first diverging sample $pos (dataset index $idx)" "$T/err"
+  # The trace alone is a claim too.
+  expect_exit 1 pot-train-stage --repo "$T/honest" -s 1 --check --trace "$T/trace-$what" --json
+  expect_grep "\"firstDivergingSample\": $pos" "$T/out"
   # The poisoned batch is not B_1 of the honest request.
   bad_batch="$(ls -S "$T/repo-$what/objects" | head -1)"
   poisoned_batch="$(pot-inspect --full "$T/repo-$what/request" | /usr/bin/python3 -c \

@@ -138,8 +138,9 @@ int main(int argc, char** argv) {
     if (!check && (!expectRho.empty() || !expectState.empty() || !headerPath.empty() ||
                    !claimedTrace.empty()))
       return pot::Status::usage("--expect-rho, --expect-state, --header and --trace need --check");
-    if (check && expectRho.empty() && expectState.empty() && headerPath.empty())
-      return pot::Status::usage("--check needs --expect-rho, --expect-state or --header");
+    if (check && expectRho.empty() && expectState.empty() && headerPath.empty() &&
+        claimedTrace.empty())
+      return pot::Status::usage("--check needs --expect-rho, --expect-state, --header or --trace");
     using W = pot::schema::Envelope;
     for (const std::string* in :
          {&requestPath, &statePath, &batchPath, &modulePath, &headerPath, &claimedTrace})
