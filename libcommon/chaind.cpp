@@ -310,8 +310,8 @@ Result<std::unique_ptr<ChainStore>> ChainStore::open(const std::string& dir,
                           sha256(**stored).hex() + ")");
       genesisBytes = **stored;
     } else {
-      if (!given) return Status::usage("store '" + dir + "' is new: --genesis is required");
       if (readOnly) return Status::io("store '" + dir + "' has no chain yet");
+      if (!given) return Status::usage("store '" + dir + "' is new: --genesis is required");
       genesisBytes = *given;
     }
   }

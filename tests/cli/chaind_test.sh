@@ -37,7 +37,7 @@ expect_one_line_error pot-chaind
 # An orphan (parent unknown) and a tampered block are invalid with their reason code.
 expect_exit 1 pot-chaind import --db "$T/o.db" --genesis "$T/genesis" "$T/b3"
 expect_grep "unknown-parent" "$T/err"
-cp "$T/b2" "$T/bad"; printf '\x01' | dd of="$T/bad" bs=1 seek=$(( $(stat -c %s "$T/bad") - 1 )) conv=notrunc 2>/dev/null
+cp "$T/b2" "$T/bad"; /usr/bin/python3 -c 'import sys; p = sys.argv[1]; d = bytearray(open(p, "rb").read()); d[-1] ^= 1; open(p, "wb").write(d)' "$T/bad"
 expect_exit 1 pot-chaind import --db "$T/o.db" --genesis "$T/genesis" "$T/b1" "$T/bad"
 expect_grep "bad-block-sig\|signature" "$T/err"
 head -c 500 /dev/urandom >"$T/junk"
@@ -136,7 +136,7 @@ for delay in 0.03 0.07 0.11; do
     rc=$?
     # Killed before the first commit the store holds no chain yet (exit 4); after it, a prefix.
     if [ "$rc" -eq 0 ]; then
-      for f in "$T/k-chain"/*; do cmp -s "$f" "$T/chain/$(basename "$f")" || fail "killed store holds $(basename "$f") that differs"; done
+      for f in "$T/k-chain"/*.block; do [ -e "$f" ] || continue; cmp -s "$f" "$T/chain/$(basename "$f")" || fail "killed store holds $(basename "$f") that differs"; done
       pass
     else
       grep -q "no chain yet\|has no schema\|has no database" "$T/k.err" && pass || fail "killed store unreadable: $(cat "$T/k.err")"
