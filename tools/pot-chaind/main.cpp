@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> files;
   std::optional<uint64_t> now;
-  bool json = false, quiet = false;
+  bool json = false;
   auto* im = app.add_subcommand("import", "Validate and store block files (in order) directly");
   dbOptions(im);
   im->add_option("files", files, "Block files ('-' for stdin)")->required();
@@ -62,7 +62,6 @@ int main(int argc, char** argv) {
   q->add_option("-o,--output", output, "Where a block (or range stream) goes")
       ->capture_default_str();
   q->add_option("--timeout-ms", timeoutMs, "Wait this long for the reply")->capture_default_str();
-  q->add_flag("--quiet", quiet, "Ignored; for symmetry");
 
   return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
     if (q->parsed()) {
