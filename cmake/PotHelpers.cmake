@@ -24,8 +24,15 @@ function(pot_add_test name)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest_main pot::warnings)
   target_compile_definitions(${name} PRIVATE
     POT_TOOL_DIR="${POT_TOOL_DIR}" POT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  # One label, "unit" or "unit-<area>": ctest -L takes a regex, so both
+  # -L unit and -L <area> select it (list-valued labels do not survive
+  # gtest_discover_tests' PROPERTIES forwarding).
+  set(labels unit)
+  if(ARG_LABELS)
+    set(labels "unit-${ARG_LABELS}")
+  endif()
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS "unit;${ARG_LABELS}" ENVIRONMENT "POT_TOOL_DIR=${POT_TOOL_DIR}")
+    PROPERTIES LABELS "${labels}" ENVIRONMENT "POT_TOOL_DIR=${POT_TOOL_DIR}")
 endfunction()
 
 # pot_add_cli_test(NAME script): a shell pipeline of real binaries.
