@@ -454,6 +454,37 @@ Result<std::optional<StateRecord>> ChainStore::stateRecord(const Hash256& stateH
   return std::optional<StateRecord>(rec);
 }
 
+struct StoreChainView::Impl {
+  std::unique_ptr<ChainStore> store;
+  std::optional<store::Txn> txn;
+  std::unique_ptr<TxnChainView> view;
+};
+
+Result<std::unique_ptr<StoreChainView>> StoreChainView::open(const std::string& dir) {
+  auto chain = ChainStore::open(dir, "", true);
+  if (!chain) return chain.status();
+  std::unique_ptr<StoreChainView> v(new StoreChainView());
+  v->impl_ = std::make_unique<Impl>();
+  v->impl_->store = std::move(*chain);
+  auto txn = v->impl_->store->env().beginRead();
+  if (!txn) return txn.status();
+  v->impl_->txn.emplace(std::move(*txn));
+  v->impl_->view = std::make_unique<TxnChainView>(v->impl_->store->genesis(), *v->impl_->txn);
+  return v;
+}
+
+StoreChainView::~StoreChainView() {
+  if (impl_) impl_->view.reset();  // before the transaction it reads through
+}
+const Genesis& StoreChainView::genesis() const { return impl_->store->genesis(); }
+std::optional<BlockInfo> StoreChainView::blockInfo(const Hash256& id) const {
+  return impl_->view->blockInfo(id);
+}
+const LedgerReader* StoreChainView::stateAt(const Hash256& id) const {
+  return impl_->view->stateAt(id);
+}
+BlockInfo StoreChainView::tip() const { return impl_->view->tip(); }
+
 Result<BlockInfo> ChainStore::tip() {
   auto r = env_->beginRead();
   if (!r) return r.status();

@@ -72,6 +72,25 @@ class ChainStore {
   Genesis genesis_;
 };
 
+// A consistent read-only view of a pot-chaind store for the tools that
+// validate or build on the chain (DESIGN 6: other tools read its LMDB
+// read-only). It holds one LMDB read transaction: the snapshot stays fixed
+// while pot-chaind keeps writing.
+class StoreChainView : public ChainView {
+ public:
+  static Result<std::unique_ptr<StoreChainView>> open(const std::string& dir);
+  ~StoreChainView() override;
+  const Genesis& genesis() const override;
+  std::optional<BlockInfo> blockInfo(const Hash256& id) const override;
+  const LedgerReader* stateAt(const Hash256& id) const override;
+  BlockInfo tip() const override;
+
+ private:
+  StoreChainView() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // Transactions seen on gossip that may go into the next block (the
 // "pending" query). Signatures were checked by pot-gossip; nonces and
 // balances are the validator's, so this only orders and filters by nonce.
