@@ -8,4 +8,5 @@ target_sources(pot_common PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/json.cpp
   ${CMAKE_CURRENT_LIST_DIR}/message_io.cpp
   ${CMAKE_CURRENT_LIST_DIR}/signatures.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/strict_schema.cpp
   ${CMAKE_CURRENT_LIST_DIR}/target.cpp)

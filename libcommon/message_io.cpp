@@ -10,6 +10,7 @@
 
 #include "libcommon/canonical.h"
 #include "libcommon/fileio.h"
+#include "libcommon/strict_schema.h"
 
 namespace pot {
 namespace {
@@ -59,7 +60,8 @@ Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits) {
     options.traversalLimitInWords = UINT64_MAX;
     reader = new capnp::SegmentArrayMessageReader(kj::arrayPtr(m->segments_, 1), options);
     m->reader_.reset(reader);
-    (void)reader->getRoot<schema::Envelope>().which();
+    auto stray = findStrayBits(reader->getRoot<schema::Envelope>());
+    if (!stray.empty()) return Status::malformed("non-canonical encoding: " + stray);
   } catch (const kj::Exception& e) {
     return Status::malformed("not a valid PoT message: " + std::string(e.getDescription().cStr()));
   }

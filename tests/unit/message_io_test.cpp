@@ -88,4 +88,61 @@ TEST(MessageIo, WrongKindNamesBoth) {
   EXPECT_EQ(s.message(), "'x': expected a block, got a loss trace");
 }
 
+// Layout of sampleMessage(): 8-byte frame, root pointer, Envelope data word
+// (union discriminant in bytes 0-1, the rest padding), Envelope pointer,
+// then LossTrace's data word (stage in bytes 0-3, the rest padding).
+constexpr size_t kEnvelopeData = 16;
+constexpr size_t kLossTraceData = 32;
+
+TEST(MessageIo, StrayBitsInEnvelopePaddingAreMalformed) {
+  auto bytes = sampleMessage();
+  ASSERT_TRUE(pot::decodeMessage(bytes));
+  bytes[kEnvelopeData + 4] = 0x01;  // capnp's canonical check alone accepts this
+  auto m = pot::decodeMessage(bytes);
+  ASSERT_FALSE(m);
+  EXPECT_EQ(m.status().code(), pot::ExitCode::kMalformed);
+  EXPECT_NE(m.status().message().find("bits set outside its fields"), std::string::npos)
+      << m.status().message();
+}
+
+TEST(MessageIo, StrayBitsInNestedPaddingAreMalformed) {
+  auto bytes = sampleMessage();
+  ASSERT_EQ(bytes[kLossTraceData], 2);  // stage = 2: the offsets are right
+  bytes[kLossTraceData + 5] = 0x80;
+  auto m = pot::decodeMessage(bytes);
+  ASSERT_FALSE(m);
+  EXPECT_NE(m.status().message().find("lossTrace has bits set outside"), std::string::npos)
+      << m.status().message();
+  // The field itself may take any value: only padding is refused.
+  auto ok = sampleMessage();
+  ok[kLossTraceData + 3] = 0x7f;
+  EXPECT_TRUE(pot::decodeMessage(ok));
+}
+
+TEST(MessageIo, UnknownPointerFieldIsMalformed) {
+  // A writer with a newer schema could add a pointer field; the bytes would
+  // then name content this schema cannot see. Append one null-free pointer
+  // slot to the Envelope: root pointer's pointer count 1 -> 2, the new slot
+  // pointing at a copy of the existing target.
+  auto bytes = sampleMessage();
+  ASSERT_EQ(bytes[8 + 6], 1);  // root pointer: Envelope has one pointer
+  auto m = pot::decodeMessage(bytes);
+  ASSERT_TRUE(m);
+  capnp::MallocMessageBuilder b;
+  auto root = b.getRoot<capnp::AnyPointer>();
+  auto s = root.initAsAnyStruct(1, 2);
+  s.getDataSection()[0] = 3;  // lossTrace
+  s.getPointerSection()[0].setAs<pot::schema::LossTrace>((*m)->envelope().getLossTrace());
+  s.getPointerSection()[1].setAs<capnp::Text>("unknown");
+  auto canon = s.asReader().canonicalize();
+  pot::Bytes framed(8, 0);
+  framed[4] = static_cast<uint8_t>(canon.size());
+  auto raw = canon.asBytes();
+  framed.insert(framed.end(), raw.begin(), raw.end());
+  auto r = pot::decodeMessage(framed);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.status().message().find("larger than its schema"), std::string::npos)
+      << r.status().message();
+}
+
 }  // namespace
