@@ -8,21 +8,12 @@
 #include <set>
 
 #include "libcommon/canonical.h"
+#include "libcommon/data_field.h"
 #include "libcommon/poa.h"
 #include "libcommon/signatures.h"
 #include "libcommon/validate.h"
 
 namespace pot {
-namespace {
-
-kj::ArrayPtr<const kj::byte> dataOf(const Hash256& h) { return kj::arrayPtr(h.data(), h.size()); }
-Hash256 hashFrom(capnp::Data::Reader d) {
-  auto h = Hash256::fromBytes(d.begin(), d.size());
-  return h ? *h : Hash256{};
-}
-
-}  // namespace
-
 Hash256 blockIdOf(schema::Block::Reader block) {
   return messageId(Domain::kBlock, block.getBody());
 }

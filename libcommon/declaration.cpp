@@ -5,18 +5,9 @@
 #include <capnp/message.h>
 
 #include "libcommon/canonical.h"
+#include "libcommon/data_field.h"
 
 namespace pot {
-namespace {
-
-kj::ArrayPtr<const kj::byte> dataOf(const Hash256& h) { return kj::arrayPtr(h.data(), h.size()); }
-Hash256 hashFrom(capnp::Data::Reader d) {
-  auto h = Hash256::fromBytes(d.begin(), d.size());
-  return h ? *h : Hash256{};
-}
-
-}  // namespace
-
 Hash256 commitmentOf(const Hash256& rho, const Hash256& rand) {
   Sha256 h;
   h.update(rho);

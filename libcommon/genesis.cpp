@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "libcommon/data_field.h"
 #include "libcommon/signatures.h"
 
 namespace pot {
@@ -12,8 +13,6 @@ namespace pot {
 // Exact products of 64-bit amounts (a GCC/Clang extension).
 __extension__ typedef unsigned __int128 Uint128;
 namespace {
-
-kj::ArrayPtr<const kj::byte> dataOf(const Hash256& h) { return kj::arrayPtr(h.data(), h.size()); }
 
 std::optional<Hash256> hash32(capnp::Data::Reader d) {
   return Hash256::fromBytes(d.begin(), d.size());

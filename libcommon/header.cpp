@@ -6,19 +6,10 @@
 #include <set>
 
 #include "libcommon/canonical.h"
+#include "libcommon/data_field.h"
 #include "libcommon/declaration.h"
 
 namespace pot {
-namespace {
-
-kj::ArrayPtr<const kj::byte> dataOf(const Hash256& h) { return kj::arrayPtr(h.data(), h.size()); }
-Hash256 hashFrom(capnp::Data::Reader d) {
-  auto h = Hash256::fromBytes(d.begin(), d.size());
-  return h ? *h : Hash256{};
-}
-
-}  // namespace
-
 Bytes signHeader(const SigningKey& key, const HeaderFields& f) {
   capnp::MallocMessageBuilder mb;
   auto h = mb.initRoot<schema::Envelope>().initBlockHeader();

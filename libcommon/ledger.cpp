@@ -10,6 +10,7 @@
 #include <set>
 
 #include "libcommon/canonical.h"
+#include "libcommon/data_field.h"
 #include "libcommon/genesis.h"
 #include "libcommon/rewards.h"
 #include "libcommon/signatures.h"
@@ -19,13 +20,6 @@ namespace pot {
 // Exact products of 64-bit amounts (a GCC/Clang extension).
 __extension__ typedef unsigned __int128 Uint128;
 namespace {
-
-Hash256 hashFrom(capnp::Data::Reader d) {
-  auto h = Hash256::fromBytes(d.begin(), d.size());
-  return h ? *h : Hash256{};
-}
-
-kj::ArrayPtr<const kj::byte> dataOf(const Hash256& h) { return kj::arrayPtr(h.data(), h.size()); }
 
 // Records every first touch so the block can be undone exactly.
 class UndoRecorder {

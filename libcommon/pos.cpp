@@ -5,6 +5,8 @@
 #include <ctime>
 #include <thread>
 
+#include "libcommon/data_field.h"
+
 namespace pot {
 
 Hash256 posKernel(StakePhase phase, const Hash256& anchor, const PublicKey& staker,
@@ -21,13 +23,6 @@ Hash256 posKernel(StakePhase phase, const Hash256& anchor, const PublicKey& stak
   h.updateU64(timestamp);
   return h.finish();
 }
-
-namespace {
-Hash256 hashFrom(capnp::Data::Reader d) {
-  auto h = Hash256::fromBytes(d.begin(), d.size());
-  return h ? *h : Hash256{};
-}
-}  // namespace
 
 Hash256 kernelOf(schema::TrainingDeclaration::Reader td) {
   auto b = td.getBody();

@@ -2,16 +2,12 @@
 // Built only into tools that link pot::train; no torch types appear here.
 #include "libcommon/reexecute.h"
 
+#include "libcommon/data_field.h"
 #include "libcommon/fileio.h"
 #include "libcommon/train.h"
 
 namespace pot {
 namespace {
-
-Hash256 hashFrom(capnp::Data::Reader d) {
-  auto h = Hash256::fromBytes(d.begin(), d.size());
-  return h ? *h : Hash256{};
-}
 
 std::string objectPath(const std::string& repo, const Hash256& h) {
   return repo + "/objects/" + h.hex();

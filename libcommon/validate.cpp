@@ -7,17 +7,13 @@
 
 #include "libcommon/block.h"
 #include "libcommon/canonical.h"
+#include "libcommon/data_field.h"
 #include "libcommon/declaration.h"
 #include "libcommon/poa.h"
 #include "libcommon/pos.h"
 
 namespace pot {
 namespace {
-
-Hash256 hashFrom(capnp::Data::Reader d) {
-  auto h = Hash256::fromBytes(d.begin(), d.size());
-  return h ? *h : Hash256{};
-}
 
 std::string jsonString(const std::string& s) {
   std::ostringstream o;

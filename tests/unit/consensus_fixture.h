@@ -12,6 +12,7 @@
 #include "libcommon/block.h"
 #include "libcommon/canonical.h"
 #include "libcommon/chain_view.h"
+#include "libcommon/data_field.h"
 #include "libcommon/declaration.h"
 #include "libcommon/genesis.h"
 #include "libcommon/header.h"
@@ -22,13 +23,6 @@
 
 namespace pot::testing {
 
-inline kj::ArrayPtr<const kj::byte> dataOf(const Hash256& h) {
-  return kj::arrayPtr(h.data(), h.size());
-}
-inline Hash256 hashFrom(capnp::Data::Reader d) {
-  auto h = Hash256::fromBytes(d.begin(), d.size());
-  return h ? *h : Hash256{};
-}
 inline Hash256 tagged(const std::string& s) { return sha256(s); }
 
 inline MessagePtr decodeOrDie(const Bytes& bytes) {
