@@ -25,6 +25,15 @@ uint64_t ChainArgs::currentTime() const {
   return now ? *now : static_cast<uint64_t>(std::time(nullptr));
 }
 
+Result<Hash256> stateHashArg(const std::string& stateHash, const std::string& statePath) {
+  if (stateHash.empty() == statePath.empty())
+    return Status::usage("give exactly one of --state-hash or --state");
+  if (!stateHash.empty()) return parseHashArg(stateHash, "--state-hash");
+  auto s = readMessage(statePath, schema::Envelope::MODEL_STATE);
+  if (!s) return s.status();
+  return (*s)->fileHash();
+}
+
 Result<Hash256> parseHashArg(const std::string& text, const std::string& what) {
   std::string hex = text;
   if (text.size() != 64) {

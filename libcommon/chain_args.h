@@ -30,6 +30,10 @@ struct ChainArgs {
 // 64 hex digits, or a file holding them; `what` names the option in errors.
 Result<Hash256> parseHashArg(const std::string& text, const std::string& what);
 
+// H(S_{i+1}) from exactly one of --state-hash (hex or a file of it) or
+// --state (the state file, hashed).
+Result<Hash256> stateHashArg(const std::string& stateHash, const std::string& statePath);
+
 // An account address: 64 hex digits, or a PEM public or private key file.
 Result<Address> parseAddressArg(const std::string& text, const std::string& what);
 

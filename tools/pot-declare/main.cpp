@@ -52,17 +52,9 @@ int main(int argc, char** argv) {
       if (!r) return r.status();
       o.modelId = pot::modelIdOf((*r)->envelope().getTrainingRequest());
     }
-    if (stateHash.empty() == statePath.empty())
-      return pot::Status::usage("give exactly one of --state-hash or --state");
-    if (!stateHash.empty()) {
-      auto h = pot::parseHashArg(stateHash, "--state-hash");
-      if (!h) return h.status();
-      o.stateHash = *h;
-    } else {
-      auto s = pot::readMessage(statePath, pot::schema::Envelope::MODEL_STATE);
-      if (!s) return s.status();
-      o.stateHash = (*s)->fileHash();
-    }
+    auto h = pot::stateHashArg(stateHash, statePath);
+    if (!h) return h.status();
+    o.stateHash = *h;
     auto r = pot::parseHashArg(rho, "--rho");
     if (!r) return r.status();
     o.rho = *r;
