@@ -7,12 +7,18 @@ namespace pot {
 
 std::string_view domainTag(Domain domain) {
   switch (domain) {
-    case Domain::kRequest: return "pot/v1/request";
-    case Domain::kDeclaration: return "pot/v1/td";
-    case Domain::kHeader: return "pot/v1/bh";
-    case Domain::kStakeSig: return "pot/v1/stake-sig";
-    case Domain::kBlock: return "pot/v1/block";
-    case Domain::kTx: return "pot/v1/tx";
+    case Domain::kRequest:
+      return "pot/v1/request";
+    case Domain::kDeclaration:
+      return "pot/v1/td";
+    case Domain::kHeader:
+      return "pot/v1/bh";
+    case Domain::kStakeSig:
+      return "pot/v1/stake-sig";
+    case Domain::kBlock:
+      return "pot/v1/block";
+    case Domain::kTx:
+      return "pot/v1/tx";
   }
   return "";
 }

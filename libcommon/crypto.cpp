@@ -75,8 +75,8 @@ Result<SigningKey> SigningKey::load(const std::string& path) {
 std::string SigningKey::toPem() const {
   BIO* bio = BIO_new(BIO_s_mem());
   // PEM_write_bio_PrivateKey emits PKCS#8 ("BEGIN PRIVATE KEY") for Ed25519.
-  PEM_write_bio_PrivateKey(bio, static_cast<EVP_PKEY*>(pkey_.get()), nullptr, nullptr, 0,
-                           nullptr, nullptr);
+  PEM_write_bio_PrivateKey(bio, static_cast<EVP_PKEY*>(pkey_.get()), nullptr, nullptr, 0, nullptr,
+                           nullptr);
   std::string pem = bioToString(bio);
   BIO_free(bio);
   return pem;

@@ -88,7 +88,8 @@ Status writeFileAtomic(const std::string& path, const uint8_t* data, size_t size
     ::unlink(tmp.c_str());
     return s;
   };
-  if (::fchmod(fd, mode) != 0) return fail(Status::io("cannot chmod " + quoted(tmp) + ": " + errnoText()));
+  if (::fchmod(fd, mode) != 0)
+    return fail(Status::io("cannot chmod " + quoted(tmp) + ": " + errnoText()));
   Status s = writeAll(fd, data, size, quoted(path));
   if (!s) return fail(s);
   if (::fsync(fd) != 0) return fail(Status::io("cannot sync " + quoted(path) + ": " + errnoText()));

@@ -31,7 +31,8 @@ std::optional<Hash256> Hash256::fromBytes(const uint8_t* data, size_t size) {
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
   // Allocation failure is out of memory, not bad input: treat as fatal.
-  if (ctx_ == nullptr || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1)
+  if (ctx_ == nullptr ||
+      EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1)
     throw std::runtime_error("OpenSSL SHA-256 initialisation failed");
 }
 

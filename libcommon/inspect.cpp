@@ -28,9 +28,12 @@ Hash256 envelopeId(const Message& message) {
 
 std::string inspectMessage(const Message& message, const InspectOptions& options) {
   switch (options.mode) {
-    case InspectMode::kId: return envelopeId(message).hex();
-    case InspectMode::kKind: return kindName(message.kind());
-    case InspectMode::kJson: return envelopeToJson(message.envelope(), options.json);
+    case InspectMode::kId:
+      return envelopeId(message).hex();
+    case InspectMode::kKind:
+      return kindName(message.kind());
+    case InspectMode::kJson:
+      return envelopeToJson(message.envelope(), options.json);
   }
   return {};
 }

@@ -2,7 +2,6 @@
 #include "libcommon/json.h"
 
 #include <capnp/compat/json.h>
-
 #include <capnp/message.h>
 
 #include "libcommon/hash.h"

@@ -24,9 +24,7 @@ constexpr size_t kFrameBytes = 8;
 
 }  // namespace
 
-schema::Envelope::Reader Message::envelope() const {
-  return reader_->getRoot<schema::Envelope>();
-}
+schema::Envelope::Reader Message::envelope() const { return reader_->getRoot<schema::Envelope>(); }
 
 Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits) {
   if (bytes.empty()) return Status::malformed("empty input, expected a PoT message");
@@ -87,16 +85,26 @@ Result<MessagePtr> readMessage(const std::string& path, schema::Envelope::Which 
 std::string kindName(schema::Envelope::Which kind) {
   using W = schema::Envelope::Which;
   switch (kind) {
-    case W::TRAINING_REQUEST: return "training request";
-    case W::MODEL_STATE: return "model state";
-    case W::STAGE_BATCH: return "stage batch";
-    case W::LOSS_TRACE: return "loss trace";
-    case W::TRAINING_DECLARATION: return "training declaration";
-    case W::BLOCK_HEADER: return "block header";
-    case W::STAKEHOLDER_SIGNATURE: return "stakeholder signature";
-    case W::BLOCK: return "block";
-    case W::TRANSACTION: return "transaction";
-    case W::GENESIS: return "genesis";
+    case W::TRAINING_REQUEST:
+      return "training request";
+    case W::MODEL_STATE:
+      return "model state";
+    case W::STAGE_BATCH:
+      return "stage batch";
+    case W::LOSS_TRACE:
+      return "loss trace";
+    case W::TRAINING_DECLARATION:
+      return "training declaration";
+    case W::BLOCK_HEADER:
+      return "block header";
+    case W::STAKEHOLDER_SIGNATURE:
+      return "stakeholder signature";
+    case W::BLOCK:
+      return "block";
+    case W::TRANSACTION:
+      return "transaction";
+    case W::GENESIS:
+      return "genesis";
   }
   return "unknown message (kind " + std::to_string(static_cast<int>(kind)) + ")";
 }
@@ -153,9 +161,11 @@ Result<std::optional<MessagePtr>> MessageStream::next() {
   POT_TRY(readExact(frame, kFrameBytes, got));
   if (got == 0) return std::optional<MessagePtr>();
   if (got < kFrameBytes) return Status::malformed("truncated message frame");
-  if (readLe32(frame) != 0) return Status::malformed("not a PoT message: expected a single-segment frame");
+  if (readLe32(frame) != 0)
+    return Status::malformed("not a PoT message: expected a single-segment frame");
   uint64_t words = readLe32(frame + 4);
-  if (kFrameBytes + words * 8 > limits_.maxBytes) return Status::malformed("message exceeds size limit");
+  if (kFrameBytes + words * 8 > limits_.maxBytes)
+    return Status::malformed("message exceeds size limit");
   Bytes bytes(kFrameBytes + words * 8);
   std::memcpy(bytes.data(), frame, kFrameBytes);
   POT_TRY(readExact(bytes.data() + kFrameBytes, words * 8, got));

@@ -59,9 +59,18 @@ class [[nodiscard]] Result {
     static const Status kOk;
     return isOk() ? kOk : std::get<Status>(v_);
   }
-  T& value() & { assert(isOk()); return std::get<T>(v_); }
-  const T& value() const& { assert(isOk()); return std::get<T>(v_); }
-  T&& value() && { assert(isOk()); return std::get<T>(std::move(v_)); }
+  T& value() & {
+    assert(isOk());
+    return std::get<T>(v_);
+  }
+  const T& value() const& {
+    assert(isOk());
+    return std::get<T>(v_);
+  }
+  T&& value() && {
+    assert(isOk());
+    return std::get<T>(std::move(v_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
@@ -74,8 +83,8 @@ class [[nodiscard]] Result {
 }  // namespace pot
 
 // Propagates a failed Status from the enclosing function.
-#define POT_TRY(expr)                       \
-  do {                                      \
-    ::pot::Status pot_try_status_ = (expr); \
+#define POT_TRY(expr)                                    \
+  do {                                                   \
+    ::pot::Status pot_try_status_ = (expr);              \
     if (!pot_try_status_.isOk()) return pot_try_status_; \
   } while (0)

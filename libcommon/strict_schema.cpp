@@ -14,25 +14,44 @@ using capnp::schema::Type;
 // Width in bits of a field stored in the data section; 0 for pointers/void.
 unsigned dataBits(Type::Which t) {
   switch (t) {
-    case Type::BOOL: return 1;
-    case Type::INT8: case Type::UINT8: return 8;
-    case Type::INT16: case Type::UINT16: case Type::ENUM: return 16;
-    case Type::INT32: case Type::UINT32: case Type::FLOAT32: return 32;
-    case Type::INT64: case Type::UINT64: case Type::FLOAT64: return 64;
-    default: return 0;
+    case Type::BOOL:
+      return 1;
+    case Type::INT8:
+    case Type::UINT8:
+      return 8;
+    case Type::INT16:
+    case Type::UINT16:
+    case Type::ENUM:
+      return 16;
+    case Type::INT32:
+    case Type::UINT32:
+    case Type::FLOAT32:
+      return 32;
+    case Type::INT64:
+    case Type::UINT64:
+    case Type::FLOAT64:
+      return 64;
+    default:
+      return 0;
   }
 }
 
 bool isPointer(Type::Which t) {
   switch (t) {
-    case Type::TEXT: case Type::DATA: case Type::LIST: case Type::STRUCT:
-    case Type::INTERFACE: case Type::ANY_POINTER: return true;
-    default: return false;
+    case Type::TEXT:
+    case Type::DATA:
+    case Type::LIST:
+    case Type::STRUCT:
+    case Type::INTERFACE:
+    case Type::ANY_POINTER:
+      return true;
+    default:
+      return false;
   }
 }
 
 struct Ownership {
-  std::vector<uint8_t> dataMask;     // bit set = owned by a live field
+  std::vector<uint8_t> dataMask;  // bit set = owned by a live field
   std::vector<bool> pointerOwned;
 };
 
@@ -65,7 +84,9 @@ void markStruct(Ownership& own, capnp::DynamicStruct::Reader r) {
   for (auto f : schema.getNonUnionFields()) markField(own, r, f);
   if (node.getDiscriminantCount() > 0) {
     markBits(own, uint64_t(node.getDiscriminantOffset()) * 16, 16);
-    KJ_IF_MAYBE(active, r.which()) { markField(own, r, *active); }
+    KJ_IF_MAYBE (active, r.which()) {
+      markField(own, r, *active);
+    }
   }
 }
 
@@ -100,7 +121,8 @@ std::string check(capnp::DynamicStruct::Reader r, const std::string& path) {
   for (size_t i = 0; i < data.size(); ++i)
     if (data[i] & ~own.dataMask[i]) return path + " has bits set outside its fields";
   for (uint32_t i = 0; i < pointers.size(); ++i)
-    if (!own.pointerOwned[i] && !pointers[i].isNull()) return path + " has a pointer outside its fields";
+    if (!own.pointerOwned[i] && !pointers[i].isNull())
+      return path + " has a pointer outside its fields";
   // Recurse into live pointer fields (groups share this struct's sections).
   auto visit = [&](capnp::StructSchema::Field f) -> std::string {
     if (!r.has(f)) return {};
@@ -110,7 +132,9 @@ std::string check(capnp::DynamicStruct::Reader r, const std::string& path) {
     auto e = visit(f);
     if (!e.empty()) return e;
   }
-  KJ_IF_MAYBE(active, r.which()) { return visit(*active); }
+  KJ_IF_MAYBE (active, r.which()) {
+    return visit(*active);
+  }
   return {};
 }
 

@@ -35,7 +35,8 @@ int toolMain(CLI::App& app, int argc, char** argv, const std::function<Status()>
   } catch (const CLI::ParseError& e) {
     // One lowercase line, like every other error (DESIGN 7).
     std::string what = e.what();
-    if (!what.empty()) what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+    if (!what.empty())
+      what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
     std::cerr << tool << ": error: " << what << " (see --help)" << std::endl;
     return static_cast<int>(ExitCode::kUsage);
   }

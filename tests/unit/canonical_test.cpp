@@ -57,11 +57,14 @@ TEST(Canonical, SignVerifyBody) {
   auto b = m.initRoot<TrainingDeclaration::Body>();
   fillInOrder(b, false);
   auto sig = pot::signBody(*key, pot::Domain::kDeclaration, b.asReader());
-  EXPECT_TRUE(pot::verifyBody(key->publicKey(), pot::Domain::kDeclaration, b.asReader(), sig.data(), sig.size()));
+  EXPECT_TRUE(pot::verifyBody(key->publicKey(), pot::Domain::kDeclaration, b.asReader(), sig.data(),
+                              sig.size()));
   // A signature under one domain does not verify under another.
-  EXPECT_FALSE(pot::verifyBody(key->publicKey(), pot::Domain::kHeader, b.asReader(), sig.data(), sig.size()));
+  EXPECT_FALSE(pot::verifyBody(key->publicKey(), pot::Domain::kHeader, b.asReader(), sig.data(),
+                               sig.size()));
   b.setStage(4);
-  EXPECT_FALSE(pot::verifyBody(key->publicKey(), pot::Domain::kDeclaration, b.asReader(), sig.data(), sig.size()));
+  EXPECT_FALSE(pot::verifyBody(key->publicKey(), pot::Domain::kDeclaration, b.asReader(),
+                               sig.data(), sig.size()));
 }
 
 TEST(Canonical, NonCanonicalEncodingIsRejected) {

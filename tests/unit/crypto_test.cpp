@@ -21,7 +21,8 @@ TEST(Ed25519, SignVerify) {
   pot::Bytes msg = {'h', 'e', 'l', 'l', 'o'};
   auto sig = key->sign(msg);
   ASSERT_EQ(sig.size(), pot::kSignatureSize);
-  EXPECT_TRUE(pot::verifySignature(key->publicKey(), msg.data(), msg.size(), sig.data(), sig.size()));
+  EXPECT_TRUE(
+      pot::verifySignature(key->publicKey(), msg.data(), msg.size(), sig.data(), sig.size()));
 }
 
 TEST(Ed25519, WrongKeyFails) {
@@ -29,7 +30,8 @@ TEST(Ed25519, WrongKeyFails) {
   auto b = pot::SigningKey::generate();
   pot::Bytes msg = {1, 2, 3};
   auto sig = a->sign(msg);
-  EXPECT_FALSE(pot::verifySignature(b->publicKey(), msg.data(), msg.size(), sig.data(), sig.size()));
+  EXPECT_FALSE(
+      pot::verifySignature(b->publicKey(), msg.data(), msg.size(), sig.data(), sig.size()));
 }
 
 TEST(Ed25519, FlippedBitFails) {
@@ -38,18 +40,22 @@ TEST(Ed25519, FlippedBitFails) {
   auto sig = key->sign(msg);
   auto badSig = sig;
   badSig[10] ^= 0x01;
-  EXPECT_FALSE(pot::verifySignature(key->publicKey(), msg.data(), msg.size(), badSig.data(), badSig.size()));
+  EXPECT_FALSE(
+      pot::verifySignature(key->publicKey(), msg.data(), msg.size(), badSig.data(), badSig.size()));
   auto badMsg = msg;
   badMsg[0] ^= 0x80;
-  EXPECT_FALSE(pot::verifySignature(key->publicKey(), badMsg.data(), badMsg.size(), sig.data(), sig.size()));
+  EXPECT_FALSE(
+      pot::verifySignature(key->publicKey(), badMsg.data(), badMsg.size(), sig.data(), sig.size()));
   EXPECT_FALSE(pot::verifySignature(key->publicKey(), msg.data(), msg.size(), sig.data(), 63));
 }
 
 TEST(Ed25519, Rfc8032TestVector1) {
   // RFC 8032 section 7.1, TEST 1: empty message.
-  auto pub = pot::Hash256::fromHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+  auto pub =
+      pot::Hash256::fromHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
   auto sig = pot::fromHex(
-      "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+      "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9"
+      "b46bd25bf5f0595bbe24655141438e7a100b");
   ASSERT_TRUE(pub && sig);
   EXPECT_TRUE(pot::verifySignature(*pub, nullptr, 0, sig->data(), sig->size()));
 }

@@ -10,7 +10,8 @@ TEST(Sha256, EmptyString) {
 }
 
 TEST(Sha256, Abc) {
-  EXPECT_EQ(sha256("abc").hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256("abc").hex(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(Sha256, TwoBlockMessage) {
@@ -40,15 +41,15 @@ TEST(Hex, RoundTripAndRejects) {
   auto back = pot::Hash256::fromHex(h.hex());
   ASSERT_TRUE(back);
   EXPECT_EQ(*back, h);
-  EXPECT_FALSE(pot::Hash256::fromHex("abc"));        // odd length
-  EXPECT_FALSE(pot::Hash256::fromHex("zz"));         // not hex
-  EXPECT_FALSE(pot::Hash256::fromHex("00ff"));       // wrong size
+  EXPECT_FALSE(pot::Hash256::fromHex("abc"));   // odd length
+  EXPECT_FALSE(pot::Hash256::fromHex("zz"));    // not hex
+  EXPECT_FALSE(pot::Hash256::fromHex("00ff"));  // wrong size
   EXPECT_EQ(pot::fromHex("00FFa0")->at(1), 0xff);
 }
 
 TEST(Hash256, OrderIsBigEndianNumeric) {
   pot::Hash256 a, b;
-  a.bytes[0] = 1;   // 2^248
+  a.bytes[0] = 1;     // 2^248
   b.bytes[31] = 255;  // 255
   EXPECT_LT(b, a);
   EXPECT_FALSE(a < b);

@@ -49,7 +49,8 @@ TEST(Target, TrustIsInverseOfTarget) {
   half.bytes[0] = 0x7f;
   EXPECT_EQ(pot::blockTrust(half), pot::uint256FromU64(2));
   // An easier target (larger) yields less trust.
-  EXPECT_LT(pot::blockTrust(pot::uint256FromU64(1ull << 40)), pot::blockTrust(pot::uint256FromU64(1ull << 20)));
+  EXPECT_LT(pot::blockTrust(pot::uint256FromU64(1ull << 40)),
+            pot::blockTrust(pot::uint256FromU64(1ull << 20)));
 }
 
 TEST(Target, Division) {

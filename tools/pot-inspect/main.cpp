@@ -45,7 +45,9 @@ int main(int argc, char** argv) {
       return pot::writeOutput(output, *bytes, /*binary=*/true);
     }
     pot::InspectOptions opt;
-    opt.mode = id ? pot::InspectMode::kId : kind ? pot::InspectMode::kKind : pot::InspectMode::kJson;
+    opt.mode = id     ? pot::InspectMode::kId
+               : kind ? pot::InspectMode::kKind
+                      : pot::InspectMode::kJson;
     opt.json.pretty = !compact;
     if (full) opt.json.maxDataBytes = SIZE_MAX;
     auto print = [&](const pot::Message& m, const std::string& source) -> pot::Status {
@@ -59,7 +61,8 @@ int main(int argc, char** argv) {
         pot::MessageStream stream(STDIN_FILENO);
         for (int n = 1;; ++n) {
           auto next = stream.next();
-          if (!next) return next.status().withContext("standard input, message " + std::to_string(n));
+          if (!next)
+            return next.status().withContext("standard input, message " + std::to_string(n));
           if (!next->has_value()) break;
           POT_TRY(print(***next, "standard input, message " + std::to_string(n)));
         }
