@@ -359,6 +359,26 @@ TEST_F(Validate, BadNonce) {
   expectCode(*e, "bad-nonce");
 }
 
+TEST_F(Validate, TransferToAShortAddress) {
+  // A signed transfer whose recipient is 31 bytes: nothing could ever spend
+  // it, so the block is invalid rather than burning the coins.
+  capnp::MallocMessageBuilder mb;
+  auto tx = mb.initRoot<schema::Envelope>().initTransaction();
+  auto b = tx.initBody();
+  b.setSender(dataOf(nodes[0].publicKey()));
+  b.setNonce(0);
+  auto t = b.initTransfer();
+  t.setTo(kj::arrayPtr(employer->publicKey().data(), 31));
+  t.setAmount(kCoin);
+  auto sig = signBody(nodes[0], Domain::kTx, b.asReader());
+  tx.setSignature(kj::arrayPtr(sig.data(), sig.size()));
+  auto t1 = decodeOrDie(encodeMessage(mb.getRoot<schema::Envelope>().asReader()));
+  auto e = edit(*round2.block);
+  setTransactions(*e, {t1.get()});
+  reseal(*e, kCoinbase);
+  expectCode(*e, "bad-tx");
+}
+
 TEST_F(Validate, SameTransactionTwice) {
   auto e = edit(*round2.block);
   setTransactions(*e, {txs2[0].get(), txs2[0].get()});
