@@ -3,13 +3,15 @@
 
 #include <ctime>
 
+#include "libcommon/chaind.h"
 #include "libcommon/fileio.h"
 
 namespace pot {
 
 void ChainArgs::add(CLI::App& app, bool clock) {
-  app.add_option("--genesis", genesis, "Genesis file of the chain")->required();
-  app.add_option("--chain", chain, "Directory of accepted block files, replayed in name order");
+  app.add_option("--db", db, "pot-chaind's database directory, read-only (its best chain)");
+  app.add_option("--genesis", genesis, "Genesis file of the chain (instead of --db)");
+  app.add_option("--chain", chain, "With --genesis: accepted block files, replayed in name order");
   if (clock) {
     app.add_option("--now", now, "Use this Unix time as the clock instead of waiting in real time");
     app.add_option("--max-wait", maxWait,
@@ -17,7 +19,21 @@ void ChainArgs::add(CLI::App& app, bool clock) {
   }
 }
 
-Result<std::unique_ptr<MemoryChain>> ChainArgs::load() const { return loadChain(genesis, chain); }
+Result<std::unique_ptr<ChainView>> ChainArgs::load() const {
+  if (db.empty() == genesis.empty())
+    return Status::usage("give either --db DIR or --genesis FILE (with --chain DIR)");
+  if (!db.empty()) {
+    if (!chain.empty()) return Status::usage("--chain goes with --genesis, not --db");
+    // One read transaction: the tool sees one consistent snapshot while
+    // pot-chaind keeps importing.
+    auto view = chaind::StoreChainView::open(db);
+    if (!view) return view.status();
+    return std::unique_ptr<ChainView>(std::move(*view));
+  }
+  auto memory = loadChain(genesis, chain);
+  if (!memory) return memory.status();
+  return std::unique_ptr<ChainView>(std::move(*memory));
+}
 
 Clock ChainArgs::makeClock() const { return now ? fixedClock(*now) : systemClock(); }
 

@@ -11,17 +11,20 @@
 
 namespace pot {
 
-// Where a tool gets chain state until pot-chaind serves it: a genesis file
-// and a directory of accepted block files replayed in name order.
+// Where a tool gets chain state: pot-chaind's LMDB opened read-only (--db),
+// or a genesis file and a directory of accepted block files replayed in
+// name order (--genesis, --chain).
 struct ChainArgs {
+  std::string db;
   std::string genesis;
   std::string chain;
   std::optional<uint64_t> now;
   uint64_t maxWait = 600;
 
-  // Adds --genesis (required), --chain, and with `clock` also --now and --max-wait.
+  // Adds --db, --genesis, --chain, and with `clock` also --now and --max-wait.
   void add(CLI::App& app, bool clock);
-  Result<std::unique_ptr<MemoryChain>> load() const;
+  // Exactly one source: --db, or --genesis with an optional --chain.
+  Result<std::unique_ptr<ChainView>> load() const;
   // --now as a fixed clock, else the system clock.
   Clock makeClock() const;
   uint64_t currentTime() const;
