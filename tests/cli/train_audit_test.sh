@@ -90,6 +90,29 @@ expect_grep "the header is for another model" "$T/err"
 # Only the state hash wrong.
 expect_exit 1 pot-train-stage --repo "$T/honest" -s 1 --check --expect-state "$honest_rho"
 expect_grep "state hash differs" "$T/err"
+# An empty loss trace matches nothing; a trace of another stage is refused.
+printf '{"lossTrace": {"modelId": "%s", "stage": 1}}' "$(pot-inspect --id "$T/honest/request")" \
+  | pot-inspect --from-json -o "$T/empty-trace"
+expect_exit 1 pot-train-stage --repo "$T/honest" -s 1 --check --trace "$T/empty-trace"
+expect_grep '^mismatch$' "$T/out"
+printf '{"lossTrace": {"modelId": "%s", "stage": 2, "losses": [1]}}' "$(pot-inspect --id "$T/honest/request")" \
+  | pot-inspect --from-json -o "$T/stage2-trace"
+expect_exit 1 pot-train-stage --repo "$T/honest" -s 1 --check --trace "$T/stage2-trace"
+expect_grep "the loss trace is not of stage 1" "$T/err"
+# S_0 is named by the request: a repository whose S_0 object was swapped for
+# a valid state of the same architecture (another seed's S_0) is refused.
+expect_exit 0 pot-partition -q -k "$T/emp.pem" -o "$T/seed10" --csv "$T/data.csv" -a mlp:16-8-3 \
+  -b 8 --samples-per-stage 32 --lr 0.1 --seed 10 --profile portable --created-at 1700000000
+s0_of() { pot-inspect --full "$1/request" | /usr/bin/python3 -c \
+  'import json,sys; print(json.load(sys.stdin)["trainingRequest"]["body"]["initialState"])'; }
+s0="$(s0_of "$T/honest")"; other_s0="$(s0_of "$T/seed10")"
+[ "$s0" != "$other_s0" ] && pass || fail "seeds 9 and 10 give the same S_0"
+cp -r "$T/honest" "$T/swapped"
+cp "$T/seed10/objects/$other_s0" "$T/swapped/objects/$s0"
+expect_exit 1 pot-train-stage --repo "$T/swapped" -s 1 -o "$T/never-s1"
+expect_grep "is not the request's S_0" "$T/err"
+expect_no_file "$T/never-s1"
+
 # --check without a claim is a usage error.
 expect_exit 2 pot-train-stage --repo "$T/honest" -s 1 --check
 expect_error_line pot-train-stage

@@ -199,7 +199,13 @@ int main(int argc, char** argv) {
     if (!claimedTrace.empty()) {
       auto t = pot::readMessage(claimedTrace, W::LOSS_TRACE);
       if (!t) return t.status();
-      for (float l : (*t)->envelope().getLossTrace().getLosses()) claimedLosses.push_back(l);
+      auto lt = (*t)->envelope().getLossTrace();
+      // A trace of another stage cannot locate a divergence in this one.
+      // (Its model id is the claimant's word, so it is not relied on.)
+      if (lt.getStage() != stage)
+        return pot::Status::invalid("the loss trace is not of stage " + std::to_string(stage) +
+                                    " (it says stage " + std::to_string(lt.getStage()) + ")");
+      for (float l : lt.getLosses()) claimedLosses.push_back(l);
     }
 
     std::string sPath = statePath, bPath = batchPath, mPath = modulePath;
@@ -269,7 +275,8 @@ int main(int argc, char** argv) {
     bool stateOk = !wantState || *wantState == outcome->stateHash;
     std::string divergence;
     std::optional<size_t> first;
-    if (!claimedLosses.empty()) {
+    // Given a trace, an empty one diverges at sample 0: it matches nothing.
+    if (!claimedTrace.empty()) {
       first = pot::firstDivergingSample(outcome->losses, claimedLosses);
       if (first) {
         auto sources = (*batch)->envelope().getStageBatch().getSourceIndices();
@@ -282,7 +289,7 @@ int main(int argc, char** argv) {
         divergence = d.str();
       }
     }
-    bool match = rhoOk && stateOk && (claimedLosses.empty() || !first);
+    bool match = rhoOk && stateOk && !first;
     if (json) {
       report << "{\"stage\": " << stage << ", \"match\": " << (match ? "true" : "false")
              << ", \"rho\": \"" << outcome->rho.hex()
