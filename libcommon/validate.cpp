@@ -284,7 +284,11 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
   ValidationResult ok;
   ok.blockId = blockId;
   ok.headerTarget = *target;
-  ok.trust = blockTrust(*target);
+  // Trust comes from the chain's header difficulty, never from the
+  // staker's weighted target: that one shrinks with the coinstake amount the
+  // builder picks after seeing its kernel, and would make a lightly staked
+  // header outweigh many honest ones (docs/protocol.md, "Fork choice").
+  ok.trust = blockTrust(params.headerBaseTarget);
   return ok;
 }
 

@@ -59,6 +59,17 @@ TEST_F(Validate, TheFixtureBlocksAreValid) {
   EXPECT_EQ(chain->stateAt(chain->tip().id)->model(modelId)->lastStage, 1u);
 }
 
+TEST_F(Validate, TrustIsTheHeaderDifficultyNotTheStake) {
+  // The coinstake amount is the builder's choice and not in the kernel, so
+  // trust must not depend on it: a valid block adds exactly the difficulty's
+  // trust, though its own weighted target differs from the difficulty.
+  const Uint256 expected = blockTrust(chain->genesis().params.headerBaseTarget);
+  auto v2 = validateBlock(*chain, *round2.block, round2.now);
+  ASSERT_TRUE(v2.valid()) << v2.message;
+  EXPECT_EQ(v2.trust, expected);
+  EXPECT_NE(v2.headerTarget, chain->genesis().params.headerBaseTarget);  // weighted
+}
+
 TEST_F(Validate, BadDeclarationSignature) {
   auto e = edit(*round2.block);
   auto sig = e->td(1).getSignature();
