@@ -10,6 +10,7 @@
 #include "libcommon/canonical.h"
 #include "libcommon/data_field.h"
 #include "libcommon/poa.h"
+#include "libcommon/pos.h"
 #include "libcommon/signatures.h"
 #include "libcommon/validate.h"
 
@@ -41,7 +42,7 @@ Result<std::vector<PublicKey>> stakeholdersOf(const ChainView& chain,
     if (!chain.blockInfo(parent)) return Status::invalid("unknown parent " + parent.hex());
     return Status::io("no ledger state for block " + parent.hex());
   }
-  return followTheCoin(*state, headerIdOf(header), chain.params().stakeholders);
+  return followTheCoin(*state, kernelOf(header), chain.params().stakeholders);
 }
 
 Result<std::vector<Payout>> expectedCoinbase(const ChainView& chain, schema::Block::Reader block) {

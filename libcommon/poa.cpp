@@ -14,8 +14,8 @@ uint64_t reduceModulo(const Hash256& r, uint64_t n) {
   return static_cast<uint64_t>(acc);
 }
 
-Result<std::vector<PublicKey>> followTheCoin(const LedgerReader& parentState,
-                                             const Hash256& headerId, uint32_t k) {
+Result<std::vector<PublicKey>> followTheCoin(const LedgerReader& parentState, const Hash256& seed,
+                                             uint32_t k) {
   // Escrows have no key: a coin there could never sign, so it is not followed.
   std::set<Address> escrows;
   parentState.forEachModel([&](const ModelRecord& m) {
@@ -33,7 +33,7 @@ Result<std::vector<PublicKey>> followTheCoin(const LedgerReader& parentState,
   for (uint32_t i = 1; i <= k; ++i) {
     Sha256 h;
     h.update(std::string_view("pot/v1/ftc"));
-    h.update(headerId);
+    h.update(seed);
     h.updateU32(i);
     const uint64_t r = reduceModulo(h.finish(), static_cast<uint64_t>(supply));
     Uint128 cumulative = 0;

@@ -232,13 +232,15 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
       *state, params,
       {StakePhase::kHeader, builder, h.getCoinstake().getAmount(), h.getTimestamp()}, &why);
   if (!target) return reject(why.code, "header: " + why.message);
-  if (!meetsTarget(posKernel(StakePhase::kHeader, parentId, builder, modelId, h.getStage(),
-                             hashFrom(h.getStateHash()), h.getTimestamp()),
-                   *target))
+  const Hash256 headerKernel =
+      posKernel(StakePhase::kHeader, parentId, builder, modelId, h.getStage(),
+                hashFrom(h.getStateHash()), h.getTimestamp());
+  if (!meetsTarget(headerKernel, *target))
     return reject("header-kernel-above-target", "the header's PoS kernel is above its target");
 
-  // Proof of activity: the K stakeholders recomputed (DESIGN 5.5).
-  auto drawn = followTheCoin(*state, headerId, params.stakeholders);
+  // Proof of activity: the K stakeholders recomputed (DESIGN 5.5), drawn
+  // from the kernel so the builder cannot re-draw them (see poa.h).
+  auto drawn = followTheCoin(*state, headerKernel, params.stakeholders);
   if (!drawn) return reject("no-stakeholders", drawn.status().message(), Verdict::kError);
   const uint32_t k = params.stakeholders;
   if (body.getStakeholderSignatures().size() != k - 1)
