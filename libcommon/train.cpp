@@ -134,6 +134,14 @@ Result<Model> loadModel(const std::string& architecture, const Bytes* module) {
       m.params.push_back(p.value);
     }
     if (m.params.empty()) return Status::malformed("the TorchScript module has no parameters");
+    // A buffer (BatchNorm running statistics, register_buffer) changes in
+    // training but is not a parameter, so S_i would not hold it and every
+    // stage would restart from the module file's values: refuse the module
+    // rather than train a model the state files do not describe.
+    for (const auto& b : m.script->named_buffers(true))
+      return Status::invalid("the TorchScript module has a buffer '" + b.name +
+                             "'; modules with buffers (e.g. BatchNorm) are not supported, since "
+                             "the state file holds parameters and optimizer state only");
     m.script->train();
     return m;
   }
