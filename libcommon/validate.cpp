@@ -101,6 +101,10 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
   for (auto s : body.getStakeholderSignatures())
     if (!is32(s.getBody().getHeaderId()) || !is32(s.getBody().getPubkey()))
       return reject("bad-field-size", "a stakeholder signature field is not 32 bytes");
+  if (body.getTransactions().size() > kMaxTransactionsPerBlock)
+    return reject("too-many-transactions",
+                  std::to_string(body.getTransactions().size()) + " transactions, at most " +
+                      std::to_string(kMaxTransactionsPerBlock) + " per block");
   for (auto tx : body.getTransactions())
     if (!is32(tx.getBody().getSender()))
       return reject("bad-field-size", "a transaction sender is not 32 bytes");
@@ -136,13 +140,31 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
                                             std::to_string(model->lastStage) + " of " +
                                             std::to_string(model->stagesTotal));
 
-  // Every signature.
+  // The header's signature.
   const Hash256 headerId = headerIdOf(hdr);
   {
     auto sig = hdr.getSignature();
     if (!verifyBody(hashFrom(h.getPubkey()), Domain::kHeader, h, sig.begin(), sig.size()))
       return reject("bad-header-sig", "the header's signature does not verify");
   }
+  // The header's stake (DESIGN 5.2) right after its signature, before the
+  // other signatures: a forged block must pass a real PoS kernel before it
+  // can make the validator verify its declarations and transactions.
+  const PublicKey builder = hashFrom(h.getPubkey());
+  if (hashFrom(h.getCoinstake().getStaker()) != builder)
+    return reject("bad-coinstake", "the header stakes coins of another key");
+  Rejection why;
+  auto target = stakeTarget(
+      *state, params,
+      {StakePhase::kHeader, builder, h.getCoinstake().getAmount(), h.getTimestamp()}, &why);
+  if (!target) return reject(why.code, "header: " + why.message);
+  const Hash256 headerKernel =
+      posKernel(StakePhase::kHeader, parentId, builder, modelId, h.getStage(),
+                hashFrom(h.getStateHash()), h.getTimestamp());
+  if (!meetsTarget(headerKernel, *target))
+    return reject("header-kernel-above-target", "the header's PoS kernel is above its target");
+
+  // Every other signature.
   int n = 0;
   for (auto td : body.getDeclarations()) {
     ++n;
@@ -222,21 +244,6 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
     if (auto why = checkDeclaration(td, expect, *state, params, /*signatureVerified=*/true))
       return reject(why->code, why->message);
   }
-
-  // The header's own stake (DESIGN 5.2).
-  const PublicKey builder = hashFrom(h.getPubkey());
-  if (hashFrom(h.getCoinstake().getStaker()) != builder)
-    return reject("bad-coinstake", "the header stakes coins of another key");
-  Rejection why;
-  auto target = stakeTarget(
-      *state, params,
-      {StakePhase::kHeader, builder, h.getCoinstake().getAmount(), h.getTimestamp()}, &why);
-  if (!target) return reject(why.code, "header: " + why.message);
-  const Hash256 headerKernel =
-      posKernel(StakePhase::kHeader, parentId, builder, modelId, h.getStage(),
-                hashFrom(h.getStateHash()), h.getTimestamp());
-  if (!meetsTarget(headerKernel, *target))
-    return reject("header-kernel-above-target", "the header's PoS kernel is above its target");
 
   // Proof of activity: the K stakeholders recomputed (DESIGN 5.5), drawn
   // from the kernel so the builder cannot re-draw them (see poa.h).

@@ -9,6 +9,9 @@
 
 namespace pot {
 
+// Bounds the work one block can ask of a validator (docs/protocol.md).
+constexpr uint32_t kMaxTransactionsPerBlock = 4096;
+
 // Which side is at fault: the block (invalid, exit 1), its encoding
 // (malformed, exit 3), or us (error, exit 4).
 enum class Verdict { kValid, kInvalid, kMalformed, kError };

@@ -416,6 +416,15 @@ TEST_F(Validate, TransferToAShortAddress) {
   expectCode(*e, "bad-tx");
 }
 
+TEST_F(Validate, TooManyTransactions) {
+  // Refused by count before any of them is verified or applied.
+  auto e = edit(*round2.block);
+  std::vector<const Message*> many(kMaxTransactionsPerBlock + 1, txs2[0].get());
+  setTransactions(*e, many);
+  reseal(*e, kCoinbase);
+  expectCode(*e, "too-many-transactions");
+}
+
 TEST_F(Validate, SameTransactionTwice) {
   auto e = edit(*round2.block);
   setTransactions(*e, {txs2[0].get(), txs2[0].get()});
