@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -401,9 +403,17 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now) {
         auto dm = decodeMessage(**db, limits);
         if (!dm) return dm.status();
         auto dh = (*dm)->envelope().getBlock().getBody().getHeader().getBody();
-        auto gs =
-            txn.del(kStates, store::Slice(dh.getStateHash().begin(), dh.getStateHash().size()));
-        if (!gs) return gs.status();
+        // Two models with the same recipe reach the same state hash: drop
+        // the index entry only if it is this block's, or another model's
+        // state that the best chain still records would vanish with it.
+        store::Slice stateKey(dh.getStateHash().begin(), dh.getStateHash().size());
+        auto rec = txn.get(kStates, stateKey);
+        if (!rec) return rec.status();
+        if (rec->has_value() && (*rec)->size() >= 32 &&
+            std::equal(d.bytes.begin(), d.bytes.end(), (*rec)->end() - 32)) {
+          auto gs = txn.del(kStates, stateKey);
+          if (!gs) return gs.status();
+        }
       }
       for (const auto& c : path->connect) {
         auto b = txn.get(kBlocks, c);
