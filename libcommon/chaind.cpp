@@ -642,13 +642,24 @@ Bytes hashFrame(const Hash256& h) { return Bytes(h.bytes.begin(), h.bytes.end())
 constexpr uint64_t kMaxRange = 256;
 }  // namespace
 
-Status PendingPool::add(const Bytes& message) {
+Status PendingPool::add(const Bytes& message, ChainStore& chain) {
   auto m = decodeMessage(message);
   if (!m) return m.status();
   POT_TRY(expectKind(**m, schema::Envelope::TRANSACTION, "pending transaction"));
   auto body = (*m)->envelope().getTransaction().getBody();
   auto sender = Hash256::fromBytes(body.getSender().begin(), body.getSender().size());
   if (!sender) return Status::malformed("transaction sender is not 32 bytes");
+  // Signed spam from fresh keys costs nothing: keep only what the sender
+  // could pay for, within a window of its next nonce, so the pool cannot be
+  // filled by accounts that will never make a block.
+  auto account = chain.account(*sender);
+  if (!account) return account.status();
+  if (!*account || (*account)->balance < body.getFee())
+    return Status::invalid("the sender cannot pay the fee at the tip");
+  const uint64_t next = (*account)->nonce;
+  if (body.getNonce() < next || body.getNonce() - next >= kNonceWindow)
+    return Status::invalid("nonce " + std::to_string(body.getNonce()) + " is outside [" +
+                           std::to_string(next) + ", " + std::to_string(next + kNonceWindow) + ")");
   if (size() >= capacity_) return Status::io("pending pool is full");
   bySender_[*sender][body.getNonce()] = message;
   return Status::ok();
@@ -869,7 +880,7 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
     if (events && (items[1].revents & ZMQ_POLLIN)) {
       auto f = net::receive(*events, true);
       if (f && f->size() == 2 && net::text((*f)[0]) == "transaction") {
-        Status s = pending.add((*f)[1]);
+        Status s = pending.add((*f)[1], chain);
         if (!s) log("pending transaction not kept: " + s.message());
       }
       if (f && f->size() == 2 && net::text((*f)[0]) == "block") {  // not the welcome

@@ -96,9 +96,12 @@ class StoreChainView : public ChainView {
 // balances are the validator's, so this only orders and filters by nonce.
 class PendingPool {
  public:
+  // Nonces kept per sender: [next nonce at the tip, next + kNonceWindow).
+  static constexpr uint64_t kNonceWindow = 64;
   explicit PendingPool(size_t capacity = 10000) : capacity_(capacity) {}
-  // Keeps a decoded transaction message; refuses other kinds.
-  Status add(const Bytes& message);
+  // Keeps a decoded transaction message whose sender exists at the tip, can
+  // pay its fee and uses a nonce in the window; refuses other kinds.
+  Status add(const Bytes& message, ChainStore& chain);
   // For each sender, the transactions whose nonces follow its on-chain nonce
   // without a gap, in nonce order; those the chain already used are dropped.
   Result<std::vector<Bytes>> select(ChainStore& chain);

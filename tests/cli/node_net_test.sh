@@ -62,7 +62,11 @@ done
 for n in 0 1 5; do
   pot-tx transfer -k "$T/n1.pem" --to "$T/n2.pem" --amount 10 --nonce "$n" -o "$T/ptx$n" >/dev/null || fail "pot-tx"
 done
-expect_exit 0 pot-gossip publish --control "$(gep 1 control)" "$T/ptx5" "$T/ptx1" "$T/ptx0"
+# Spam: a validly signed transfer from a key with no coins is relayed by
+# gossip (the signature is fine) but chaind does not keep it as pending.
+pot-keygen -o "$T/poor.pem" >/dev/null
+pot-tx transfer -k "$T/poor.pem" --to "$T/n2.pem" --amount 10 --nonce 0 -o "$T/spam" >/dev/null || fail "pot-tx spam"
+expect_exit 0 pot-gossip publish --control "$(gep 1 control)" "$T/spam" "$T/ptx5" "$T/ptx1" "$T/ptx0"
 pending_two() {
   pot-chaind query --connect "$(chaind_ep c4)" pending -o "$T/pending" && \
     [ "$(pot-inspect --id <"$T/pending" | tr '\n' ' ')" = "$(id_of "$T/ptx0") $(id_of "$T/ptx1") " ]
