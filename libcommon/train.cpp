@@ -338,8 +338,15 @@ Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
   auto opt = req.getOptimizer();
   std::string optimizer = opt.isAdam() ? "adam" : "sgd";
   bool momentum = opt.isSgd() && opt.getSgd().getMomentum() != 0;
-  // S_0 is named by the signed request, so a stage-1 run can check it; a
-  // later S_i is checked by the caller against the chain.
+  auto ms = state.envelope().getModelState();
+  if (ms.getStage() != stage - 1)
+    return Status::invalid("the state file is S_" + std::to_string(ms.getStage()) + ", stage " +
+                           std::to_string(stage) + " needs S_" + std::to_string(stage - 1));
+  auto loaded = loadState(ms, *model, optimizer, momentum);
+  if (!loaded) return loaded.status();
+  // S_0 is named by the signed request, so a stage-1 run can check it (after
+  // the checks above, which say more precisely what is wrong); a later S_i
+  // is checked by the caller against the chain.
   if (stage == 1) {
     auto s0 = req.getInitialState();
     Hash256 gotState = state.fileHash();
@@ -347,12 +354,6 @@ Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
       return Status::invalid("the state file's hash " + gotState.hex() +
                              " is not the request's S_0 (" + toHex(s0.begin(), s0.size()) + ")");
   }
-  auto ms = state.envelope().getModelState();
-  if (ms.getStage() != stage - 1)
-    return Status::invalid("the state file is S_" + std::to_string(ms.getStage()) + ", stage " +
-                           std::to_string(stage) + " needs S_" + std::to_string(stage - 1));
-  auto loaded = loadState(ms, *model, optimizer, momentum);
-  if (!loaded) return loaded.status();
 
   auto sb = batch.envelope().getStageBatch();
   if (sb.getStage() != stage)

@@ -81,6 +81,8 @@ Result<SelfcheckCase> runCase(const CaseSpec& c) {
   body.setSeed(7);
   Hash256 bh = (*batch)->fileHash();
   body.initStageBatches(1).set(0, kj::arrayPtr(bh.data(), 32));
+  Hash256 s0h = (*state)->fileHash();
+  body.setInitialState(kj::arrayPtr(s0h.data(), 32));
   auto request = decodeMessage(encodeMessage(rb.getRoot<schema::Envelope>().asReader()));
   if (!request) return request.status();
 

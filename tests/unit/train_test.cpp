@@ -79,6 +79,8 @@ Fixture makeStage(uint32_t minibatch = 4, uint32_t samples = 8, uint8_t poison =
   body.setSeed(5);
   pot::Hash256 h = f.batch->fileHash();
   body.initStageBatches(1).set(0, kj::arrayPtr(h.data(), 32));
+  pot::Hash256 s0h = f.state->fileHash();
+  body.setInitialState(kj::arrayPtr(s0h.data(), 32));
   f.request = take(pot::decodeMessage(pot::encodeMessage(rb.getRoot<Envelope>().asReader())));
   return f;
 }
