@@ -54,13 +54,7 @@ Result<std::vector<Payout>> expectedCoinbase(const ChainView& chain, schema::Blo
   auto model = state->model(hashFrom(header.getModelId()));
   if (!model)
     return Status::invalid("model " + hashFrom(header.getModelId()).hex() + " is not registered");
-  CoinbaseInputs in;
-  in.height = header.getHeight();
-  in.headerBuilder = hashFrom(header.getPubkey());
-  in.wrapper = hashFrom(body.getWrapper());
-  for (auto s : body.getStakeholderSignatures())
-    in.signers.push_back(hashFrom(s.getBody().getPubkey()));
-  for (auto td : body.getDeclarations()) in.declarers.push_back(hashFrom(td.getBody().getPubkey()));
+  CoinbaseInputs in = coinbaseInputsOf(body);
   auto escrow = state->account(model->escrow);
   in.escrowBalance = escrow ? escrow->balance : 0;
   in.feePerStage = model->feePerStage;

@@ -455,13 +455,7 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
   }
 
   // The coinbase, recomputed (DESIGN 5.6): minted rewards, escrow stage fee, fees.
-  CoinbaseInputs in;
-  in.height = header.getHeight();
-  in.headerBuilder = hashFrom(header.getPubkey());
-  in.wrapper = hashFrom(body.getWrapper());
-  for (auto s : body.getStakeholderSignatures())
-    in.signers.push_back(hashFrom(s.getBody().getPubkey()));
-  for (auto td : body.getDeclarations()) in.declarers.push_back(hashFrom(td.getBody().getPubkey()));
+  CoinbaseInputs in = coinbaseInputsOf(body);
   in.escrowBalance = parentEscrow;
   in.feePerStage = parentModel.feePerStage;
   in.transactionFees = fees;

@@ -1,6 +1,8 @@
 // The coinbase of a block (docs/protocol.md, "Rewards").
 #include "libcommon/rewards.h"
 
+#include "libcommon/data_field.h"
+
 namespace pot {
 
 // Exact products of 64-bit amounts (a GCC/Clang extension).
@@ -10,6 +12,18 @@ uint64_t blockReward(const ChainParams& params, uint64_t height) {
   if (params.halvingInterval == 0) return params.initialBlockReward;
   uint64_t halvings = height / params.halvingInterval;
   return halvings >= 64 ? 0 : params.initialBlockReward >> halvings;
+}
+
+CoinbaseInputs coinbaseInputsOf(schema::Block::Body::Reader body) {
+  auto header = body.getHeader().getBody();
+  CoinbaseInputs in;
+  in.height = header.getHeight();
+  in.headerBuilder = hashFrom(header.getPubkey());
+  in.wrapper = hashFrom(body.getWrapper());
+  for (auto s : body.getStakeholderSignatures())
+    in.signers.push_back(hashFrom(s.getBody().getPubkey()));
+  for (auto td : body.getDeclarations()) in.declarers.push_back(hashFrom(td.getBody().getPubkey()));
+  return in;
 }
 
 std::vector<Payout> computeCoinbase(const ChainParams& params, const CoinbaseInputs& in) {

@@ -33,6 +33,11 @@ struct CoinbaseInputs {
   uint64_t transactionFees = 0;
 };
 
+// The inputs a block itself determines (height, builder, wrapper, signers,
+// declarers); the caller adds the escrow, fee per stage and transaction fees
+// from the parent state.
+CoinbaseInputs coinbaseInputsOf(schema::Block::Body::Reader body);
+
 // In order: header builder, wrapper, each signing stakeholder, the stage fee
 // to each declarer, the transaction fees to the wrapper; zero amounts are
 // left out. Reward remainders go to the header builder; the stage fee is
