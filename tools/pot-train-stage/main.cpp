@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "libcommon/canonical.h"
+#include "libcommon/chain_args.h"
 #include "libcommon/fileio.h"
 #include "libcommon/message_io.h"
 #include "libcommon/profile.h"
@@ -164,18 +165,13 @@ int main(int argc, char** argv) {
 
     // Claims for --check are read before any work so bad input fails fast.
     std::optional<pot::Hash256> wantRho, wantState;
-    auto parseHex = [](const std::string& hex, const char* what) -> pot::Result<pot::Hash256> {
-      auto h = pot::Hash256::fromHex(hex);
-      if (!h) return pot::Status::usage(std::string(what) + " '" + hex + "' is not 64 hex digits");
-      return *h;
-    };
     if (!expectRho.empty()) {
-      auto h = parseHex(expectRho, "--expect-rho");
+      auto h = pot::parseHashArg(expectRho, "--expect-rho");
       if (!h) return h.status();
       wantRho = *h;
     }
     if (!expectState.empty()) {
-      auto h = parseHex(expectState, "--expect-state");
+      auto h = pot::parseHashArg(expectState, "--expect-state");
       if (!h) return h.status();
       wantState = *h;
     }
