@@ -16,6 +16,7 @@
 #include "libcommon/fileio.h"
 #include "libcommon/fork_choice.h"
 #include "libcommon/gossip.h"
+#include "libcommon/peer_guard.h"
 #include "libcommon/signatures.h"
 #include "libcommon/validate.h"
 
@@ -799,10 +800,30 @@ namespace {
 uint64_t wallClock() { return static_cast<uint64_t>(std::time(nullptr)); }
 }  // namespace
 
+namespace {
+// A refused request that an honest client never sends: undecodable or
+// unknown requests, and blocks that are invalid for good. An orphan or a
+// block from the future may be an honest race, and "not found" answers are
+// not refusals.
+bool isMisbehaviour(const net::Frames& request, const net::Frames& reply) {
+  if (reply.size() != 3 || net::text(reply[0]) != "error") return false;
+  const std::string code = net::text(reply[1]), why = net::text(reply[2]);
+  if (code == std::to_string(static_cast<int>(ExitCode::kMalformed))) return true;
+  const bool submit = !request.empty() && net::text(request[0]) == "submit";
+  return submit && code == std::to_string(static_cast<int>(ExitCode::kInvalid)) &&
+         why.rfind("unknown-parent", 0) != 0 && why.rfind("time-too-new", 0) != 0;
+}
+}  // namespace
+
 Status serve(ChainStore& chain, const ServeOptions& o) {
+  net::GuardOptions g;
+  g.banDuration = std::chrono::seconds(o.banSeconds);
+  auto guard = net::PeerGuard::create(g);
+  if (!guard) return guard.status();
   zmq::socket_t sock(net::context(), zmq::socket_type::router);
   sock.set(zmq::sockopt::linger, 0);
   net::setMaxMessageSize(sock, o.maxMessageBytes);
+  (*guard)->protect(sock);
   auto endpoint = net::bind(sock, o.bind);
   if (!endpoint) return endpoint.status();
   std::unique_ptr<zmq::socket_t> events;
@@ -847,26 +868,43 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
   POT_TRY(net::announceEndpoint(o.endpointFile, *endpoint));
   log("serving on " + *endpoint);
   auto lastSync = std::chrono::steady_clock::now() - std::chrono::hours(1);
-  std::set<std::string> droppedSync;
+  // Sync peers that served a bad block: not asked again until the ban ends.
+  net::BanList droppedSync(1024, std::chrono::seconds(o.banSeconds));
   PendingPool pending;
+  net::PeerGuard& peers = **guard;
   while (!net::stopRequested()) {
-    zmq::pollitem_t items[2] = {{static_cast<void*>(sock), 0, ZMQ_POLLIN, 0},
+    zmq::pollitem_t items[3] = {{static_cast<void*>(sock), 0, ZMQ_POLLIN, 0},
+                                {static_cast<void*>(peers.handshakes()), 0, ZMQ_POLLIN, 0},
                                 {events ? static_cast<void*>(*events) : nullptr, -1,
                                  static_cast<short>(events ? ZMQ_POLLIN : 0), 0}};
     try {
-      zmq::poll(items, 2, std::chrono::milliseconds(100));
+      zmq::poll(items, 3, std::chrono::milliseconds(100));
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) continue;
       return Status::io(std::string("poll failed: ") + e.what());
     }
+    if (items[1].revents & ZMQ_POLLIN) peers.answerHandshake();
+    peers.tick();
     if (items[0].revents & ZMQ_POLLIN) {
-      auto f = net::receive(sock, true);
+      net::PeerOrigin origin;
+      auto f = net::receiveFrom(sock, origin);
       if (!f) return f.status();
-      if (f->size() >= 2 && (*f)[1].empty()) {
+      if (peers.banned(origin)) {
+        net::PeerGuard::disconnect(origin);  // sent before its ban took effect
+      } else if (f->size() < 3 || !(*f)[1].empty()) {
+        log("dropped client " + origin.address + ": not a request");
+        peers.drop(origin);  // not even framed as a request: nothing to answer
+      } else {
         net::Frames body(f->begin() + 2, f->end());
+        net::Frames answer = handle(chain, body, wallClock(), &pending);
+        if (isMisbehaviour(body, answer)) {
+          log("dropped client " + origin.address + ": " + net::text(answer[2]));
+          // The reply still leaves, so an honest tool with a bug learns why.
+          peers.drop(origin, std::chrono::milliseconds(200));
+        }
         net::Frames reply{(*f)[0], Bytes{}};
-        for (auto& r : handle(chain, body, wallClock(), &pending)) reply.push_back(std::move(r));
-        if (!body.empty() && net::text(body[0]) == "submit" && net::text(reply[2]) == "ok" &&
+        for (auto& r : answer) reply.push_back(std::move(r));
+        if (net::text(body[0]) == "submit" && net::text(reply[2]) == "ok" &&
             net::text(reply[4]) != "known") {
           ImportResult r;
           r.id = *Hash256::fromBytes(reply[3].data(), 32);
@@ -897,7 +935,7 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
     if (!o.syncFrom.empty() && nowSteady - lastSync > std::chrono::milliseconds(o.syncIntervalMs)) {
       lastSync = nowSteady;
       for (const auto& peer : o.syncFrom) {
-        if (droppedSync.count(peer)) continue;
+        if (droppedSync.banned(peer, std::chrono::steady_clock::now())) continue;
         auto ours = chain.tip();
         if (!ours) return ours.status();
         uint64_t from = ours->height > 8 ? ours->height - 8 : 1;
@@ -919,7 +957,7 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
               // future (valid later): neither proves the peer dishonest.
               const std::string& why = r.status().message();
               if (why.rfind("unknown-parent", 0) != 0 && why.rfind("time-too-new", 0) != 0) {
-                droppedSync.insert(peer);
+                droppedSync.ban(peer, std::chrono::steady_clock::now());
                 log("dropped sync peer " + peer);
               }
             }

@@ -132,6 +132,7 @@ struct ServeOptions {
   std::string exportDir;              // keep a --chain directory up to date
   int syncIntervalMs = 500;
   uint64_t maxMessageBytes = 64ull << 20;
+  uint64_t banSeconds = 600;  // how long a misbehaving client or sync peer is refused
   bool quiet = false;
 };
 Status serve(ChainStore& chain, const ServeOptions& options);

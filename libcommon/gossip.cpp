@@ -13,6 +13,7 @@
 
 #include "libcommon/fileio.h"
 #include "libcommon/inspect.h"
+#include "libcommon/peer_guard.h"
 #include "libcommon/signatures.h"
 
 namespace pot::gossip {
@@ -115,12 +116,17 @@ namespace {
 
 struct Outbound {
   std::string endpoint;
-  std::unique_ptr<zmq::socket_t> socket;
-  bool dropped = false;
+  std::unique_ptr<zmq::socket_t> socket;  // null while the peer is dropped
+  Clock::time_point retryAt;              // when a dropped link is tried again
 };
 
+// What an inbound connection (a ROUTER routing id) has sent lately: enough
+// to tell a replay, bounded so a long-lived peer costs fixed memory.
 struct Inbound {
+  static constexpr size_t kRecent = 4096;
   Clock::time_point lastSeen;
+  net::PeerOrigin origin;
+  SeenSet recent{kRecent};
 };
 
 class Daemon {
@@ -130,8 +136,14 @@ class Daemon {
   Status start() {
     auto& ctx = net::context();
     std::ostringstream endpoints;
+    net::GuardOptions g;
+    g.banDuration = std::chrono::seconds(o_.banSeconds);
+    auto guard = net::PeerGuard::create(g);
+    if (!guard) return guard.status();
+    guard_ = std::move(*guard);
     router_ = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::router);
     configure(*router_);
+    guard_->protect(*router_);  // only peers: the local endpoints are the operator's
     auto ep = net::bind(*router_, o_.bind);
     if (!ep) return ep.status();
     endpoints << "peer " << *ep << "\n";
@@ -156,9 +168,7 @@ class Daemon {
       POT_TRY(net::checkEndpoint(peer, false));
       auto link = std::make_unique<Outbound>();
       link->endpoint = peer;
-      link->socket = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::dealer);
-      configure(*link->socket);
-      link->socket->connect(peer);
+      connect(*link);
       outbound_.push_back(std::move(link));
     }
     if (!o_.spoolDir.empty()) {
@@ -180,13 +190,14 @@ class Daemon {
     while (!net::stopRequested()) {
       std::vector<zmq::pollitem_t> items;
       items.push_back({static_cast<void*>(*router_), 0, ZMQ_POLLIN, 0});
+      items.push_back({static_cast<void*>(guard_->handshakes()), 0, ZMQ_POLLIN, 0});
       items.push_back({control_ ? static_cast<void*>(*control_) : nullptr, -1, 0, 0});
       items.push_back({events_ ? static_cast<void*>(*events_) : nullptr, -1, 0, 0});
-      if (control_) items[1].events = ZMQ_POLLIN;
-      if (events_) items[2].events = ZMQ_POLLIN;
+      if (control_) items[2].events = ZMQ_POLLIN;
+      if (events_) items[3].events = ZMQ_POLLIN;
       for (auto& link : outbound_)
-        items.push_back({static_cast<void*>(*link->socket), 0,
-                         static_cast<short>(link->dropped ? 0 : ZMQ_POLLIN), 0});
+        items.push_back({link->socket ? static_cast<void*>(*link->socket) : nullptr, -1,
+                         static_cast<short>(link->socket ? ZMQ_POLLIN : 0), 0});
       try {
         zmq::poll(items.data(), items.size(), std::chrono::milliseconds(100));
       } catch (const zmq::error_t& e) {
@@ -194,11 +205,15 @@ class Daemon {
         return Status::io(std::string("poll failed: ") + e.what());
       }
       if (items[0].revents & ZMQ_POLLIN) POT_TRY(onRouter());
-      if (items[1].revents & ZMQ_POLLIN) POT_TRY(onControl());
-      if (items[2].revents & ZMQ_POLLIN) (void)net::receive(*events_, true);  // subscriptions
+      if (items[1].revents & ZMQ_POLLIN) guard_->answerHandshake();
+      if (items[2].revents & ZMQ_POLLIN) POT_TRY(onControl());
+      if (items[3].revents & ZMQ_POLLIN) (void)net::receive(*events_, true);  // subscriptions
       for (size_t i = 0; i < outbound_.size(); ++i)
-        if (items[3 + i].revents & ZMQ_POLLIN) POT_TRY(onOutbound(i));
+        if (items[4 + i].revents & ZMQ_POLLIN) POT_TRY(onOutbound(i));
+      guard_->tick();
       if (Clock::now() - lastHello > std::chrono::milliseconds(o_.helloIntervalMs)) {
+        redialDropped();
+        forgetSilentPeers();
         sayHello();
         lastHello = Clock::now();
       }
@@ -214,6 +229,12 @@ class Daemon {
     net::setMaxMessageSize(s, o_.maxMessageBytes + 64);
   }
 
+  void connect(Outbound& link) {
+    link.socket = std::make_unique<zmq::socket_t>(net::context(), zmq::socket_type::dealer);
+    configure(*link.socket);
+    link.socket->connect(link.endpoint);
+  }
+
   void log(const std::string& line) {
     if (!o_.quiet) std::cerr << "pot-gossip: " << line << std::endl;
   }
@@ -222,37 +243,70 @@ class Daemon {
   // flood back to us, also after either side restarts.
   void sayHello() {
     for (auto& link : outbound_)
-      if (!link->dropped) (void)net::send(*link->socket, {net::frame("hello")});
+      if (link->socket) (void)net::send(*link->socket, {net::frame("hello")});
+  }
+
+  // A link we dropped is dialled again once its ban is over: the operator
+  // named that peer, and it may have been fixed.
+  void redialDropped() {
+    for (auto& link : outbound_)
+      if (!link->socket && Clock::now() >= link->retryAt) {
+        log("dialling dropped peer " + link->endpoint + " again");
+        connect(*link);
+      }
+  }
+
+  void forgetSilentPeers() {
+    const auto fresh = Clock::now() - std::chrono::milliseconds(5 * o_.helloIntervalMs);
+    for (auto it = inbound_.begin(); it != inbound_.end();)
+      it = it->second.lastSeen < fresh ? inbound_.erase(it) : std::next(it);
   }
 
   // A source is an inbound routing id or an outbound link index.
   struct Source {
     const Bytes* routingId = nullptr;
+    net::PeerOrigin origin;
     int outbound = -1;
     std::string name;
   };
 
   Status onRouter() {
-    auto got = net::receive(*router_, true);
+    net::PeerOrigin origin;
+    auto got = net::receiveFrom(*router_, origin);
     if (!got) return got.status();
     net::Frames& f = *got;
     if (f.empty()) return Status::ok();
     const Bytes& rid = f[0];
-    if (banned_.count(rid)) {
+    Source src{&rid, origin, -1,
+               "inbound " + (origin.address.empty() ? toHex(rid) : origin.address)};
+    if (guard_->banned(origin)) {
+      // Sent before the ban took effect, or on a connection made before it.
       ++stats_.ignoredFromDropped;
+      net::PeerGuard::disconnect(origin);
+      inbound_.erase(rid);
       return Status::ok();
     }
-    Source src{&rid, -1, "inbound " + toHex(rid)};
-    if (f.size() == 2 && net::text(f[1]) == "hello") {
-      inbound_[rid].lastSeen = Clock::now();
+    const bool hello = f.size() == 2 && net::text(f[1]) == "hello";
+    const bool msg = f.size() == 3 && net::text(f[1]) == "msg";
+    if (!hello && !msg) {
+      dropPeer(src, "malformed frames");
       return Status::ok();
     }
-    if (f.size() == 3 && net::text(f[1]) == "msg") {
-      inbound_[rid].lastSeen = Clock::now();
-      onPeerMessage(f[2], src);
-      return Status::ok();
+    auto peer = inbound_.find(rid);
+    if (peer == inbound_.end()) {
+      if (inbound_.size() >= o_.maxInboundPeers) forgetSilentPeers();
+      if (inbound_.size() >= o_.maxInboundPeers) {
+        // Not misbehaviour, so no ban: the connection is closed and the
+        // peer may try again later.
+        ++stats_.refusedFull;
+        net::PeerGuard::disconnect(origin);
+        return Status::ok();
+      }
+      peer = inbound_.emplace(rid, Inbound{}).first;
+      peer->second.origin = origin;
     }
-    dropPeer(src, "malformed frames");
+    peer->second.lastSeen = Clock::now();
+    if (msg) onPeerMessage(f[2], src, &peer->second);
     return Status::ok();
   }
 
@@ -262,9 +316,11 @@ class Daemon {
     if (!got) return got.status();
     net::Frames& f = *got;
     if (f.empty()) return Status::ok();
-    Source src{nullptr, static_cast<int>(i), "outbound " + link.endpoint};
+    Source src{nullptr, {}, static_cast<int>(i), "outbound " + link.endpoint};
     if (f.size() == 2 && net::text(f[0]) == "msg") {
-      onPeerMessage(f[1], src);
+      // A link may reconnect under us after the peer restarts, and a
+      // restarted peer may send a message again: no replay rule here.
+      onPeerMessage(f[1], src, nullptr);
       return Status::ok();
     }
     dropPeer(src, "malformed frames");
@@ -275,18 +331,24 @@ class Daemon {
     ++stats_.droppedPeers;
     log("dropped peer " + src.name + ": " + why);
     if (src.routingId != nullptr) {
-      banned_.insert(*src.routingId);
+      guard_->drop(src.origin);
       inbound_.erase(*src.routingId);
     } else if (src.outbound >= 0) {
       auto& link = *outbound_[src.outbound];
-      link.dropped = true;
-      link.socket->close();  // no reconnect: the peer misbehaved
+      link.socket.reset();  // closed: no reconnect until the ban is over
+      link.retryAt = Clock::now() + std::chrono::seconds(o_.banSeconds);
     }
   }
 
-  void onPeerMessage(const Bytes& bytes, const Source& src) {
+  void onPeerMessage(const Bytes& bytes, const Source& src, Inbound* peer) {
     Checked c = check(bytes, o_.maxMessageBytes, seen_);
     if (c.verdict == Verdict::kDuplicate) {
+      if (peer && peer->recent.contains(c.id)) {
+        ++stats_.refused;
+        dropPeer(src, "replay: " + c.reason + " on this connection");
+        return;
+      }
+      if (peer) peer->recent.insert(c.id);
       ++stats_.duplicates;
       return;
     }
@@ -295,6 +357,7 @@ class Daemon {
       dropPeer(src, std::string(verdictName(c.verdict)) + ": " + c.reason);
       return;
     }
+    if (peer) peer->recent.insert(c.id);
     accept(c, bytes, &src);
   }
 
@@ -311,18 +374,11 @@ class Daemon {
     }
     if (events_) (void)net::send(*events_, {net::frame(t), bytes});
     // Flood to every peer but the one it came from (DESIGN 6).
-    const auto fresh = Clock::now() - std::chrono::milliseconds(5 * o_.helloIntervalMs);
-    for (auto it = inbound_.begin(); it != inbound_.end();) {
-      if (it->second.lastSeen < fresh) {  // silent too long: forget it
-        it = inbound_.erase(it);
-        continue;
-      }
-      if (!(src && src->routingId && *src->routingId == it->first))
-        (void)net::send(*router_, {it->first, net::frame("msg"), bytes});
-      ++it;
-    }
+    for (const auto& [rid, peer] : inbound_)
+      if (!(src && src->routingId && *src->routingId == rid))
+        (void)net::send(*router_, {rid, net::frame("msg"), bytes});
     for (size_t i = 0; i < outbound_.size(); ++i) {
-      if (outbound_[i]->dropped || (src && src->outbound == static_cast<int>(i))) continue;
+      if (!outbound_[i]->socket || (src && src->outbound == static_cast<int>(i))) continue;
       (void)net::send(*outbound_[i]->socket, {net::frame("msg"), bytes});
     }
   }
@@ -362,13 +418,15 @@ class Daemon {
 
   std::string statsJson() const {
     size_t outboundLive = 0;
-    for (const auto& l : outbound_) outboundLive += l->dropped ? 0 : 1;
+    for (const auto& l : outbound_) outboundLive += l->socket ? 1 : 0;
     std::ostringstream j;
     j << "{\"accepted\": " << stats_.accepted << ", \"duplicates\": " << stats_.duplicates
       << ", \"refused\": " << stats_.refused << ", \"droppedPeers\": " << stats_.droppedPeers
       << ", \"ignoredFromDropped\": " << stats_.ignoredFromDropped
-      << ", \"inboundPeers\": " << inbound_.size() << ", \"outboundPeers\": " << outboundLive
-      << ", \"seen\": " << seen_.size() << "}";
+      << ", \"bannedAddresses\": " << guard_->bans().size()
+      << ", \"refusedHandshakes\": " << guard_->refusedHandshakes()
+      << ", \"refusedFull\": " << stats_.refusedFull << ", \"inboundPeers\": " << inbound_.size()
+      << ", \"outboundPeers\": " << outboundLive << ", \"seen\": " << seen_.size() << "}";
     return j.str();
   }
 
@@ -377,9 +435,10 @@ class Daemon {
   std::unique_ptr<zmq::socket_t> router_, control_, events_;
   std::vector<std::unique_ptr<Outbound>> outbound_;
   std::map<Bytes, Inbound> inbound_;
-  std::set<Bytes> banned_;
+  std::unique_ptr<net::PeerGuard> guard_;
   struct {
-    uint64_t accepted = 0, duplicates = 0, refused = 0, droppedPeers = 0, ignoredFromDropped = 0;
+    uint64_t accepted = 0, duplicates = 0, refused = 0, droppedPeers = 0, ignoredFromDropped = 0,
+             refusedFull = 0;
   } stats_;
 };
 

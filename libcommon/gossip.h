@@ -28,9 +28,10 @@ bool isGossiped(schema::Envelope::Which kind);
 // Topic of a kind on the events endpoint: "training-declaration", "block"...
 std::string topic(schema::Envelope::Which kind);
 
-// Why a peer's message is refused. Duplicates are not the peer's fault
-// (flooding delivers each message along every path); the rest are, and get
-// the peer dropped.
+// Why a peer's message is refused. A duplicate is not the peer's fault
+// (flooding delivers each message along every path) unless that peer sent
+// it before on the same connection, which an honest daemon never does: that
+// is a replay. Replays and the other refusals get the peer dropped.
 enum class Verdict { kAccept, kDuplicate, kOversized, kMalformed, kNotGossiped, kBadSignature };
 const char* verdictName(Verdict v);
 
@@ -69,6 +70,8 @@ struct Options {
   uint64_t maxMessageBytes = 16ull << 20;
   size_t seenCapacity = 100000;
   int helloIntervalMs = 1000;
+  uint64_t banSeconds = 600;   // how long a dropped peer's address stays banned
+  size_t maxInboundPeers = 128;
   bool quiet = false;
 };
 

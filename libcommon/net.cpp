@@ -20,6 +20,13 @@ Status checkEndpoint(const std::string& endpoint, bool forBind) {
   }
   if (endpoint.rfind("tcp://", 0) != 0)
     return Status::usage("endpoint " + quoted + " is not tcp://HOST:PORT or ipc://PATH");
+  // ZeroMQ's tcp://SOURCE-IP:PORT;HOST:PORT connects from a chosen local
+  // address (a multi-homed host; tests act as another peer from 127.0.0.2).
+  if (auto semi = endpoint.find(';'); semi != std::string::npos) {
+    if (forBind) return Status::usage("a source address is for connecting, not binding: " + quoted);
+    if (semi == 6) return Status::usage("endpoint " + quoted + " has an empty source address");
+    return checkEndpoint("tcp://" + endpoint.substr(semi + 1), false);
+  }
   auto colon = endpoint.rfind(':');
   if (colon <= 6 || colon + 1 >= endpoint.size())
     return Status::usage("endpoint " + quoted + " has no port");

@@ -16,7 +16,9 @@ using Frames = std::vector<Bytes>;
 // One process-wide ZeroMQ context.
 zmq::context_t& context();
 
-// Accepts tcp://HOST:PORT (PORT may be * when binding) and ipc://PATH.
+// Accepts tcp://HOST:PORT (PORT may be * when binding), ipc://PATH, and for
+// connecting ZeroMQ's tcp://SOURCE-IP:PORT;HOST:PORT (connect from a chosen
+// local address).
 Status checkEndpoint(const std::string& endpoint, bool forBind);
 
 // Binds and returns the resolved endpoint (the real port when PORT is *).

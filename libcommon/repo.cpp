@@ -11,6 +11,7 @@
 
 #include "libcommon/fileio.h"
 #include "libcommon/message_io.h"
+#include "libcommon/peer_guard.h"
 #include "libcommon/signatures.h"
 
 namespace pot::repo {
@@ -132,34 +133,63 @@ net::Frames handle(Repository& repo, const net::Frames& req) {
 
 Status serve(Repository& repo, const ServeOptions& options) {
   POT_TRY(repo.check());
+  net::GuardOptions g;
+  g.banDuration = std::chrono::seconds(options.banSeconds);
+  auto guard = net::PeerGuard::create(g);
+  if (!guard) return guard.status();
+  net::PeerGuard& peers = **guard;
   zmq::socket_t sock(net::context(), zmq::socket_type::router);
   sock.set(zmq::sockopt::linger, 0);
   // A put carries one object plus framing; anything larger is cut off by
   // ZeroMQ itself, which drops that connection.
   net::setMaxMessageSize(sock, options.maxObjectBytes + 64);
+  peers.protect(sock);
   auto endpoint = net::bind(sock, options.bind);
   if (!endpoint) return endpoint.status();
   net::installStopHandler();
   POT_TRY(net::announceEndpoint(options.endpointFile, *endpoint));
-  if (!options.quiet) std::cerr << "pot-repo: serving on " << *endpoint << std::endl;
-  zmq::pollitem_t item{static_cast<void*>(sock), 0, ZMQ_POLLIN, 0};
+  auto log = [&](const std::string& line) {
+    if (!options.quiet) std::cerr << "pot-repo: " << line << std::endl;
+  };
+  log("serving on " + *endpoint);
   while (!net::stopRequested()) {
+    zmq::pollitem_t items[2] = {{static_cast<void*>(sock), 0, ZMQ_POLLIN, 0},
+                                {static_cast<void*>(peers.handshakes()), 0, ZMQ_POLLIN, 0}};
     try {
-      zmq::poll(&item, 1, std::chrono::milliseconds(200));
+      zmq::poll(items, 2, std::chrono::milliseconds(200));
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) continue;
       return Status::io(std::string("poll failed: ") + e.what());
     }
-    if (!(item.revents & ZMQ_POLLIN)) continue;
-    auto frames = net::receive(sock, true);
+    if (items[1].revents & ZMQ_POLLIN) peers.answerHandshake();
+    peers.tick();
+    if (!(items[0].revents & ZMQ_POLLIN)) continue;
+    net::PeerOrigin origin;
+    auto frames = net::receiveFrom(sock, origin);
     if (!frames) return frames.status();
     net::Frames& f = *frames;
+    if (peers.banned(origin)) {
+      net::PeerGuard::disconnect(origin);  // sent before its ban took effect
+      continue;
+    }
     // [routing id, empty delimiter, request...]: anything else is garbage we
     // cannot even answer.
-    if (f.size() < 2 || !f[1].empty()) continue;
-    net::Frames reply{f[0], Bytes{}};
+    if (f.size() < 3 || !f[1].empty()) {
+      log("dropped client " + origin.address + ": not a request");
+      peers.drop(origin);
+      continue;
+    }
     net::Frames body(f.begin() + 2, f.end());
-    for (auto& r : handle(repo, body)) reply.push_back(std::move(r));
+    net::Frames answer = handle(repo, body);
+    // Undecodable requests and objects are garbage no honest client sends; an
+    // upload not on chain yet may be an honest race, so it is only refused.
+    if (answer.size() == 3 && net::text(answer[0]) == "error" &&
+        net::text(answer[1]) == std::to_string(static_cast<int>(ExitCode::kMalformed))) {
+      log("dropped client " + origin.address + ": " + net::text(answer[2]));
+      peers.drop(origin, std::chrono::milliseconds(200));  // after the reply leaves
+    }
+    net::Frames reply{f[0], Bytes{}};
+    for (auto& r : answer) reply.push_back(std::move(r));
     (void)net::send(sock, reply);  // a client that vanished is not our failure
   }
   if (!options.endpointFile.empty()) ::unlink(options.endpointFile.c_str());

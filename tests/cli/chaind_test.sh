@@ -2,7 +2,8 @@
 # pot-chaind: real blocks imported from files and over ZeroMQ; competing blocks
 # at one height resolve to one chain with a reorganisation whose ledger equals
 # a straight import; a late node syncs; kill -9 mid-import leaves a consistent
-# store that catches up; garbage and invalid blocks change nothing.
+# store that catches up; garbage and invalid blocks change nothing and get
+# their sender dropped.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/chaind_lib.sh"
 
@@ -95,10 +96,24 @@ cat "$T/b1" "$T/b2" "$T/b3" "$T/b4" | cmp -s - "$T/range" && pass || fail "range
 expect_exit 1 pot-chaind query --connect "$A" block-at 9 -o "$T/none"
 expect_no_file "$T/none"
 
-# --- bad input to the daemon: refused, nothing changes, it keeps serving.
-expect_exit 3 pot-chaind query --connect "$A" submit "$T/junk"
-expect_exit 1 pot-chaind query --connect "$A" submit "$T/bad"
-expect_exit 3 pot-chaind query --connect "$A" frobnicate
+# --- bad input to the daemon: refused, nothing changes, it keeps serving,
+# and the client that sent it is dropped and refused for a while. Bad
+# clients connect from other loopback addresses (127.0.0.x), so the honest
+# ones on 127.0.0.1 are not caught by their bans.
+from() { echo "tcp://$1:0;${A#tcp://}"; }
+expect_exit 3 pot-chaind query --connect "$(from 127.0.0.2)" submit "$T/junk"
+expect_exit 1 pot-chaind query --connect "$(from 127.0.0.3)" submit "$T/bad"
+expect_grep "bad-block-sig" "$T/err"
+expect_exit 3 pot-chaind query --connect "$(from 127.0.0.4)" frobnicate
+for ip in 127.0.0.2 127.0.0.3 127.0.0.4; do
+  expect_exit 4 pot-chaind query --connect "$(from $ip)" tip --timeout-ms 1000
+done
+# Negative answers and honest races are not misbehaviour: an unknown
+# height, and a block whose parent this node lacks.
+expect_exit 1 pot-chaind query --connect "$(from 127.0.0.5)" block-at 99
+expect_exit 1 pot-chaind query --connect "$(from 127.0.0.5)" submit "$T/b6"
+expect_grep "unknown-parent" "$T/err"
+expect_exit 0 pot-chaind query --connect "$(from 127.0.0.5)" tip
 expect_exit 2 pot-chaind query --connect "$A" account nothex
 PORT="${A##*:}"
 ( exec 3<>"/dev/tcp/127.0.0.1/$PORT" && head -c 4096 /dev/urandom >&3 && sleep 0.2 ) 2>/dev/null

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # pot-gossip: four real daemons in a line on loopback flood signed messages
-# both ways; duplicates are not relayed twice; garbage, oversized and
-# invalid-signature messages are refused and their sender dropped.
+# both ways; duplicates are not relayed twice; garbage, replayed, oversized
+# and invalid-signature messages are refused and their sender dropped and
+# banned for a while.
 source "$(dirname "$0")/lib.sh"
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"; }
@@ -69,28 +70,47 @@ expect_exit 1 pot-gossip publish --control "$(ep a control)" "$T/bad.msg"
 expect_grep "bad-signature" "$T/err"
 expect_one_line_invalid() { grep -q "^pot-gossip: invalid: " "$T/err" && [ "$(wc -l <"$T/err")" = 1 ] && pass || fail "want one invalid line: $(cat "$T/err")"; }
 expect_one_line_invalid
-# ... and from a peer: the peer is dropped, so its next (valid) message is ignored.
-expect_exit 0 pot-gossip inject --peer "$(ep a peer)" "$T/bad.msg" "$T/tx4.msg"
-ignored() { [ "$(stat_of a ignoredFromDropped)" -ge "$1" ]; }
-wait_for ignored 1 && pass || fail "dropped peer's message not ignored"
+# ... and from a peer: the peer is dropped (its address banned, its
+# connection closed), so its next (valid) message is never accepted. Bad
+# peers connect from other loopback addresses (127.0.0.x), so the honest
+# daemons on 127.0.0.1 are not caught by their bans.
+from() { local e; e="$(ep a peer)"; echo "tcp://$1:0;${e#tcp://}"; }
+expect_exit 0 pot-gossip inject --peer "$(from 127.0.0.2)" "$T/bad.msg" "$T/tx4.msg"
+dropped() { [ "$(stat_of a droppedPeers)" -ge "$1" ]; }
+wait_for dropped 1 && pass || fail "the bad-signature peer was not dropped"
 has_msg a "$(id 4)" && fail "message from a dropped peer was accepted" || pass
-[ "$(stat_of a droppedPeers)" = 1 ] && pass || fail "a dropped $(stat_of a droppedPeers) peers"
-expect_grep "dropped peer inbound .*bad-signature" "$T/a.log"
+[ "$(stat_of a bannedAddresses)" = 1 ] && pass || fail "a banned $(stat_of a bannedAddresses) addresses"
+expect_grep "dropped peer inbound 127.0.0.2: bad-signature" "$T/a.log"
+# Its reconnect is refused at the handshake, even with a valid message.
+expect_exit 0 pot-gossip inject --peer "$(from 127.0.0.2)" "$T/tx4.msg"
+refused() { [ "$(stat_of a refusedHandshakes)" -ge 1 ]; }
+wait_for refused && pass || fail "a banned peer's reconnect was not refused"
+has_msg a "$(id 4)" && fail "a banned peer's message was accepted" || pass
 
 # Garbage and a kind that is never gossiped: refused, sender dropped.
 head -c 300 /dev/urandom >"$T/junk"
-expect_exit 0 pot-gossip inject --peer "$(ep a peer)" "$T/junk" "$T/tx4.msg"
+expect_exit 0 pot-gossip inject --peer "$(from 127.0.0.3)" "$T/junk" "$T/tx4.msg"
 state='{"modelState": {"architecture": "mlp:4-2", "stage": 1}}'
 pot-inspect --from-json <<<"$state" -o "$T/state.msg"
 expect_exit 1 pot-gossip publish --control "$(ep a control)" "$T/state.msg"
 expect_grep "not gossiped" "$T/err"
-expect_exit 0 pot-gossip inject --peer "$(ep a peer)" "$T/state.msg" "$T/tx4.msg"
-wait_for ignored 3 && pass || fail "messages after garbage were not ignored"
+expect_exit 0 pot-gossip inject --peer "$(from 127.0.0.4)" "$T/state.msg" "$T/tx4.msg"
+wait_for dropped 3 && pass || fail "garbage senders were not dropped"
 expect_exit 3 pot-gossip publish --control "$(ep a control)" "$T/junk"
 expect_one_line_error pot-gossip
+# A replay: the same message twice on one connection. Flooding never does
+# that (each daemon relays a message once per link), so the sender goes.
+pot-tx transfer -k "$T/k.key" --to "$TO" --amount 5 --nonce 6 -o "$T/tx6.msg" >"$T/tx6.id" || fail "pot-tx 6"
+expect_exit 0 pot-gossip inject --peer "$(from 127.0.0.5)" "$T/tx6.msg" "$T/tx6.msg"
+wait_for dropped 4 && pass || fail "the replaying peer was not dropped"
+expect_grep "dropped peer inbound 127.0.0.5: replay" "$T/a.log"
+for n in a b c d; do wait_for has_msg $n "$(id 6)" && pass || fail "tx6 (sent once, then replayed) did not reach $n"; done
 sleep 0.3
 has_msg a "$(id 4)" && fail "a bad peer's follow-up was accepted" || pass
-[ "$(stat_of a droppedPeers)" = 3 ] && pass || fail "a dropped $(stat_of a droppedPeers) peers, want 3"
+[ "$(stat_of a droppedPeers)" = 4 ] && pass || fail "a dropped $(stat_of a droppedPeers) peers, want 4"
+[ "$(stat_of a bannedAddresses)" = 4 ] && pass || fail "a banned $(stat_of a bannedAddresses) addresses, want 4"
+# Honest daemons on 127.0.0.1 were never dropped.
+[ "$(stat_of b droppedPeers)" = 0 ] && [ "$(stat_of a inboundPeers)" -ge 1 ] && pass || fail "an honest link was dropped"
 # Oversized: ZeroMQ cuts the connection at the cap before we see a byte (a
 # reconnecting peer gets a fresh connection); the daemon lives on.
 head -c 200000 /dev/zero >"$T/big"
@@ -101,9 +121,22 @@ kill -0 "${PIDS[0]}" && pass || fail "daemon a died"
 expect_exit 0 pot-gossip publish --control "$(ep d control)" "$T/tx4.msg"
 for n in a b c d; do wait_for has_msg $n "$(id 4)" && pass || fail "tx4 did not reach $n"; done
 for n in a b c d; do
-  [ "$(ls "$T/$n.spool/transaction" | wc -l)" = 4 ] && pass || fail "$n spooled $(ls "$T/$n.spool/transaction")"
+  [ "$(ls "$T/$n.spool/transaction" | wc -l)" = 5 ] && pass || fail "$n spooled $(ls "$T/$n.spool/transaction")"
   [ "$(ls "$T/$n.spool")" = transaction ] && pass || fail "$n spooled other kinds: $(ls "$T/$n.spool")"
 done
+
+# A ban ends: with --ban-seconds 1 the same address is heard again later.
+pot-gossip run --bind 'tcp://127.0.0.1:*' --control 'tcp://127.0.0.1:*' --endpoint-file "$T/e.ep" \
+  --spool "$T/e.spool" --ban-seconds 1 2>"$T/e.log" &
+PIDS+=($!)
+wait_file "$T/e.ep"
+fromE() { local e; e="$(ep e peer)"; echo "tcp://$1:0;${e#tcp://}"; }
+expect_exit 0 pot-gossip inject --peer "$(fromE 127.0.0.2)" "$T/junk"
+e_dropped() { [ "$(stat_of e droppedPeers)" = 1 ]; }
+wait_for e_dropped && pass || fail "e did not drop the garbage sender"
+sleep 1.2
+expect_exit 0 pot-gossip inject --peer "$(fromE 127.0.0.2)" "$T/tx5.msg"
+wait_for has_msg e "$(id 5)" && pass || fail "the address was still refused after its ban ended"
 
 # Usage and network errors.
 expect_exit 2 pot-gossip run --bind 'udp://x'
@@ -114,5 +147,5 @@ expect_one_line_error pot-gossip
 for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
 for p in "${PIDS[@]}"; do wait "$p"; rc=$?; [ "$rc" -eq 0 ] || [ "$p" = "$SUB" ] && pass || fail "daemon exit $rc"; done
 PIDS=()
-for n in a b c d; do [ -e "$T/$n.ep" ] && fail "$n left its endpoint file" || pass; done
+for n in a b c d e; do [ -e "$T/$n.ep" ] && fail "$n left its endpoint file" || pass; done
 finish

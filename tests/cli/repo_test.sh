@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # pot-repo: a real server on a free loopback port; get/put with hashes checked
-# both ways; garbage, oversized and off-chain uploads refused without harm.
+# both ways; garbage, oversized and off-chain uploads refused without harm;
+# a client that sent garbage dropped and refused for a while.
 source "$(dirname "$0")/lib.sh"
 expect_one_line_invalid() {
   if [ "$(wc -l <"$T/err")" -ne 1 ] || ! grep -q "^$1: invalid: " "$T/err"; then
@@ -15,7 +16,7 @@ wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; 
 
 state_json() { echo "{\"modelState\": {\"architecture\": \"mlp:4-2\", \"stage\": $1, \"parameters\": [{\"name\": \"w\", \"dtype\": \"float32\", \"shape\": [2], \"data\": \"0000803f00000040\"}]}}"; }
 mkdir -p "$T/repo/objects"
-for i in 0 1 2; do state_json $i >"$T/s$i.json"; pot-inspect --from-json "$T/s$i.json" -o "$T/s$i.msg" || fail "from-json $i"; done
+for i in 0 1 2 3; do state_json $i >"$T/s$i.json"; pot-inspect --from-json "$T/s$i.json" -o "$T/s$i.msg" || fail "from-json $i"; done
 H0="$(sha256sum <"$T/s0.msg" | cut -c1-64)"
 H1="$(sha256sum <"$T/s1.msg" | cut -c1-64)"
 H2="$(sha256sum <"$T/s2.msg" | cut -c1-64)"
@@ -25,7 +26,7 @@ pot-inspect --from-json <<<'{"trainingRequest": {"body": {"seed": 1}, "signature
 : >"$T/allow"
 
 pot-repo serve "$T/repo" --bind 'tcp://127.0.0.1:*' --endpoint-file "$T/ep" \
-  --allow-state-hashes "$T/allow" --max-object-bytes 4096 --quiet 2>"$T/server.err" &
+  --allow-state-hashes "$T/allow" --max-object-bytes 4096 2>"$T/server.err" &
 PIDS+=($!)
 wait_file "$T/ep"
 EP="$(cat "$T/ep")"
@@ -65,11 +66,25 @@ for k in 1 2 3 4 5 6; do [ "$(cat "$T/c$k")" = "$H2" ] && pass || fail "concurre
 cmp -s "$T/repo/objects/$H2" "$T/s2.msg" && pass || fail "concurrent puts damaged the object"
 [ "$(ls "$T/repo/objects" | wc -l)" = 3 ] && pass || fail "objects: $(ls "$T/repo/objects")"
 
-# Garbage put: malformed (3), nothing stored.
+# Garbage put: malformed (3), nothing stored, and the client is dropped:
+# its address is refused for a while. It connects from 127.0.0.2 so that
+# the honest clients on 127.0.0.1 are not caught by the ban.
+from() { echo "tcp://$1:0;${EP#tcp://}"; }
 head -c 200 /dev/urandom >"$T/junk"
 echo "$(sha256sum <"$T/junk" | cut -c1-64)" >>"$T/allow"
-expect_exit 3 pot-repo put --connect "$EP" "$T/junk"
+expect_exit 3 pot-repo put --connect "$(from 127.0.0.2)" "$T/junk"
 expect_one_line_error pot-repo
+expect_exit 4 pot-repo get --connect "$(from 127.0.0.2)" "$H0" -o "$T/x" --timeout-ms 1000
+expect_no_file "$T/x"
+# An unknown request (pot-chaind's query client speaks the same framing) likewise.
+expect_exit 3 pot-chaind query --connect "$(from 127.0.0.3)" frobnicate
+expect_grep "unknown request" "$T/err"
+expect_exit 4 pot-repo get --connect "$(from 127.0.0.3)" "$H0" -o "$T/x" --timeout-ms 1000
+# A refused upload that is not garbage (not on chain yet) keeps the client.
+expect_exit 1 pot-repo put --connect "$(from 127.0.0.4)" "$T/s3.msg"
+expect_exit 0 pot-repo get --connect "$(from 127.0.0.4)" "$H0" -o "$T/got0b"
+expect_grep "dropped client 127.0.0.2: object [0-9a-f]*: not a PoT message" "$T/server.err"
+expect_grep "dropped client 127.0.0.3: unknown request" "$T/server.err"
 # Oversized: ZeroMQ drops the connection at the server's cap; the client times out (4).
 head -c 10000 /dev/zero >"$T/big"
 expect_exit 4 pot-repo put --connect "$EP" "$T/big" --timeout-ms 1000

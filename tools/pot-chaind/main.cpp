@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
                 "Keep the best chain as block files here (for --chain)");
   r->add_option("--max-message-bytes", serve.maxMessageBytes, "Largest query or block accepted")
       ->capture_default_str();
+  r->add_option("--ban-seconds", serve.banSeconds,
+                "How long a client that sent garbage or a bad block, or a sync peer that "
+                "served one, is refused")
+      ->capture_default_str();
   r->add_flag("--quiet", serve.quiet, "No log on stderr");
 
   std::vector<std::string> files;

@@ -22,6 +22,12 @@ int main(int argc, char** argv) {
   r->add_option("--spool", run.spoolDir, "Also write accepted messages to DIR/<kind>/<id>.msg");
   r->add_option("--max-message-bytes", run.maxMessageBytes, "Largest message relayed")
       ->capture_default_str();
+  r->add_option("--ban-seconds", run.banSeconds,
+                "How long a dropped peer's address is refused (0: only its connection is closed)")
+      ->capture_default_str();
+  r->add_option("--max-peers", run.maxInboundPeers, "Inbound peer connections kept at once")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   r->add_flag("--quiet", run.quiet, "No log on stderr");
 
   std::string control;

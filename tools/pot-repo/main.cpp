@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
                 "pot-chaind endpoint asked whether an upload's hash is on chain");
   s->add_option("--max-object-bytes", serve.maxObjectBytes, "Largest object accepted or served")
       ->capture_default_str();
+  s->add_option("--ban-seconds", serve.banSeconds, "How long a client that sent garbage is refused")
+      ->capture_default_str();
   s->add_flag("--quiet", serve.quiet, "No progress on stderr");
 
   std::string connect, subject, output = "-";
