@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "libcommon/block.h"
+#include "libcommon/chain_sync.h"
 #include "libcommon/fileio.h"
 #include "libcommon/fork_choice.h"
 #include "libcommon/gossip.h"
@@ -582,7 +583,7 @@ Status ChainStore::exportChain(const std::string& dir) {
     std::snprintf(buf, sizeof buf, "%06llu.block", static_cast<unsigned long long>(h));
     return dir + "/" + buf;
   };
-  for (uint64_t h = 1; h <= t->height; ++h) {
+  auto bestAt = [&](uint64_t h) -> Result<Bytes> {
     auto id = activeAt(h);
     if (!id) return id.status();
     if (!id->has_value())
@@ -590,10 +591,23 @@ Status ChainStore::exportChain(const std::string& dir) {
     auto bytes = block(**id);
     if (!bytes) return bytes.status();
     if (!bytes->has_value()) return Status::io("missing block " + (*id)->hex());
-    const std::string path = name(h);
-    auto existing = readFile(path, 64ull << 20);
-    if (existing && *existing == **bytes) continue;
-    POT_TRY(writeFileAtomic(path, **bytes));
+    return std::move(**bytes);
+  };
+  // Files are written oldest first, so those that match the best chain are
+  // always a prefix: find its end from the top (one file after a new tip,
+  // down to the fork after a reorganisation) and write from there, rather
+  // than read every file on each new block.
+  uint64_t matching = t->height;
+  for (; matching > 0; --matching) {
+    auto want = bestAt(matching);
+    if (!want) return want.status();
+    auto existing = readFile(name(matching), 64ull << 20);
+    if (existing && *existing == *want) break;
+  }
+  for (uint64_t h = matching + 1; h <= t->height; ++h) {
+    auto bytes = bestAt(h);
+    if (!bytes) return bytes.status();
+    POT_TRY(writeFileAtomic(name(h), *bytes));
   }
   for (uint64_t h = t->height + 1;; ++h) {  // a reorganisation to a shorter chain
     if (::unlink(name(h).c_str()) != 0) break;
@@ -867,18 +881,24 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
   if (!o.exportDir.empty()) POT_TRY(chain.exportChain(o.exportDir));
   POT_TRY(net::announceEndpoint(o.endpointFile, *endpoint));
   log("serving on " + *endpoint);
-  auto lastSync = std::chrono::steady_clock::now() - std::chrono::hours(1);
-  // Sync peers that served a bad block: not asked again until the ban ends.
-  net::BanList droppedSync(1024, std::chrono::seconds(o.banSeconds));
+  SyncOptions so;
+  so.peers = o.syncFrom;
+  so.intervalMs = o.syncIntervalMs;
+  so.banSeconds = o.banSeconds;
+  so.maxMessageBytes = o.maxMessageBytes;
+  ChainSync sync(
+      chain, so, [&](const ImportResult& r, const Bytes& b) { afterImport(r, b, false); }, log);
   PendingPool pending;
   net::PeerGuard& peers = **guard;
   while (!net::stopRequested()) {
-    zmq::pollitem_t items[3] = {{static_cast<void*>(sock), 0, ZMQ_POLLIN, 0},
-                                {static_cast<void*>(peers.handshakes()), 0, ZMQ_POLLIN, 0},
-                                {events ? static_cast<void*>(*events) : nullptr, -1,
-                                 static_cast<short>(events ? ZMQ_POLLIN : 0), 0}};
+    std::vector<zmq::pollitem_t> items = {
+        {static_cast<void*>(sock), 0, ZMQ_POLLIN, 0},
+        {static_cast<void*>(peers.handshakes()), 0, ZMQ_POLLIN, 0},
+        {events ? static_cast<void*>(*events) : nullptr, -1,
+         static_cast<short>(events ? ZMQ_POLLIN : 0), 0}};
+    sync.addPollItems(items);
     try {
-      zmq::poll(items, 3, std::chrono::milliseconds(100));
+      zmq::poll(items.data(), items.size(), std::chrono::milliseconds(100));
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) continue;
       return Status::io(std::string("poll failed: ") + e.what());
@@ -929,44 +949,7 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
           log("refused gossiped block: " + r.status().message());
       }
     }
-    // Catch up from peers' chaind: fetch their best chain from a little below
-    // our height (so a short fork is crossed) and import what is new.
-    auto nowSteady = std::chrono::steady_clock::now();
-    if (!o.syncFrom.empty() && nowSteady - lastSync > std::chrono::milliseconds(o.syncIntervalMs)) {
-      lastSync = nowSteady;
-      for (const auto& peer : o.syncFrom) {
-        if (droppedSync.banned(peer, std::chrono::steady_clock::now())) continue;
-        auto ours = chain.tip();
-        if (!ours) return ours.status();
-        uint64_t from = ours->height > 8 ? ours->height - 8 : 1;
-        auto blocks = query(peer,
-                            {net::frame("range"), net::frame(std::to_string(from)),
-                             net::frame(std::to_string(kMaxRange))},
-                            2000);
-        if (!blocks) continue;  // the peer may be down; try again later
-        for (const auto& b : *blocks) {
-          auto r = chain.importBlock(b, wallClock());
-          if (!r) {
-            log("refused block from " + peer + ": " + r.status().message());
-            // A peer whose best chain holds a block that is invalid or cannot
-            // be decoded is not followed again; our own store errors are not
-            // its fault.
-            if (r.status().code() == ExitCode::kInvalid ||
-                r.status().code() == ExitCode::kMalformed) {
-              // Not for an unknown parent (a deeper fork) or a block from our
-              // future (valid later): neither proves the peer dishonest.
-              const std::string& why = r.status().message();
-              if (why.rfind("unknown-parent", 0) != 0 && why.rfind("time-too-new", 0) != 0) {
-                droppedSync.ban(peer, std::chrono::steady_clock::now());
-                log("dropped sync peer " + peer);
-              }
-            }
-            break;
-          }
-          afterImport(*r, b, false);
-        }
-      }
-    }
+    POT_TRY(sync.onPoll(items.data() + 3));
   }
   if (!o.endpointFile.empty()) ::unlink(o.endpointFile.c_str());
   return Status::ok();

@@ -122,25 +122,28 @@ Result<Frames> request(const std::string& endpoint, const Frames& frames, int ti
                         " ms");
     auto reply = receive(sock);
     if (!reply) return reply.status();
-    Frames& r = *reply;
-    if (!r.empty() && r.front().empty()) r.erase(r.begin());
-    if (r.empty()) return Status::io("empty reply from '" + endpoint + "'");
-    if (text(r[0]) == "ok") {
-      r.erase(r.begin());
-      return r;
-    }
-    if (text(r[0]) == "error" && r.size() == 3) {
-      std::string code = text(r[1]), msg = text(r[2]);
-      if (code == "1") return Status::invalid(msg);
-      if (code == "2") return Status::usage(msg);
-      if (code == "3") return Status::malformed(msg);
-      if (code == "4") return Status::io(msg);
-      return Status::internal(msg);
-    }
-    return Status::io("malformed reply from '" + endpoint + "'");
+    return parseReply(std::move(*reply), endpoint);
   } catch (const zmq::error_t& e) {
     return Status::io("cannot talk to '" + endpoint + "': " + e.what());
   }
+}
+
+Result<Frames> parseReply(Frames r, const std::string& endpoint) {
+  if (!r.empty() && r.front().empty()) r.erase(r.begin());
+  if (r.empty()) return Status::io("empty reply from '" + endpoint + "'");
+  if (text(r[0]) == "ok") {
+    r.erase(r.begin());
+    return r;
+  }
+  if (text(r[0]) == "error" && r.size() == 3) {
+    std::string code = text(r[1]), msg = text(r[2]);
+    if (code == "1") return Status::invalid(msg);
+    if (code == "2") return Status::usage(msg);
+    if (code == "3") return Status::malformed(msg);
+    if (code == "4") return Status::io(msg);
+    return Status::internal(msg);
+  }
+  return Status::io("malformed reply from '" + endpoint + "'");
 }
 
 namespace {

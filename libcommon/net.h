@@ -47,6 +47,10 @@ Frames errorReply(const Status& status);
 Result<Frames> request(const std::string& endpoint, const Frames& frames, int timeoutMs,
                        uint64_t maxReplyBytes);
 
+// A reply as a DEALER receives it ([delimiter,] "ok"|"error", ...): the
+// payload, or the server's error as a Status with its exit code.
+Result<Frames> parseReply(Frames reply, const std::string& endpoint);
+
 // SIGINT/SIGTERM set a flag that server loops poll, so they stop cleanly
 // (sockets closed, temp files gone) rather than die mid-write.
 void installStopHandler();

@@ -53,6 +53,10 @@ int main(int argc, char** argv) {
   dbOptions(ex);
   ex->add_option("-o,--out-dir", outDir, "Directory for the block files")->required();
 
+  auto* tp = app.add_subcommand(
+      "tip", "Print a store's best block as JSON, read-only (also while pot-chaind runs)");
+  dbOptions(tp);
+
   std::string connect, output = "-";
   std::vector<std::string> args;
   int timeoutMs = 10000;
@@ -104,10 +108,16 @@ int main(int argc, char** argv) {
       }
       return pot::writeOutput(output, text + "\n");
     }
-    auto chain = pot::chaind::ChainStore::open(db, genesis, ex->parsed());
+    auto chain = pot::chaind::ChainStore::open(db, genesis, ex->parsed() || tp->parsed());
     if (!chain) return chain.status();
     if (r->parsed()) return pot::chaind::serve(**chain, serve);
     if (ex->parsed()) return (*chain)->exportChain(outDir);
+    if (tp->parsed()) {
+      auto t = (*chain)->tip();
+      if (!t) return t.status();
+      std::cout << pot::chaind::blockInfoJson(*t) << std::endl;
+      return pot::Status::ok();
+    }
     const uint64_t clock = now ? *now : static_cast<uint64_t>(std::time(nullptr));
     for (const auto& f : files) {
       auto bytes = pot::readFile(f, 64ull << 20);
