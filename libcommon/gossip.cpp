@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -212,6 +213,7 @@ class Daemon {
         if (items[4 + i].revents & ZMQ_POLLIN) POT_TRY(onOutbound(i));
       guard_->tick();
       if (Clock::now() - lastHello > std::chrono::milliseconds(o_.helloIntervalMs)) {
+        pruneSpool();
         redialDropped();
         forgetSilentPeers();
         sayHello();
@@ -254,6 +256,22 @@ class Daemon {
         log("dialling dropped peer " + link->endpoint + " again");
         connect(*link);
       }
+  }
+
+  // A long-running node's spool would otherwise grow with every message
+  // ever flooded, and the scripts that read it would slow down with it.
+  void pruneSpool() {
+    if (o_.spoolDir.empty() || o_.spoolMaxAgeSeconds == 0) return;
+    namespace fs = std::filesystem;
+    const auto oldest =
+        fs::file_time_type::clock::now() - std::chrono::seconds(o_.spoolMaxAgeSeconds);
+    std::error_code ec;
+    for (const auto& kind : fs::directory_iterator(o_.spoolDir, ec)) {
+      if (!kind.is_directory(ec)) continue;
+      for (const auto& f : fs::directory_iterator(kind.path(), ec))
+        if (f.path().extension() == ".msg" && f.last_write_time(ec) < oldest)
+          fs::remove(f.path(), ec);
+    }
   }
 
   void forgetSilentPeers() {

@@ -61,16 +61,17 @@ struct Checked {
 Checked check(const Bytes& bytes, uint64_t maxMessageBytes, const SeenSet& seen);
 
 struct Options {
-  std::string bind;                // peer endpoint (ROUTER), e.g. tcp://127.0.0.1:*
-  std::vector<std::string> peers;  // peers' bind endpoints we connect to
-  std::string control;             // local publish/stats endpoint (ROUTER)
-  std::string events;              // local subscribe endpoint (XPUB)
-  std::string endpointFile;        // resolved endpoints, written once listening
-  std::string spoolDir;            // accepted messages as <dir>/<kind>/<id>.msg
+  std::string bind;                 // peer endpoint (ROUTER), e.g. tcp://127.0.0.1:*
+  std::vector<std::string> peers;   // peers' bind endpoints we connect to
+  std::string control;              // local publish/stats endpoint (ROUTER)
+  std::string events;               // local subscribe endpoint (XPUB)
+  std::string endpointFile;         // resolved endpoints, written once listening
+  std::string spoolDir;             // accepted messages as <dir>/<kind>/<id>.msg
+  uint64_t spoolMaxAgeSeconds = 0;  // spooled files older than this are removed (0: kept)
   uint64_t maxMessageBytes = 16ull << 20;
   size_t seenCapacity = 100000;
   int helloIntervalMs = 1000;
-  uint64_t banSeconds = 600;   // how long a dropped peer's address stays banned
+  uint64_t banSeconds = 600;  // how long a dropped peer's address stays banned
   size_t maxInboundPeers = 128;
   bool quiet = false;
 };

@@ -127,7 +127,7 @@ done
 
 # A ban ends: with --ban-seconds 1 the same address is heard again later.
 pot-gossip run --bind 'tcp://127.0.0.1:*' --control 'tcp://127.0.0.1:*' --endpoint-file "$T/e.ep" \
-  --spool "$T/e.spool" --ban-seconds 1 2>"$T/e.log" &
+  --spool "$T/e.spool" --ban-seconds 1 --spool-max-age 2 2>"$T/e.log" &
 PIDS+=($!)
 wait_file "$T/e.ep"
 fromE() { local e; e="$(ep e peer)"; echo "tcp://$1:0;${e#tcp://}"; }
@@ -137,6 +137,10 @@ wait_for e_dropped && pass || fail "e did not drop the garbage sender"
 sleep 1.2
 expect_exit 0 pot-gossip inject --peer "$(fromE 127.0.0.2)" "$T/tx5.msg"
 wait_for has_msg e "$(id 5)" && pass || fail "the address was still refused after its ban ended"
+# Spooled messages older than --spool-max-age go; the daemon keeps running.
+pruned() { ! has_msg e "$(id 5)"; }
+wait_for pruned && pass || fail "e kept a spooled message past --spool-max-age"
+[ "$(stat_of e accepted)" = 1 ] && pass || fail "e's counters after pruning"
 
 # Usage and network errors.
 expect_exit 2 pot-gossip run --bind 'udp://x'

@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
   r->add_option("--endpoint-file", run.endpointFile,
                 "Write 'peer|control|events ENDPOINT' lines here once listening");
   r->add_option("--spool", run.spoolDir, "Also write accepted messages to DIR/<kind>/<id>.msg");
+  r->add_option("--spool-max-age", run.spoolMaxAgeSeconds,
+                "Remove spooled messages older than this many seconds (0: keep them all)")
+      ->capture_default_str();
   r->add_option("--max-message-bytes", run.maxMessageBytes, "Largest message relayed")
       ->capture_default_str();
   r->add_option("--ban-seconds", run.banSeconds,
