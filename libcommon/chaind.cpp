@@ -832,6 +832,7 @@ bool isMisbehaviour(const net::Frames& request, const net::Frames& reply) {
 Status serve(ChainStore& chain, const ServeOptions& o) {
   net::GuardOptions g;
   g.banDuration = std::chrono::seconds(o.banSeconds);
+  g.trusted = net::trustedAddresses(o.trusted);
   auto guard = net::PeerGuard::create(g);
   if (!guard) return guard.status();
   zmq::socket_t sock(net::context(), zmq::socket_type::router);
@@ -935,7 +936,7 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
         (void)net::send(sock, reply);
       }
     }
-    if (events && (items[1].revents & ZMQ_POLLIN)) {
+    if (events && (items[2].revents & ZMQ_POLLIN)) {
       auto f = net::receive(*events, true);
       if (f && f->size() == 2 && net::text((*f)[0]) == "transaction") {
         Status s = pending.add((*f)[1], chain);

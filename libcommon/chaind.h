@@ -133,6 +133,7 @@ struct ServeOptions {
   int syncIntervalMs = 500;
   uint64_t maxMessageBytes = 64ull << 20;
   uint64_t banSeconds = 600;  // how long a misbehaving client or sync peer is refused
+  std::vector<std::string> trusted = {"127.0.0.1", "::1"};  // never banned
   bool quiet = false;
 };
 Status serve(ChainStore& chain, const ServeOptions& options);

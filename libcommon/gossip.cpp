@@ -139,6 +139,7 @@ class Daemon {
     std::ostringstream endpoints;
     net::GuardOptions g;
     g.banDuration = std::chrono::seconds(o_.banSeconds);
+    g.trusted = net::trustedAddresses(o_.trusted);
     auto guard = net::PeerGuard::create(g);
     if (!guard) return guard.status();
     guard_ = std::move(*guard);
@@ -232,9 +233,16 @@ class Daemon {
   }
 
   void connect(Outbound& link) {
-    link.socket = std::make_unique<zmq::socket_t>(net::context(), zmq::socket_type::dealer);
-    configure(*link.socket);
-    link.socket->connect(link.endpoint);
+    try {
+      link.socket = std::make_unique<zmq::socket_t>(net::context(), zmq::socket_type::dealer);
+      configure(*link.socket);
+      link.socket->connect(link.endpoint);
+    } catch (const zmq::error_t& e) {
+      // Out of descriptors, say: the daemon carries on and dials again later.
+      log("cannot dial " + link.endpoint + ": " + e.what());
+      link.socket.reset();
+      link.retryAt = Clock::now() + std::chrono::seconds(5);
+    }
   }
 
   void log(const std::string& line) {
@@ -272,6 +280,12 @@ class Daemon {
         if (f.path().extension() == ".msg" && f.last_write_time(ec) < oldest)
           fs::remove(f.path(), ec);
     }
+  }
+
+  size_t fromAddress(const std::string& address) const {
+    size_t n = 0;
+    for (const auto& [rid, peer] : inbound_) n += peer.origin.address == address ? 1 : 0;
+    return n;
   }
 
   void forgetSilentPeers() {
@@ -313,7 +327,8 @@ class Daemon {
     auto peer = inbound_.find(rid);
     if (peer == inbound_.end()) {
       if (inbound_.size() >= o_.maxInboundPeers) forgetSilentPeers();
-      if (inbound_.size() >= o_.maxInboundPeers) {
+      if (inbound_.size() >= o_.maxInboundPeers ||
+          (!guard_->trusted(origin) && fromAddress(origin.address) >= o_.maxInboundPerAddress)) {
         // Not misbehaviour, so no ban: the connection is closed and the
         // peer may try again later.
         ++stats_.refusedFull;

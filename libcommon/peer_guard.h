@@ -21,7 +21,8 @@ using SteadyClock = std::chrono::steady_clock;
 
 // Where a message received on a ROUTER socket came from.
 struct PeerOrigin {
-  std::string address;  // the peer's IP; empty over ipc (a local user: never banned)
+  std::string address;  // the peer's IP; empty over ipc
+  bool local = false;   // over ipc: a user of this machine, never banned
   int fd = -1;          // the connection's socket, so it can be closed
 };
 
@@ -48,7 +49,14 @@ class BanList {
 struct GuardOptions {
   std::chrono::milliseconds banDuration = std::chrono::minutes(10);
   size_t maxBans = 4096;
+  // Never banned, only disconnected: the node's own tools reach its daemons
+  // over loopback, and a bug or typo in one must not lock the node out.
+  std::vector<std::string> trusted = {"127.0.0.1", "::1"};
 };
+
+// The --trust option of the servers: addresses never banned; "none" clears
+// the default list.
+std::vector<std::string> trustedAddresses(const std::vector<std::string>& option);
 
 // A server's defence against a peer that sends garbage: the peer's address
 // is banned, its connection is closed, its further messages are ignored and
@@ -69,8 +77,9 @@ class PeerGuard {
   void answerHandshake();
 
   bool banned(const PeerOrigin& origin);
-  // Bans the origin's address and closes its connection after `grace`, so
-  // an error reply sent just before can still leave.
+  bool trusted(const PeerOrigin& origin) const;
+  // Bans the origin's address (unless trusted) and closes its connection
+  // after `grace`, so an error reply sent just before can still leave.
   void drop(const PeerOrigin& origin,
             std::chrono::milliseconds grace = std::chrono::milliseconds(0));
   // Closes connections whose grace has ended; call every loop turn.
@@ -86,9 +95,18 @@ class PeerGuard {
  private:
   explicit PeerGuard(const GuardOptions& options);
 
+  // A connection to close later, named by both of its ends: by then libzmq
+  // may have closed the descriptor and given its number to another one.
+  struct Closing {
+    SteadyClock::time_point at;
+    int fd;
+    std::string ends;
+  };
+
   zmq::socket_t zap_;
   BanList bans_;
-  std::vector<std::pair<SteadyClock::time_point, PeerOrigin>> closing_;
+  std::vector<std::string> trusted_;
+  std::vector<Closing> closing_;
   uint64_t dropped_ = 0, refusedHandshakes_ = 0;
 };
 

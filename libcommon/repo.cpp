@@ -83,12 +83,17 @@ Repository::OnChain allowListFile(const std::string& path) {
       std::set<Hash256> fresh;
       std::string line;
       while (std::getline(in, line)) {
+        // A last line without its newline is still being appended: it
+        // counts once complete (the file's size changes then).
+        if (in.eof()) break;
         while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
         if (line.empty() || line[0] == '#') continue;
         auto h = Hash256::fromHex(line);
+        // The operator's file, not the uploader's fault: an I/O-class error,
+        // so the client is not dropped for it.
         if (!h)
-          return Status::malformed("'" + path + "' has a line that is not a hash: '" +
-                                   line.substr(0, 80) + "'");
+          return Status::io("'" + path + "' has a line that is not a hash: '" + line.substr(0, 80) +
+                            "'");
         fresh.insert(*h);
       }
       cache->hashes = std::move(fresh);
@@ -135,6 +140,7 @@ Status serve(Repository& repo, const ServeOptions& options) {
   POT_TRY(repo.check());
   net::GuardOptions g;
   g.banDuration = std::chrono::seconds(options.banSeconds);
+  g.trusted = net::trustedAddresses(options.trusted);
   auto guard = net::PeerGuard::create(g);
   if (!guard) return guard.status();
   net::PeerGuard& peers = **guard;

@@ -59,6 +59,7 @@ struct ServeOptions {
   std::string endpointFile;  // where the resolved endpoint is written
   uint64_t maxObjectBytes = 256ull << 20;
   uint64_t banSeconds = 600;  // how long a client that sent garbage is refused
+  std::vector<std::string> trusted = {"127.0.0.1", "::1"};  // never banned
   bool quiet = false;
 };
 

@@ -115,6 +115,25 @@ expect_exit 1 pot-chaind query --connect "$(from 127.0.0.5)" submit "$T/b6"
 expect_grep "unknown-parent" "$T/err"
 expect_exit 0 pot-chaind query --connect "$(from 127.0.0.5)" tip
 expect_exit 2 pot-chaind query --connect "$A" account nothex
+expect_exit 2 pot-chaind query --connect "$A" range 0 5
+# The node's own tools (127.0.0.1, trusted by default) are never banned: a
+# bad request costs them an error and nothing more.
+expect_exit 3 pot-chaind query --connect "$A" frobnicate
+expect_exit 0 pot-chaind query --connect "$A" tip
+# With --trust none, 127.0.0.1 is banned like any address, until the ban ends.
+start_chaind strict --quiet --trust none --ban-seconds 2
+expect_exit 3 pot-chaind query --connect "$(chaind_ep strict)" frobnicate
+expect_exit 4 pot-chaind query --connect "$(chaind_ep strict)" tip --timeout-ms 500
+sleep 2
+expect_exit 0 pot-chaind query --connect "$(chaind_ep strict)" tip
+# Over ipc the client is a local user: never banned either.
+kill -TERM "${PIDS[-1]}"; wait "${PIDS[-1]}"; unset 'PIDS[-1]'
+pot-chaind run --db "$T/strict.db" --bind "ipc://$T/c.ipc" --endpoint-file "$T/ipc.ep" --trust none \
+  --quiet 2>>"$T/ipc.log" &
+PIDS+=($!)
+wait_file "$T/ipc.ep"
+expect_exit 3 pot-chaind query --connect "ipc://$T/c.ipc" frobnicate
+expect_exit 0 pot-chaind query --connect "ipc://$T/c.ipc" tip
 PORT="${A##*:}"
 ( exec 3<>"/dev/tcp/127.0.0.1/$PORT" && head -c 4096 /dev/urandom >&3 && sleep 0.2 ) 2>/dev/null
 [ "$(tip_of a height)" = 4 ] && pass || fail "garbage changed the tip"

@@ -4,7 +4,7 @@
 # and invalid-signature messages are refused and their sender dropped and
 # banned for a while.
 source "$(dirname "$0")/lib.sh"
-PIDS=()
+PIDS=() INJ=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"; }
 trap cleanup EXIT
 
@@ -109,6 +109,16 @@ sleep 0.3
 has_msg a "$(id 4)" && fail "a bad peer's follow-up was accepted" || pass
 [ "$(stat_of a droppedPeers)" = 4 ] && pass || fail "a dropped $(stat_of a droppedPeers) peers, want 4"
 [ "$(stat_of a bannedAddresses)" = 4 ] && pass || fail "a banned $(stat_of a bannedAddresses) addresses, want 4"
+# One host cannot take every inbound slot: at most 8 connections per
+# address (127.0.0.1, trusted, is not capped).
+for k in 1 2 3 4 5 6 7 8 9; do
+  pot-gossip inject --peer "$(from 127.0.0.6)" --linger-ms 2000 "$T/tx1.msg" 2>/dev/null &
+  INJ+=($!)
+done
+capped() { [ "$(stat_of a refusedFull)" -ge 1 ]; }
+wait_for capped && pass || fail "a ninth connection from one address was kept"
+wait "${INJ[@]}"
+[ "$(stat_of a droppedPeers)" = 4 ] && pass || fail "the per-address cap dropped (banned) a peer"
 # Honest daemons on 127.0.0.1 were never dropped.
 [ "$(stat_of b droppedPeers)" = 0 ] && [ "$(stat_of a inboundPeers)" -ge 1 ] && pass || fail "an honest link was dropped"
 # Oversized: ZeroMQ cuts the connection at the cap before we see a byte (a

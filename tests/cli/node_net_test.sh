@@ -37,8 +37,11 @@ all_at() {  # all_at ID: every node's tip is ID
   local n; for n in 1 2 3 4; do [ "$(tip_of "c$n" id)" = "$1" ] || return 1; done
 }
 
-# Block 1 handed to node 3: every node gets it.
+# Block 1 handed to node 3: every node gets it. Watched through the stores
+# (read-only), not by querying the daemons, so nothing but gossip wakes them.
 expect_exit 0 pot-chaind query --connect "$(chaind_ep c3)" submit "$T/b1"
+stores_at() { local n; for n in 1 2 3 4; do [ "$(pot-chaind tip --db "$T/c$n.db" | json_field id /dev/stdin)" = "$1" ] || return 1; done; }
+wait_for stores_at "$(id_of "$T/b1")" && pass || fail "b1 did not reach every node by gossip alone"
 wait_for all_at "$(id_of "$T/b1")" && pass || fail "b1 did not reach every node"
 # Two competing blocks at height 2, at two nodes at once: one chain everywhere,
 # the one with the lower id (equal trust, DESIGN 5.7).

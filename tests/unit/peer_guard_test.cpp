@@ -3,6 +3,7 @@
 #include "libcommon/peer_guard.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <optional>
@@ -142,6 +143,58 @@ TEST(PeerGuard, DropClosesTheConnectionAndRefusesTheReconnect) {
   EXPECT_EQ(goodOrigin.address, "127.0.0.1");
   EXPECT_EQ(pot::net::text(got->back()), "hello");
   EXPECT_FALSE(server.guard->banned(goodOrigin));
+}
+
+TEST(PeerGuard, TrustedAddressIsDisconnectedButNotBanned) {
+  Server server;  // trusts 127.0.0.1 and ::1 by default: the node's own tools
+  Client local(server.endpoint);
+  ASSERT_TRUE(local.socket.send(zmq::str_buffer("typo")));
+  pot::net::PeerOrigin origin;
+  ASSERT_TRUE(server.next(origin, 3000));
+  EXPECT_TRUE(server.guard->trusted(origin));
+  server.guard->drop(origin);
+  EXPECT_FALSE(server.guard->banned(origin));
+  EXPECT_EQ(server.guard->bans().size(), 0u);
+  EXPECT_TRUE(local.sawEvent(server, ZMQ_EVENT_DISCONNECTED, 3000));
+  // libzmq redials and is let in.
+  ASSERT_TRUE(local.socket.send(zmq::str_buffer("again")));
+  auto got = server.next(origin, 3000);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(pot::net::text(got->back()), "again");
+  EXPECT_EQ(server.guard->refusedHandshakes(), 0u);
+}
+
+TEST(PeerGuard, IpcPeersAreLocalNeverBanned) {
+  pot::net::GuardOptions o;
+  o.trusted = {};
+  auto guard = pot::net::PeerGuard::create(o);
+  ASSERT_TRUE(guard);
+  zmq::socket_t router(pot::net::context(), zmq::socket_type::router);
+  router.set(zmq::sockopt::linger, 0);
+  (*guard)->protect(router);
+  const std::string ep = "ipc://" + testing::TempDir() + "peer-guard-" + std::to_string(::getpid());
+  ASSERT_TRUE(pot::net::bind(router, ep));
+  zmq::socket_t client(pot::net::context(), zmq::socket_type::dealer);
+  client.set(zmq::sockopt::linger, 0);
+  client.connect(ep);
+  ASSERT_TRUE(client.send(zmq::str_buffer("hi")));
+  pot::net::PeerOrigin origin;
+  for (int i = 0; i < 150; ++i) {
+    zmq::pollitem_t items[2] = {{static_cast<void*>(router), 0, ZMQ_POLLIN, 0},
+                                {static_cast<void*>((*guard)->handshakes()), 0, ZMQ_POLLIN, 0}};
+    zmq::poll(items, 2, 20ms);
+    if (items[1].revents & ZMQ_POLLIN) (*guard)->answerHandshake();
+    if (items[0].revents & ZMQ_POLLIN) {
+      auto f = pot::net::receiveFrom(router, origin);
+      ASSERT_TRUE(f);
+      break;
+    }
+  }
+  EXPECT_TRUE(origin.local);
+  EXPECT_EQ(origin.address, "");
+  (*guard)->drop(origin);
+  EXPECT_FALSE((*guard)->banned(origin));
+  EXPECT_EQ((*guard)->bans().size(), 0u);
 }
 
 TEST(PeerGuard, DisconnectLeavesAnotherAddressAlone) {

@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
                 "How long a client that sent garbage or a bad block, or a sync peer that "
                 "served one, is refused")
       ->capture_default_str();
+  r->add_option("--trust", serve.trusted,
+                "An address never banned, only disconnected (repeatable; 'none' for no such "
+                "address)")
+      ->capture_default_str();
   r->add_flag("--quiet", serve.quiet, "No log on stderr");
 
   std::vector<std::string> files;
@@ -88,6 +92,13 @@ int main(int argc, char** argv) {
           if (!bytes) return bytes.status();
           req.push_back(std::move(*bytes));
         } else {
+          // Checked here so a typo is a usage error, not a malformed request.
+          if ((verb == "block-at" || verb == "range") &&
+              (a.empty() || a.size() > 19 ||
+               a.find_first_not_of("0123456789") != std::string::npos))
+            return pot::Status::usage("'" + a + "' is not a decimal number");
+          if (verb == "range" && i == 1 && a.find_first_not_of('0') == std::string::npos)
+            return pot::Status::usage("range starts at height 1");
           req.push_back(pot::net::frame(a));
         }
       }

@@ -31,6 +31,10 @@ int main(int argc, char** argv) {
   r->add_option("--max-peers", run.maxInboundPeers, "Inbound peer connections kept at once")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  r->add_option("--trust", run.trusted,
+                "An address never banned, only disconnected (repeatable; 'none' for no such "
+                "address)")
+      ->capture_default_str();
   r->add_flag("--quiet", run.quiet, "No log on stderr");
 
   std::string control;
