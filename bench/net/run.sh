@@ -20,6 +20,26 @@ for s in $(seq "$BLOCKS"); do
 done
 "$BUILD/bench/net/bench_chaind_import" "$T/genesis" "$T"/chain/*.block
 
+echo "== chaind sync ($BLOCKS blocks from a peer's pot-chaind; baseline: pot-chaind import of the same files)"
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+pot-chaind import --db "$T/src.db" --genesis "$T/genesis" "$T"/chain/*.block || exit 1
+pot-chaind run --db "$T/src.db" --bind 'tcp://127.0.0.1:*' --endpoint-file "$T/src.ep" --quiet & PIDS+=($!)
+wait_file "$T/src.ep"
+for run in 1 2 3; do
+  rm -rf "$T/imp.db" "$T/sync.db" "$T/sync.ep"
+  t0=$(ms); pot-chaind import --db "$T/imp.db" --genesis "$T/genesis" "$T"/chain/*.block; t1=$(ms)
+  # Both include a process start and a new store; sync adds the daemon's
+  # start-up, the range request and the polling of its store (read-only).
+  t2=$(ms)
+  pot-chaind run --db "$T/sync.db" --genesis "$T/genesis" --bind 'tcp://127.0.0.1:*' \
+    --endpoint-file "$T/sync.ep" --sync-from "$(cat "$T/src.ep")" --quiet & SP=$!
+  until [ "$(pot-chaind tip --db "$T/sync.db" 2>/dev/null | grep -o '"height": [0-9]*' | cut -d' ' -f2)" = "$BLOCKS" ]; do :; done
+  t3=$(ms)
+  kill "$SP"; wait "$SP"
+  imp=$((t1 - t0)) syn=$((t3 - t2))
+  echo "run $run: import $imp ms ($(( BLOCKS * 1000 / (imp > 0 ? imp : 1) )) blocks/s), sync $syn ms ($(( BLOCKS * 1000 / (syn > 0 ? syn : 1) )) blocks/s), $(echo "scale=2; $syn / $imp" | bc) x import"
+done
+
 echo "== gossip propagation ($MESSAGES transactions, 4 daemons in a line: 3 hops to the far end)"
 start() {
   local args=(run --bind 'tcp://127.0.0.1:*' --control 'tcp://127.0.0.1:*' --endpoint-file "$T/$1.ep"
