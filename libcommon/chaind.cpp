@@ -593,25 +593,45 @@ Status ChainStore::exportChain(const std::string& dir) {
     if (!bytes->has_value()) return Status::io("missing block " + (*id)->hex());
     return std::move(**bytes);
   };
-  // Files are written oldest first, so those that match the best chain are
-  // always a prefix: find its end from the top (one file after a new tip,
-  // down to the fork after a reorganisation) and write from there, rather
-  // than read every file on each new block.
+  // Files are written oldest first, so after a completed export those that
+  // match the best chain are a prefix: its end is found from the top (one
+  // file after a new tip, down to the fork after a reorganisation), rather
+  // than by reading every file on each new block. An export that did not
+  // complete (killed, disk full) leaves a marker, and the next one checks
+  // every file.
+  const std::string marker = dir + "/.export-incomplete";
+  const bool full = fs::exists(marker, ec);
   uint64_t matching = t->height;
-  for (; matching > 0; --matching) {
+  for (; matching > 0 && !full; --matching) {
     auto want = bestAt(matching);
     if (!want) return want.status();
     auto existing = readFile(name(matching), 64ull << 20);
     if (existing && *existing == *want) break;
   }
-  for (uint64_t h = matching + 1; h <= t->height; ++h) {
+  // Stale files: heights above the tip (a reorganisation to a shorter
+  // chain) and temp files of a write that was killed.
+  std::vector<fs::path> stale;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string f = e.path().filename().string();
+    const bool block = f.size() > 6 && f.compare(f.size() - 6, 6, ".block") == 0 &&
+                       f.find_first_not_of("0123456789") == f.size() - 6;
+    if ((block && std::stoull(f.substr(0, f.size() - 6)) > t->height) ||
+        f.find(".block.tmp.") != std::string::npos)
+      stale.push_back(e.path());
+  }
+  if (matching == t->height && stale.empty() && !full) return Status::ok();
+  POT_TRY(writeFileAtomic(marker, Bytes{}));
+  for (const auto& f : stale) fs::remove(f, ec);
+  for (uint64_t h = full ? 1 : matching + 1; h <= t->height; ++h) {
     auto bytes = bestAt(h);
     if (!bytes) return bytes.status();
+    if (full) {
+      auto existing = readFile(name(h), 64ull << 20);
+      if (existing && *existing == *bytes) continue;
+    }
     POT_TRY(writeFileAtomic(name(h), *bytes));
   }
-  for (uint64_t h = t->height + 1;; ++h) {  // a reorganisation to a shorter chain
-    if (::unlink(name(h).c_str()) != 0) break;
-  }
+  if (::unlink(marker.c_str()) != 0) return Status::io("cannot remove '" + marker + "'");
   return Status::ok();
 }
 
@@ -863,6 +883,15 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
     if (!live && !o.quiet)
       std::cerr << "pot-chaind: no welcome from " << o.gossipEvents << std::endl;
   }
+  // Blocks we import otherwise go to gossip without waiting for its answer:
+  // a gossip daemon that is down must not hold up imports.
+  std::unique_ptr<zmq::socket_t> gossipOut;
+  if (!o.gossipControl.empty()) {
+    POT_TRY(net::checkEndpoint(o.gossipControl, false));
+    gossipOut = std::make_unique<zmq::socket_t>(net::context(), zmq::socket_type::dealer);
+    gossipOut->set(zmq::sockopt::linger, 0);
+    gossipOut->connect(o.gossipControl);
+  }
   net::installStopHandler();
   auto log = [&](const std::string& line) {
     if (!o.quiet) std::cerr << "pot-chaind: " << line << std::endl;
@@ -876,19 +905,25 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
       Status s = chain.exportChain(o.exportDir);
       if (!s) log("cannot export: " + s.message());
     }
-    if (!fromGossip && !o.gossipControl.empty())
-      (void)net::request(o.gossipControl, {net::frame("publish"), bytes}, 2000, 1024);
+    if (!fromGossip && gossipOut) {
+      Status sent = net::send(*gossipOut, {Bytes{}, net::frame("publish"), bytes});
+      if (!sent) log("cannot hand block to gossip: " + sent.message());
+    }
   };
-  if (!o.exportDir.empty()) POT_TRY(chain.exportChain(o.exportDir));
-  POT_TRY(net::announceEndpoint(o.endpointFile, *endpoint));
-  log("serving on " + *endpoint);
   SyncOptions so;
   so.peers = o.syncFrom;
   so.intervalMs = o.syncIntervalMs;
   so.banSeconds = o.banSeconds;
   so.maxMessageBytes = o.maxMessageBytes;
-  ChainSync sync(
+  so.batchBlocks = o.syncBatchBlocks;
+  auto syncer = ChainSync::create(
       chain, so, [&](const ImportResult& r, const Bytes& b) { afterImport(r, b, false); }, log);
+  if (!syncer) return syncer.status();
+  ChainSync& sync = **syncer;
+
+  if (!o.exportDir.empty()) POT_TRY(chain.exportChain(o.exportDir));
+  POT_TRY(net::announceEndpoint(o.endpointFile, *endpoint));
+  log("serving on " + *endpoint);
   PendingPool pending;
   net::PeerGuard& peers = **guard;
   while (!net::stopRequested()) {
@@ -950,7 +985,12 @@ Status serve(ChainStore& chain, const ServeOptions& o) {
           log("refused gossiped block: " + r.status().message());
       }
     }
-    POT_TRY(sync.onPoll(items.data() + 3));
+    sync.onPoll(items.data() + 3);
+    // Gossip's answers to our publishes: read only so they do not pile up.
+    while (gossipOut) {
+      auto answer = net::receive(*gossipOut, true);
+      if (!answer || answer->empty()) break;
+    }
   }
   if (!o.endpointFile.empty()) ::unlink(o.endpointFile.c_str());
   return Status::ok();

@@ -131,6 +131,7 @@ struct ServeOptions {
   std::vector<std::string> syncFrom;  // peers' chaind endpoints to catch up from
   std::string exportDir;              // keep a --chain directory up to date
   int syncIntervalMs = 500;
+  uint64_t syncBatchBlocks = 64;  // blocks per sync request (at most 256)
   uint64_t maxMessageBytes = 64ull << 20;
   uint64_t banSeconds = 600;  // how long a misbehaving client or sync peer is refused
   std::vector<std::string> trusted = {"127.0.0.1", "::1"};  // never banned

@@ -22,6 +22,7 @@ for s in $(seq $((FORK + 1)) "$YTOP"); do
 done
 [ "$(ls "$T/X" | wc -l)" = "$N" ] && [ "$(ls "$T/Y" | wc -l)" = "$YTOP" ] && pass || fail "chains not made"
 pot-chaind import --db "$T/a.db" --genesis "$T/genesis" "$T"/X/*.block || fail "import X"
+cp -r "$T/a.db" "$T/e.db"  # for the dishonest peer below, copied while no process has it open
 start_chaind a --quiet
 A="$(chaind_ep a)"
 db_height() { pot-chaind tip --db "$1" 2>/dev/null | json_field height /dev/stdin; }
@@ -66,27 +67,36 @@ done
 [ "$mid" -ge 1 ] && pass || fail "no kill landed in the middle of the sync"
 echo "killed mid-sync in $mid of 3 attempts"
 
-# --- a fork deeper than the first window (8 blocks): p holds Y, 25 blocks
-# past the fork point; syncing from a it must reorganise onto X.
+# --- a fork deeper than the first probe (8 blocks) and than a sync batch
+# (4 blocks here): p holds Y, 25 blocks past the fork point; syncing from a
+# it must find where the chains meet and reorganise onto X. Its export
+# directory, which held Y plus a stale higher file and a killed write's
+# temp file, must end up exactly X.
 pot-chaind import --db "$T/p.db" --genesis "$T/genesis" "$T"/Y/*.block || fail "import Y"
 [ "$(db_height "$T/p.db")" = "$YTOP" ] && pass || fail "p did not start on Y"
-start_chaind p --sync-from "$A"
+pot-chaind export --db "$T/p.db" -o "$T/p-chain" || fail "export Y"
+cp "$T/X/000060.block" "$T/p-chain/000099.block"; echo x >"$T/p-chain/000010.block.tmp.AbCdEf"
+start_chaind p --sync-from "$A" --sync-batch 4 --export-dir "$T/p-chain"
 wait_for same_tip p a && pass || fail "p did not cross the fork: at $(tip_of p height)"
 same_accounts p && pass || fail "p's ledger after the deep reorganisation differs from a's"
-expect_grep "deeper than" "$T/p.log"
+expect_grep "forked from our chain" "$T/p.log"
 expect_grep "reorganised $((YTOP - FORK)) blocks" "$T/p.log"
+diff -r "$T/p-chain" "$T/X" >/dev/null && pass || fail "p's export is not X: $(diff -rq "$T/p-chain" "$T/X" | head -3)"
 stop_last
 
 # --- a peer serving an invalid block. e's store is a's with the wrapper
 # signature of block 30 flipped in the LMDB file, so e's chaind serves it.
-cp -r "$T/a.db" "$T/e.db"
+# LMDB may keep an old copy of a page, so every copy is flipped.
 /usr/bin/python3 - "$T/e.db/data.mdb" "$T/X/000030.block" <<'PYEOF' && pass || fail "could not tamper e's store"
 import sys
 db, blk = sys.argv[1], open(sys.argv[2], "rb").read()
 data = bytearray(open(db, "rb").read())
-i = data.find(blk)
-assert i >= 0 and data.find(blk, i + 1) < 0
-data[i + len(blk) - 1] ^= 1
+i, n = data.find(blk), 0
+while i >= 0:
+    data[i + len(blk) - 1] ^= 1
+    n += 1
+    i = data.find(blk, i + 1)
+assert n >= 1
 open(db, "wb").write(data)
 PYEOF
 start_chaind e --quiet
@@ -111,6 +121,11 @@ for _ in 1 2 3 4 5; do
 done
 stop_last
 
+# A --sync-from that is no endpoint is a usage error before the daemon
+# announces itself.
+expect_exit 2 pot-chaind run --db "$T/u.db" --genesis "$T/genesis" --endpoint-file "$T/u.ep" --sync-from foo
+expect_grep "sync-from" "$T/err"
+expect_no_file "$T/u.ep"
 # Usage: tip needs --db; a missing store is an I/O error, nothing created.
 expect_exit 2 pot-chaind tip
 expect_exit 4 pot-chaind tip --db "$T/none.db"

@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
                 "Publish blocks imported otherwise to this pot-gossip");
   r->add_option("--sync-from", serve.syncFrom,
                 "A peer's pot-chaind endpoint to catch up from (repeatable)");
+  r->add_option("--sync-batch", serve.syncBatchBlocks,
+                "Blocks asked of a sync peer at once (1-256; fewer keep each import turn short)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   r->add_option("--export-dir", serve.exportDir,
                 "Keep the best chain as block files here (for --chain)");
   r->add_option("--max-message-bytes", serve.maxMessageBytes, "Largest query or block accepted")
