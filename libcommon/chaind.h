@@ -133,8 +133,8 @@ struct ServeOptions {
   int syncIntervalMs = 500;
   uint64_t syncBatchBlocks = 64;  // blocks per sync request (at most 256)
   uint64_t maxMessageBytes = 64ull << 20;
-  uint64_t banSeconds = 600;  // how long a misbehaving client or sync peer is refused
-  std::vector<std::string> trusted = {"127.0.0.1", "::1"};  // never banned
+  uint64_t banSeconds = 600;         // how long a misbehaving client or sync peer is refused
+  std::vector<std::string> trusted;  // --trust: never banned (see trustedAddresses)
   bool quiet = false;
 };
 Status serve(ChainStore& chain, const ServeOptions& options);

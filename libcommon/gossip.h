@@ -73,8 +73,8 @@ struct Options {
   int helloIntervalMs = 1000;
   uint64_t banSeconds = 600;  // how long a dropped peer's address stays banned
   size_t maxInboundPeers = 128;
-  size_t maxInboundPerAddress = 8;                          // so one host cannot take every slot
-  std::vector<std::string> trusted = {"127.0.0.1", "::1"};  // never banned nor capped
+  size_t maxInboundPerAddress = 8;   // so one host cannot take every slot
+  std::vector<std::string> trusted;  // --trust: never banned nor capped (see trustedAddresses)
   bool quiet = false;
 };
 

@@ -2,6 +2,7 @@
 #include "libcommon/peer_guard.h"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -113,7 +114,26 @@ std::vector<std::string> BanList::addresses() const {
 
 std::vector<std::string> trustedAddresses(const std::vector<std::string>& option) {
   if (option.size() == 1 && option[0] == "none") return {};
-  return option;
+  std::vector<std::string> out = option;
+  ifaddrs* all = nullptr;
+  if (::getifaddrs(&all) == 0) {
+    for (ifaddrs* i = all; i != nullptr; i = i->ifa_next) {
+      if (i->ifa_addr == nullptr) continue;
+      char buf[INET6_ADDRSTRLEN] = {};
+      if (i->ifa_addr->sa_family == AF_INET)
+        ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr, buf,
+                    sizeof buf);
+      else if (i->ifa_addr->sa_family == AF_INET6)
+        ::inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr, buf,
+                    sizeof buf);
+      if (buf[0] != 0) out.emplace_back(buf);
+    }
+    ::freeifaddrs(all);
+  }
+  // Whatever the interfaces say, loopback is this machine.
+  out.emplace_back("127.0.0.1");
+  out.emplace_back("::1");
+  return out;
 }
 
 PeerGuard::PeerGuard(const GuardOptions& o)

@@ -49,13 +49,14 @@ class BanList {
 struct GuardOptions {
   std::chrono::milliseconds banDuration = std::chrono::minutes(10);
   size_t maxBans = 4096;
-  // Never banned, only disconnected: the node's own tools reach its daemons
-  // over loopback, and a bug or typo in one must not lock the node out.
+  // Never banned, only disconnected (see trustedAddresses).
   std::vector<std::string> trusted = {"127.0.0.1", "::1"};
 };
 
-// The --trust option of the servers: addresses never banned; "none" clears
-// the default list.
+// The addresses a server never bans: this machine's own (every interface's,
+// loopback included), since the node's own tools connect from them and a
+// bug or typo in one must not lock the node out; plus the --trust
+// addresses. "--trust none" alone trusts nobody.
 std::vector<std::string> trustedAddresses(const std::vector<std::string>& option);
 
 // A server's defence against a peer that sends garbage: the peer's address

@@ -58,8 +58,8 @@ struct ServeOptions {
   std::string bind = "tcp://127.0.0.1:*";
   std::string endpointFile;  // where the resolved endpoint is written
   uint64_t maxObjectBytes = 256ull << 20;
-  uint64_t banSeconds = 600;  // how long a client that sent garbage is refused
-  std::vector<std::string> trusted = {"127.0.0.1", "::1"};  // never banned
+  uint64_t banSeconds = 600;         // how long a client that sent garbage is refused
+  std::vector<std::string> trusted;  // --trust: never banned (see trustedAddresses)
   bool quiet = false;
 };
 

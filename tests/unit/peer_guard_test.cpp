@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 
@@ -212,6 +213,24 @@ TEST(PeerGuard, DisconnectLeavesAnotherAddressAlone) {
   ASSERT_TRUE(got);
   EXPECT_EQ(pot::net::text(got->back()), "two");
   EXPECT_FALSE(good.sawEvent(server, ZMQ_EVENT_DISCONNECTED, 300));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(TrustedAddresses, ThisMachineAndTheOnesGiven) {
+  auto has = [](const std::vector<std::string>& v, const std::string& a) {
+    return std::find(v.begin(), v.end(), a) != v.end();
+  };
+  auto byDefault = pot::net::trustedAddresses({});
+  EXPECT_TRUE(has(byDefault, "127.0.0.1"));
+  EXPECT_TRUE(has(byDefault, "::1"));
+  EXPECT_FALSE(has(byDefault, "127.0.0.2")) << "only an interface's own address is this machine";
+  auto more = pot::net::trustedAddresses({"10.1.2.3"});
+  EXPECT_TRUE(has(more, "10.1.2.3"));
+  EXPECT_TRUE(has(more, "127.0.0.1"));
+  EXPECT_TRUE(pot::net::trustedAddresses({"none"}).empty());
 }
 
 }  // namespace

@@ -42,9 +42,8 @@ int main(int argc, char** argv) {
                 "served one, is refused")
       ->capture_default_str();
   r->add_option("--trust", serve.trusted,
-                "An address never banned, only disconnected (repeatable; 'none' for no such "
-                "address)")
-      ->capture_default_str();
+                "Also never ban this address, only disconnect it (repeatable); this machine's own "
+                "addresses always are, unless --trust none");
   r->add_flag("--quiet", serve.quiet, "No log on stderr");
 
   std::vector<std::string> files;

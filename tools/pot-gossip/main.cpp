@@ -32,9 +32,8 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   r->add_option("--trust", run.trusted,
-                "An address never banned, only disconnected (repeatable; 'none' for no such "
-                "address)")
-      ->capture_default_str();
+                "Also never ban this address, only disconnect it (repeatable); this machine's own "
+                "addresses always are, unless --trust none");
   r->add_flag("--quiet", run.quiet, "No log on stderr");
 
   std::string control;

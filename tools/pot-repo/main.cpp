@@ -26,9 +26,8 @@ int main(int argc, char** argv) {
   s->add_option("--ban-seconds", serve.banSeconds, "How long a client that sent garbage is refused")
       ->capture_default_str();
   s->add_option("--trust", serve.trusted,
-                "An address never banned, only disconnected (repeatable; 'none' for no such "
-                "address)")
-      ->capture_default_str();
+                "Also never ban this address, only disconnect it (repeatable); this machine's own "
+                "addresses always are, unless --trust none");
   s->add_flag("--quiet", serve.quiet, "No progress on stderr");
 
   std::string connect, subject, output = "-";
