@@ -123,7 +123,7 @@ Result<BuiltHeader> buildHeader(const ChainView& chain, const SigningKey& key,
                        *target);
   };
   const uint64_t earliest =
-      std::max({tip.timestamp + 1, latest, acc->ageSince + params.minStakeAge});
+      std::max({tip.timestamp + 1, latest, acc->ageSince + params.minStakeAge, options.after + 1});
   auto t = searchTimestamp(passes, earliest, clock, options.maxWait);
   if (!t)
     return Status::invalid("no passing header timestamp up to " + std::to_string(clock.now()) +

@@ -30,6 +30,9 @@ struct BuildHeaderOptions {
   Hash256 stateHash;         // the builder's own H(S_{i+1})
   uint64_t stakeAmount = 0;  // 0: the whole balance
   uint64_t maxWait = 600;
+  // Only timestamps after this one: a header built again on the same parent
+  // then has a new kernel, which draws other stakeholders (DESIGN 5.5).
+  uint64_t after = 0;
   std::optional<Hash256> lossTraceHash;
 };
 

@@ -5,6 +5,11 @@
 # same chain, and nothing pot-devnet started is left running.
 source "$(dirname "$0")/lib.sh"
 DEVNET="$POT_SOURCE_DIR/scripts/pot-devnet"
+# Targets are checked before anything starts (real targets run in node_pos_test.sh).
+expect_exit 2 "$DEVNET" --bin "$POT_TOOL_DIR" --header-target 12ab
+expect_one_line_error pot-devnet
+expect_exit 2 "$DEVNET" --bin "$POT_TOOL_DIR" --declaration-target max --max-stake-age 0
+expect_one_line_error pot-devnet
 pot-devnet_run() {
   "$DEVNET" --bin "$POT_TOOL_DIR" --nodes 4 --stages 2 --samples-per-stage 64 --dir "$T/net" \
     --timeout 300 --json "$T/result.json" >"$T/out" 2>"$T/err"

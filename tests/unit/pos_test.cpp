@@ -109,5 +109,25 @@ TEST(PosSearch, WaitsForTheClock) {
   EXPECT_EQ(now, 105u);
 }
 
+TEST(PosSearch, MaxWaitZeroTriesEverySecondSoFarAndNeverSleeps) {
+  // pot-node asks again on its next loop rather than block: each ask must
+  // still cover every second since the earliest, and return at once.
+  uint64_t now = 110;
+  int sleeps = 0;
+  Clock c{[&] { return now; },
+          [&] {
+            ++sleeps;
+            ++now;
+          },
+          false};
+  auto t = searchTimestamp([](uint64_t ts) { return ts == 104; }, 100, c, 0);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(*t, 104u);
+  EXPECT_FALSE(searchTimestamp([](uint64_t ts) { return ts == 111; }, 100, c, 0));
+  EXPECT_EQ(sleeps, 0);
+  now = 111;
+  EXPECT_EQ(searchTimestamp([](uint64_t ts) { return ts == 111; }, 100, c, 0), 111u);
+}
+
 }  // namespace
 }  // namespace pot::testing

@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   pot::ChainArgs chain;
   std::string keyPath, rho, stateHash, statePath, trace, out = "-";
   std::vector<std::string> declarations;
-  uint64_t stakeAmount = 0;
+  uint64_t stakeAmount = 0, after = 0;
   bool json = false, quiet = false;
   app.add_option("declarations", declarations, "Training declaration files (C or more)")
       ->required();
@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
   app.add_option("--state", statePath, "...or the S_{i+1} file itself");
   app.add_option("--loss-trace", trace, "LossTrace file whose hash the header carries");
   app.add_option("--stake", stakeAmount, "Coins to stake, base units (default: the whole balance)");
+  app.add_option(
+      "--after", after,
+      "Only timestamps after this Unix time (a rebuilt header draws other stakeholders)");
   app.add_option("-o,--output", out, "Header file to write ('-' for stdout)");
   app.add_flag("--json", json, "Print {\"id\", \"timestamp\", \"skipped\"} after writing a file");
   app.add_flag("-q,--quiet", quiet, "Do not list the declarations left out");
@@ -47,6 +50,7 @@ int main(int argc, char** argv) {
     }
     o.stakeAmount = stakeAmount;
     o.maxWait = chain.maxWait;
+    o.after = after;
     auto tds = pot::readMessages(declarations, pot::schema::Envelope::TRAINING_DECLARATION);
     if (!tds) return tds.status();
     std::vector<const pot::Message*> ptrs;
