@@ -123,7 +123,8 @@ Result<BuiltHeader> buildHeader(const ChainView& chain, const SigningKey& key,
                        *target);
   };
   const uint64_t earliest =
-      std::max({tip.timestamp + 1, latest, acc->ageSince + params.minStakeAge, options.after + 1});
+      std::max({tip.timestamp + 1, latest, acc->ageSince + params.minStakeAge,
+                options.after == UINT64_MAX ? UINT64_MAX : options.after + 1});
   auto t = searchTimestamp(passes, earliest, clock, options.maxWait);
   if (!t)
     return Status::invalid("no passing header timestamp up to " + std::to_string(clock.now()) +

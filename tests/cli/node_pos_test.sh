@@ -101,6 +101,9 @@ done
 # covering only the few seconds since its earliest one.
 grep -h "kernel passed on ask" "$T"/node*.log >"$T/asks"
 grep -qv "on ask 1)" "$T/asks" && pass || fail "every kernel passed on its first ask: $(cat "$T/asks")"
+# ... and for want of a passing second, not for another refusal.
+cat "$T"/n*/pos-misses 2>/dev/null | grep -q . \
+  && pass || fail "no ask was refused for want of a passing PoS second"
 
 # Everything stops on SIGTERM, children included.
 stop_all
