@@ -39,17 +39,7 @@ const Message* MemoryChain::block(const Hash256& id) const {
 
 Status MemoryChain::addBlock(const Message& block, uint64_t now) {
   ValidationResult v = validateBlock(*this, block, now);
-  if (!v.valid()) {
-    std::string msg = v.code + ": " + v.message;
-    switch (v.verdict) {
-      case Verdict::kMalformed:
-        return Status::malformed(msg);
-      case Verdict::kError:
-        return Status::io(msg);
-      default:
-        return Status::invalid(msg);
-    }
-  }
+  if (!v.valid()) return v.toStatus();
   if (infos_.count(v.blockId)) return Status::ok();
   auto b = block.envelope().getBlock();
   auto h = b.getBody().getHeader().getBody();

@@ -260,20 +260,6 @@ store::EnvOptions envOptions(bool readOnly) {
   return o;
 }
 
-Status asStatus(const ValidationResult& v) {
-  std::string msg = v.code + ": " + v.message;
-  switch (v.verdict) {
-    case Verdict::kValid:
-      return Status::ok();
-    case Verdict::kMalformed:
-      return Status::malformed(msg);
-    case Verdict::kError:
-      return Status::io(msg);
-    default:
-      return Status::invalid(msg);
-  }
-}
-
 // Runs `fn`, turning a store failure thrown through LedgerReader into a Status.
 template <typename F>
 Status guarded(F&& fn) {
@@ -367,7 +353,7 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now) {
       }
       TxnChainView view(genesis_, txn);
       ValidationResult v = validateBlock(view, **m, now);
-      POT_TRY(asStatus(v));
+      POT_TRY(v.toStatus());
       auto parentId =
           Hash256::fromBytes(blk.getBody().getHeader().getBody().getParent().begin(), 32);
       auto parent = view.blockInfo(*parentId);

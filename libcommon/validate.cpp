@@ -52,6 +52,20 @@ ExitCode ValidationResult::exitCode() const {
   return ExitCode::kInternal;
 }
 
+Status ValidationResult::toStatus() const {
+  const std::string msg = code + ": " + message;
+  switch (verdict) {
+    case Verdict::kValid:
+      return Status::ok();
+    case Verdict::kMalformed:
+      return Status::malformed(msg);
+    case Verdict::kError:
+      return Status::io(msg);
+    default:
+      return Status::invalid(msg);
+  }
+}
+
 std::string ValidationResult::toJson() const {
   std::ostringstream o;
   o << "{\"valid\": " << (valid() ? "true" : "false") << ", \"code\": " << jsonString(code)

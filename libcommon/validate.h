@@ -27,6 +27,8 @@ struct ValidationResult {
 
   bool valid() const { return verdict == Verdict::kValid; }
   ExitCode exitCode() const;
+  // Ok when valid, else "<code>: <message>" with the verdict's exit code.
+  Status toStatus() const;
   std::string toJson() const;  // {"valid": ..., "code": ..., "message": ...}
 };
 
