@@ -7,13 +7,16 @@
 #include <cstdlib>
 #include <map>
 
-#include "libcommon/block.h"
-#include "libcommon/canonical.h"
-#include "libcommon/declaration.h"
-#include "libcommon/header.h"
-#include "libcommon/poa.h"
-#include "libcommon/transaction.h"
-#include "libcommon/validate.h"
+#include "libcommon/consensus/block.h"
+#include "libcommon/consensus/block_assembly.h"
+#include "libcommon/consensus/declaration.h"
+#include "libcommon/consensus/header.h"
+#include "libcommon/consensus/memory_chain.h"
+#include "libcommon/consensus/poa.h"
+#include "libcommon/consensus/state_transition.h"
+#include "libcommon/consensus/transaction.h"
+#include "libcommon/consensus/validate.h"
+#include "libcommon/core/canonical.h"
 
 namespace {
 

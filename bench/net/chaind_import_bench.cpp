@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "libcommon/block.h"
-#include "libcommon/canonical.h"
-#include "libcommon/chaind.h"
-#include "libcommon/fileio.h"
-#include "libcommon/message_io.h"
+#include "libcommon/consensus/block.h"
+#include "libcommon/core/canonical.h"
+#include "libcommon/core/fileio.h"
+#include "libcommon/core/message_io.h"
+#include "libcommon/net/chaind.h"
 
 namespace {
 

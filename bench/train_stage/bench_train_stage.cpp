@@ -4,9 +4,9 @@
 #include <chrono>
 #include <cstdio>
 
-#include "libcommon/message_io.h"
-#include "libcommon/tool.h"
-#include "libcommon/train.h"
+#include "libcommon/core/message_io.h"
+#include "libcommon/tool/tool.h"
+#include "libcommon/train/train.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Benchmark one training stage against its baselines.", "bench_train_stage"};

@@ -2,11 +2,11 @@
 // builder's rho.
 #include <iostream>
 
-#include "libcommon/canonical.h"
-#include "libcommon/chain_args.h"
-#include "libcommon/fileio.h"
-#include "libcommon/header.h"
-#include "libcommon/tool.h"
+#include "libcommon/consensus/header.h"
+#include "libcommon/core/canonical.h"
+#include "libcommon/core/fileio.h"
+#include "libcommon/tool/chain_args.h"
+#include "libcommon/tool/tool.h"
 
 int main(int argc, char** argv) {
   CLI::App app{

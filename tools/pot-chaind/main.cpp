@@ -2,9 +2,9 @@
 #include <ctime>
 #include <iostream>
 
-#include "libcommon/chaind.h"
-#include "libcommon/fileio.h"
-#include "libcommon/tool.h"
+#include "libcommon/core/fileio.h"
+#include "libcommon/net/chaind.h"
+#include "libcommon/tool/tool.h"
 
 int main(int argc, char** argv) {
   CLI::App app{

@@ -1,11 +1,11 @@
 // pot-declare: Alg. 1, a signed training declaration for a stage this node trained.
 #include <iostream>
 
-#include "libcommon/canonical.h"
-#include "libcommon/chain_args.h"
-#include "libcommon/declaration.h"
-#include "libcommon/fileio.h"
-#include "libcommon/tool.h"
+#include "libcommon/consensus/declaration.h"
+#include "libcommon/core/canonical.h"
+#include "libcommon/core/fileio.h"
+#include "libcommon/tool/chain_args.h"
+#include "libcommon/tool/tool.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Declare a trained stage (Alg. 1): commitment, coinstake, PoS search, signature.",

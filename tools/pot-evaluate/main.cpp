@@ -3,12 +3,12 @@
 #include <cstdio>
 #include <iostream>
 
-#include "libcommon/dataset.h"
-#include "libcommon/fileio.h"
-#include "libcommon/message_io.h"
-#include "libcommon/profile.h"
-#include "libcommon/tool.h"
-#include "libcommon/train.h"
+#include "libcommon/core/fileio.h"
+#include "libcommon/core/message_io.h"
+#include "libcommon/tool/tool.h"
+#include "libcommon/train/dataset.h"
+#include "libcommon/train/profile.h"
+#include "libcommon/train/train.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Report the test-set accuracy and mean cross-entropy of a model state.",

@@ -3,10 +3,10 @@
 #include <iostream>
 #include <sstream>
 
-#include "libcommon/chain_args.h"
-#include "libcommon/fileio.h"
-#include "libcommon/genesis.h"
-#include "libcommon/tool.h"
+#include "libcommon/consensus/genesis.h"
+#include "libcommon/core/fileio.h"
+#include "libcommon/tool/chain_args.h"
+#include "libcommon/tool/tool.h"
 
 namespace {
 

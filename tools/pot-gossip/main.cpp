@@ -1,9 +1,9 @@
 // pot-gossip: the flooding daemon (run) and its local clients (publish, subscribe, stats, inject).
 #include <iostream>
 
-#include "libcommon/fileio.h"
-#include "libcommon/gossip.h"
-#include "libcommon/tool.h"
+#include "libcommon/core/fileio.h"
+#include "libcommon/net/gossip.h"
+#include "libcommon/tool/tool.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Flood PoT messages among peers over ZeroMQ; publish and subscribe locally.",

@@ -3,10 +3,10 @@
 
 #include <iostream>
 
-#include "libcommon/fileio.h"
-#include "libcommon/inspect.h"
-#include "libcommon/message_io.h"
-#include "libcommon/tool.h"
+#include "libcommon/core/fileio.h"
+#include "libcommon/core/inspect.h"
+#include "libcommon/core/message_io.h"
+#include "libcommon/tool/tool.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Print PoT messages as JSON, their IDs or kinds; or encode JSON as a message.",

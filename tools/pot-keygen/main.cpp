@@ -1,9 +1,9 @@
 // pot-keygen: make an Ed25519 key pair, or show the public key of one.
 #include <iostream>
 
-#include "libcommon/crypto.h"
-#include "libcommon/fileio.h"
-#include "libcommon/tool.h"
+#include "libcommon/core/crypto.h"
+#include "libcommon/core/fileio.h"
+#include "libcommon/tool/tool.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Make an Ed25519 key pair for a PoT node, employer or account.", "pot-keygen"};

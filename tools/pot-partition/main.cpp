@@ -3,11 +3,11 @@
 #include <ctime>
 #include <iostream>
 
-#include "libcommon/dataset.h"
-#include "libcommon/fileio.h"
-#include "libcommon/message_io.h"
-#include "libcommon/partition.h"
-#include "libcommon/tool.h"
+#include "libcommon/core/fileio.h"
+#include "libcommon/core/message_io.h"
+#include "libcommon/tool/tool.h"
+#include "libcommon/train/dataset.h"
+#include "libcommon/train/partition.h"
 
 int main(int argc, char** argv) {
   CLI::App app{

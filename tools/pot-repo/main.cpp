@@ -1,9 +1,9 @@
 // pot-repo: the employer's repository over ZeroMQ (serve), and its client (get, put).
 #include <iostream>
 
-#include "libcommon/fileio.h"
-#include "libcommon/repo.h"
-#include "libcommon/tool.h"
+#include "libcommon/core/fileio.h"
+#include "libcommon/net/repo.h"
+#include "libcommon/tool/tool.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Serve or use an employer's content-addressed repository over ZeroMQ.", "pot-repo"};

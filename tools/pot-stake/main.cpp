@@ -2,10 +2,11 @@
 // as the K-th.
 #include <iostream>
 
-#include "libcommon/block.h"
-#include "libcommon/chain_args.h"
-#include "libcommon/fileio.h"
-#include "libcommon/tool.h"
+#include "libcommon/consensus/block.h"
+#include "libcommon/consensus/block_assembly.h"
+#include "libcommon/core/fileio.h"
+#include "libcommon/tool/chain_args.h"
+#include "libcommon/tool/tool.h"
 
 int main(int argc, char** argv) {
   CLI::App app{

@@ -8,13 +8,14 @@
 #include <map>
 #include <sstream>
 
-#include "libcommon/canonical.h"
-#include "libcommon/chain_args.h"
-#include "libcommon/fileio.h"
-#include "libcommon/message_io.h"
-#include "libcommon/profile.h"
-#include "libcommon/tool.h"
-#include "libcommon/train.h"
+#include "libcommon/consensus/ledger.h"
+#include "libcommon/core/canonical.h"
+#include "libcommon/core/fileio.h"
+#include "libcommon/core/message_io.h"
+#include "libcommon/tool/chain_args.h"
+#include "libcommon/tool/tool.h"
+#include "libcommon/train/profile.h"
+#include "libcommon/train/train.h"
 
 namespace {
 
@@ -156,7 +157,7 @@ int main(int argc, char** argv) {
     auto spec = pot::checkRequestProfile(body.getProfile());
     if (!spec) return spec.status();
     auto batches = body.getStageBatches();
-    if (stage > batches.size())
+    if (stage < 1 || batches.size() == 0)
       return pot::Status::invalid("stage " + std::to_string(stage) +
                                   " is out of range: the request has " +
                                   std::to_string(batches.size()) + " stages");
@@ -212,7 +213,8 @@ int main(int argc, char** argv) {
     }
     if (bPath.empty()) {
       if (repo.empty()) return pot::Status::usage("give --batch FILE or --repo DIR");
-      bPath = objectPath(repo, batches[stage - 1].begin(), batches[stage - 1].size());
+      auto want = batches[pot::stageBatchIndex(stage, batches.size())];
+      bPath = objectPath(repo, want.begin(), want.size());
     }
     auto arch = body.getArchitecture();
     pot::Bytes module;

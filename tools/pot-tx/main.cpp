@@ -2,12 +2,13 @@
 // registration.
 #include <iostream>
 
-#include "libcommon/canonical.h"
-#include "libcommon/chain_args.h"
-#include "libcommon/fileio.h"
-#include "libcommon/ledger.h"
-#include "libcommon/tool.h"
-#include "libcommon/transaction.h"
+#include "libcommon/consensus/ledger.h"
+#include "libcommon/consensus/memory_chain.h"
+#include "libcommon/consensus/transaction.h"
+#include "libcommon/core/canonical.h"
+#include "libcommon/core/fileio.h"
+#include "libcommon/tool/chain_args.h"
+#include "libcommon/tool/tool.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Make and sign a PoT transaction.", "pot-tx"};

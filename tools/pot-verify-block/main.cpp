@@ -2,12 +2,12 @@
 // breaks.
 #include <iostream>
 
-#include "libcommon/chain_args.h"
-#include "libcommon/fileio.h"
-#include "libcommon/tool.h"
-#include "libcommon/validate.h"
+#include "libcommon/consensus/validate.h"
+#include "libcommon/core/fileio.h"
+#include "libcommon/tool/chain_args.h"
+#include "libcommon/tool/tool.h"
 #ifdef POT_HAVE_REEXECUTE
-#include "libcommon/reexecute.h"
+#include "libcommon/train/reexecute.h"
 #endif
 
 int main(int argc, char** argv) {

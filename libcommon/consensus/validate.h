@@ -1,0 +1,47 @@
+// Block validation (DESIGN 5.7): every rule, each failure named by a stable reason code.
+#pragma once
+
+#include <string>
+
+#include "libcommon/consensus/chain_view.h"
+#include "libcommon/core/message_io.h"
+#include "libcommon/core/target.h"
+
+namespace pot {
+
+// Bounds the work one block can ask of a validator (docs/protocol.md).
+constexpr uint32_t kMaxTransactionsPerBlock = 4096;
+
+// Which side is at fault: the block (invalid, exit 1), its encoding
+// (malformed, exit 3), or us (error, exit 4).
+enum class Verdict { kValid, kInvalid, kMalformed, kError };
+
+struct ValidationResult {
+  Verdict verdict = Verdict::kValid;
+  std::string code;     // stable kebab-case reason (docs/protocol.md); empty when valid
+  std::string message;  // for people
+  // Filled for a valid block: its id, the header target and trust.
+  Hash256 blockId;
+  Uint256 headerTarget;
+  Uint256 trust;
+
+  bool valid() const { return verdict == Verdict::kValid; }
+  ExitCode exitCode() const;
+  // Ok when valid, else "<code>: <message>" with the verdict's exit code.
+  Status toStatus() const;
+  std::string toJson() const;  // {"valid": ..., "code": ..., "message": ...}
+};
+
+// A ValidationResult for a broken rule.
+ValidationResult reject(const std::string& code, const std::string& message,
+                        Verdict verdict = Verdict::kInvalid);
+
+// Checks a decoded block message against the chain at local time `now`
+// (Unix seconds; UINT64_MAX disables the too-new rule, for replay).
+ValidationResult validateBlock(const ChainView& chain, const Message& block, uint64_t now);
+
+// The same from file bytes: decoding errors become `non-canonical` or
+// `malformed` verdicts.
+ValidationResult validateBlockBytes(const ChainView& chain, Bytes bytes, uint64_t now);
+
+}  // namespace pot

@@ -1,0 +1,75 @@
+// PoT message files and streams: framed canonical Envelopes, read with limits.
+#pragma once
+
+#include <capnp/message.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "libcommon/core/hash.h"
+#include "libcommon/core/status.h"
+#include "schemas/pot.capnp.h"
+
+namespace pot {
+
+// Limits for untrusted input (DESIGN 3): nothing larger is even decoded.
+struct ReadLimits {
+  uint64_t maxBytes = 1ull << 30;
+  int nestingLimit = 16;
+};
+
+// One decoded message that owns its bytes. Its file bytes are canonical, so
+// fileHash() is the content address of states, batches and genesis files.
+class Message {
+ public:
+  schema::Envelope::Reader envelope() const;
+  schema::Envelope::Which kind() const { return envelope().which(); }
+  const Bytes& bytes() const { return bytes_; }
+  Hash256 fileHash() const { return sha256(bytes_); }
+
+ private:
+  friend Result<std::unique_ptr<Message>> decodeMessage(Bytes, const ReadLimits&);
+  Message() = default;
+  Bytes bytes_;
+  kj::Array<capnp::word> words_;
+  // The reader keeps a pointer to this segment table, so it lives here.
+  kj::ArrayPtr<const capnp::word> segments_[1];
+  std::unique_ptr<capnp::MessageReader> reader_;
+};
+using MessagePtr = std::unique_ptr<Message>;
+
+// Decodes exactly one framed message; refuses trailing bytes, multi-segment
+// framing and non-canonical encodings (exit code 3).
+Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits = {});
+
+// Reads one message file ("-" for stdin).
+Result<MessagePtr> readMessage(const std::string& path, const ReadLimits& limits = {});
+
+// Reads one message and insists on its kind: "expected a block, got a ...".
+Result<MessagePtr> readMessage(const std::string& path, schema::Envelope::Which kind,
+                               const ReadLimits& limits = {});
+
+// A human name for a message kind ("training declaration").
+std::string kindName(schema::Envelope::Which kind);
+// The inverse for command lines: "training-declaration" or "training declaration".
+std::optional<schema::Envelope::Which> kindFromName(const std::string& name);
+Status expectKind(const Message& message, schema::Envelope::Which kind, const std::string& source);
+
+// The framed canonical bytes of an envelope: what files and the wire carry.
+Bytes encodeMessage(schema::Envelope::Reader envelope);
+Status writeMessage(const std::string& path, schema::Envelope::Reader envelope);
+
+// Reads a stream of concatenated framed messages (e.g. stdin of pot-inspect).
+class MessageStream {
+ public:
+  explicit MessageStream(int fd, ReadLimits limits = {}) : fd_(fd), limits_(limits) {}
+  // std::nullopt at a clean end of stream; a Status on a bad message.
+  Result<std::optional<MessagePtr>> next();
+
+ private:
+  int fd_;
+  ReadLimits limits_;
+};
+
+}  // namespace pot

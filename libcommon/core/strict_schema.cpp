@@ -1,0 +1,145 @@
+// Walks a message with its schema and checks for bits no field owns (protocol.md, Encoding).
+#include "libcommon/core/strict_schema.h"
+
+#include <capnp/any.h>
+#include <capnp/schema.h>
+
+#include <vector>
+
+namespace pot {
+namespace {
+
+using capnp::schema::Type;
+
+// Width in bits of a field stored in the data section; 0 for pointers/void.
+unsigned dataBits(Type::Which t) {
+  switch (t) {
+    case Type::BOOL:
+      return 1;
+    case Type::INT8:
+    case Type::UINT8:
+      return 8;
+    case Type::INT16:
+    case Type::UINT16:
+    case Type::ENUM:
+      return 16;
+    case Type::INT32:
+    case Type::UINT32:
+    case Type::FLOAT32:
+      return 32;
+    case Type::INT64:
+    case Type::UINT64:
+    case Type::FLOAT64:
+      return 64;
+    default:
+      return 0;
+  }
+}
+
+bool isPointer(Type::Which t) {
+  switch (t) {
+    case Type::TEXT:
+    case Type::DATA:
+    case Type::LIST:
+    case Type::STRUCT:
+    case Type::INTERFACE:
+    case Type::ANY_POINTER:
+      return true;
+    default:
+      return false;
+  }
+}
+
+struct Ownership {
+  std::vector<uint8_t> dataMask;  // bit set = owned by a live field
+  std::vector<bool> pointerOwned;
+};
+
+void markBits(Ownership& own, uint64_t firstBit, unsigned bits) {
+  for (uint64_t b = firstBit; b < firstBit + bits; ++b)
+    if (b / 8 < own.dataMask.size()) own.dataMask[b / 8] |= static_cast<uint8_t>(1u << (b % 8));
+}
+
+void markStruct(Ownership& own, capnp::DynamicStruct::Reader r);
+
+void markField(Ownership& own, capnp::DynamicStruct::Reader r, capnp::StructSchema::Field f) {
+  auto proto = f.getProto();
+  if (proto.isGroup()) {
+    markStruct(own, r.get(f).as<capnp::DynamicStruct>());
+    return;
+  }
+  auto slot = proto.getSlot();
+  auto t = slot.getType().which();
+  if (isPointer(t)) {
+    if (slot.getOffset() < own.pointerOwned.size()) own.pointerOwned[slot.getOffset()] = true;
+  } else if (unsigned bits = dataBits(t)) {
+    markBits(own, uint64_t(slot.getOffset()) * bits, bits);
+  }
+}
+
+// Marks what the live fields of `r` (a struct or a group inside it) own.
+void markStruct(Ownership& own, capnp::DynamicStruct::Reader r) {
+  auto schema = r.getSchema();
+  auto node = schema.getProto().getStruct();
+  for (auto f : schema.getNonUnionFields()) markField(own, r, f);
+  if (node.getDiscriminantCount() > 0) {
+    markBits(own, uint64_t(node.getDiscriminantOffset()) * 16, 16);
+    KJ_IF_MAYBE (active, r.which()) {
+      markField(own, r, *active);
+    }
+  }
+}
+
+std::string check(capnp::DynamicStruct::Reader r, const std::string& path);
+
+std::string checkValue(capnp::DynamicValue::Reader v, const std::string& path) {
+  if (v.getType() == capnp::DynamicValue::STRUCT) return check(v.as<capnp::DynamicStruct>(), path);
+  if (v.getType() == capnp::DynamicValue::LIST) {
+    auto list = v.as<capnp::DynamicList>();
+    if (list.getSchema().whichElementType() != Type::STRUCT &&
+        list.getSchema().whichElementType() != Type::LIST &&
+        list.getSchema().whichElementType() != Type::DATA &&
+        list.getSchema().whichElementType() != Type::TEXT)
+      return {};
+    for (uint32_t i = 0; i < list.size(); ++i) {
+      auto e = checkValue(list[i], path + "[" + std::to_string(i) + "]");
+      if (!e.empty()) return e;
+    }
+  }
+  return {};
+}
+
+std::string check(capnp::DynamicStruct::Reader r, const std::string& path) {
+  auto node = r.getSchema().getProto().getStruct();
+  capnp::AnyStruct::Reader any = r.as<capnp::AnyStruct>();
+  auto data = any.getDataSection();
+  auto pointers = any.getPointerSection();
+  if (data.size() > node.getDataWordCount() * 8u || pointers.size() > node.getPointerCount())
+    return path + " is larger than its schema (unknown fields)";
+  Ownership own{std::vector<uint8_t>(data.size(), 0), std::vector<bool>(pointers.size(), false)};
+  markStruct(own, r);
+  for (size_t i = 0; i < data.size(); ++i)
+    if (data[i] & ~own.dataMask[i]) return path + " has bits set outside its fields";
+  for (uint32_t i = 0; i < pointers.size(); ++i)
+    if (!own.pointerOwned[i] && !pointers[i].isNull())
+      return path + " has a pointer outside its fields";
+  // Recurse into live pointer fields (groups share this struct's sections).
+  auto visit = [&](capnp::StructSchema::Field f) -> std::string {
+    if (!r.has(f)) return {};
+    return checkValue(r.get(f), path + "." + f.getProto().getName().cStr());
+  };
+  for (auto f : r.getSchema().getNonUnionFields()) {
+    auto e = visit(f);
+    if (!e.empty()) return e;
+  }
+  KJ_IF_MAYBE (active, r.which()) {
+    return visit(*active);
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string findStrayBits(capnp::DynamicStruct::Reader root) { return check(root, "message"); }
+
+}  // namespace pot

@@ -1,0 +1,574 @@
+// pot-gossip: the relay rule, the flooding daemon and its local clients.
+#include "libcommon/net/gossip.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "libcommon/core/fileio.h"
+#include "libcommon/core/inspect.h"
+#include "libcommon/core/signatures.h"
+#include "libcommon/net/peer_guard.h"
+
+namespace pot::gossip {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+using schema::Envelope;
+}  // namespace
+
+bool isGossiped(Envelope::Which kind) {
+  switch (kind) {
+    case Envelope::TRAINING_REQUEST:
+    case Envelope::TRAINING_DECLARATION:
+    case Envelope::BLOCK_HEADER:
+    case Envelope::STAKEHOLDER_SIGNATURE:
+    case Envelope::BLOCK:
+    case Envelope::TRANSACTION:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string topic(Envelope::Which kind) {
+  std::string name = kindName(kind);
+  for (auto& c : name)
+    if (c == ' ') c = '-';
+  return name;
+}
+
+const char* verdictName(Verdict v) {
+  switch (v) {
+    case Verdict::kAccept:
+      return "accepted";
+    case Verdict::kDuplicate:
+      return "duplicate";
+    case Verdict::kOversized:
+      return "oversized";
+    case Verdict::kMalformed:
+      return "malformed";
+    case Verdict::kNotGossiped:
+      return "not-gossiped";
+    case Verdict::kBadSignature:
+      return "bad-signature";
+  }
+  return "?";
+}
+
+void SeenSet::insert(const Hash256& id) {
+  if (!ids_.insert(id).second) return;
+  order_.push_back(id);
+  while (order_.size() > capacity_) {
+    ids_.erase(order_.front());
+    order_.pop_front();
+  }
+}
+
+Checked check(const Bytes& bytes, uint64_t maxMessageBytes, const SeenSet& seen) {
+  Checked c{Verdict::kAccept, "", nullptr, Hash256{}};
+  if (bytes.size() > maxMessageBytes) {
+    c.verdict = Verdict::kOversized;
+    c.reason = "message of " + std::to_string(bytes.size()) + " bytes exceeds " +
+               std::to_string(maxMessageBytes);
+    return c;
+  }
+  ReadLimits limits;
+  limits.maxBytes = maxMessageBytes;
+  auto m = decodeMessage(bytes, limits);
+  if (!m) {
+    c.verdict = Verdict::kMalformed;
+    c.reason = m.status().message();
+    return c;
+  }
+  if (!isGossiped((*m)->kind())) {
+    c.verdict = Verdict::kNotGossiped;
+    c.reason = "a " + kindName((*m)->kind()) + " is not gossiped";
+    return c;
+  }
+  // The seen set holds only messages whose signature verified, so a copy
+  // with a known id is dropped before the costly verify: duplicates from
+  // honest flooding and replays cost a hash, not an Ed25519 check.
+  c.id = envelopeId(**m);
+  if (seen.contains(c.id)) {
+    c.verdict = Verdict::kDuplicate;
+    c.reason = "already seen " + c.id.hex();
+    return c;
+  }
+  if (!hasValidSignature(**m)) {
+    c.verdict = Verdict::kBadSignature;
+    c.reason = "the " + kindName((*m)->kind()) + " has an invalid signature";
+    return c;
+  }
+  c.message = std::move(*m);
+  return c;
+}
+
+// ------------------------------------------------------------------ daemon
+
+namespace {
+
+struct Outbound {
+  std::string endpoint;
+  std::unique_ptr<zmq::socket_t> socket;  // null while the peer is dropped
+  Clock::time_point retryAt;              // when a dropped link is tried again
+};
+
+// What an inbound connection (a ROUTER routing id) has sent lately: enough
+// to tell a replay, bounded so a long-lived peer costs fixed memory.
+struct Inbound {
+  static constexpr size_t kRecent = 4096;
+  Clock::time_point lastSeen;
+  net::PeerOrigin origin;
+  SeenSet recent{kRecent};
+};
+
+class Daemon {
+ public:
+  explicit Daemon(const Options& o) : o_(o), seen_(o.seenCapacity) {}
+
+  Status start() {
+    auto& ctx = net::context();
+    std::ostringstream endpoints;
+    net::GuardOptions g;
+    g.banDuration = std::chrono::seconds(o_.banSeconds);
+    g.trusted = net::trustedAddresses(o_.trusted);
+    auto guard = net::PeerGuard::create(g);
+    if (!guard) return guard.status();
+    guard_ = std::move(*guard);
+    router_ = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::router);
+    configure(*router_);
+    guard_->protect(*router_);  // only peers: the local endpoints are the operator's
+    auto ep = net::bind(*router_, o_.bind);
+    if (!ep) return ep.status();
+    endpoints << "peer " << *ep << "\n";
+    if (!o_.control.empty()) {
+      control_ = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::router);
+      configure(*control_);
+      auto c = net::bind(*control_, o_.control);
+      if (!c) return c.status();
+      endpoints << "control " << *c << "\n";
+    }
+    if (!o_.events.empty()) {
+      events_ = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::xpub);
+      events_->set(zmq::sockopt::linger, 0);
+      // Subscribers wait for this before they report ready, so a test or
+      // script never publishes into a subscription that is not live yet.
+      events_->set(zmq::sockopt::xpub_welcome_msg, kWelcome);
+      auto e = net::bind(*events_, o_.events);
+      if (!e) return e.status();
+      endpoints << "events " << *e << "\n";
+    }
+    for (const auto& peer : o_.peers) {
+      POT_TRY(net::checkEndpoint(peer, false));
+      auto link = std::make_unique<Outbound>();
+      link->endpoint = peer;
+      connect(*link);
+      outbound_.push_back(std::move(link));
+    }
+    if (!o_.spoolDir.empty()) {
+      if (::mkdir(o_.spoolDir.c_str(), 0755) != 0 && errno != EEXIST)
+        return Status::io("cannot create '" + o_.spoolDir + "'");
+    }
+    net::installStopHandler();
+    sayHello();
+    const std::string text = endpoints.str();
+    if (!o_.endpointFile.empty())
+      POT_TRY(writeFileAtomic(o_.endpointFile, reinterpret_cast<const uint8_t*>(text.data()),
+                              text.size()));
+    log("listening: " + text.substr(0, text.size() - 1));
+    return Status::ok();
+  }
+
+  Status loop() {
+    auto lastHello = Clock::now();
+    while (!net::stopRequested()) {
+      std::vector<zmq::pollitem_t> items;
+      items.push_back({static_cast<void*>(*router_), 0, ZMQ_POLLIN, 0});
+      items.push_back({static_cast<void*>(guard_->handshakes()), 0, ZMQ_POLLIN, 0});
+      items.push_back({control_ ? static_cast<void*>(*control_) : nullptr, -1, 0, 0});
+      items.push_back({events_ ? static_cast<void*>(*events_) : nullptr, -1, 0, 0});
+      if (control_) items[2].events = ZMQ_POLLIN;
+      if (events_) items[3].events = ZMQ_POLLIN;
+      for (auto& link : outbound_)
+        items.push_back({link->socket ? static_cast<void*>(*link->socket) : nullptr, -1,
+                         static_cast<short>(link->socket ? ZMQ_POLLIN : 0), 0});
+      try {
+        zmq::poll(items.data(), items.size(), std::chrono::milliseconds(100));
+      } catch (const zmq::error_t& e) {
+        if (e.num() == EINTR) continue;
+        return Status::io(std::string("poll failed: ") + e.what());
+      }
+      if (items[0].revents & ZMQ_POLLIN) POT_TRY(onRouter());
+      if (items[1].revents & ZMQ_POLLIN) guard_->answerHandshake();
+      if (items[2].revents & ZMQ_POLLIN) POT_TRY(onControl());
+      if (items[3].revents & ZMQ_POLLIN) (void)net::receive(*events_, true);  // subscriptions
+      for (size_t i = 0; i < outbound_.size(); ++i)
+        if (items[4 + i].revents & ZMQ_POLLIN) POT_TRY(onOutbound(i));
+      guard_->tick();
+      if (Clock::now() - lastHello > std::chrono::milliseconds(o_.helloIntervalMs)) {
+        pruneSpool();
+        redialDropped();
+        forgetSilentPeers();
+        sayHello();
+        lastHello = Clock::now();
+      }
+    }
+    if (!o_.endpointFile.empty()) ::unlink(o_.endpointFile.c_str());
+    return Status::ok();
+  }
+
+ private:
+  void configure(zmq::socket_t& s) {
+    s.set(zmq::sockopt::linger, 0);
+    // Frames above the cap never reach us: ZeroMQ closes that connection.
+    net::setMaxMessageSize(s, o_.maxMessageBytes + 64);
+  }
+
+  void connect(Outbound& link) {
+    try {
+      link.socket = std::make_unique<zmq::socket_t>(net::context(), zmq::socket_type::dealer);
+      configure(*link.socket);
+      link.socket->connect(link.endpoint);
+    } catch (const zmq::error_t& e) {
+      // Out of descriptors, say: the daemon carries on and dials again later.
+      log("cannot dial " + link.endpoint + ": " + e.what());
+      link.socket.reset();
+      link.retryAt = Clock::now() + std::chrono::seconds(5);
+    }
+  }
+
+  void log(const std::string& line) {
+    if (!o_.quiet) std::cerr << "pot-gossip: " << line << std::endl;
+  }
+
+  // Outbound links announce themselves periodically so the peer's ROUTER can
+  // flood back to us, also after either side restarts.
+  void sayHello() {
+    for (auto& link : outbound_)
+      if (link->socket) (void)net::send(*link->socket, {net::frame("hello")});
+  }
+
+  // A link we dropped is dialled again once its ban is over: the operator
+  // named that peer, and it may have been fixed.
+  void redialDropped() {
+    for (auto& link : outbound_)
+      if (!link->socket && Clock::now() >= link->retryAt) {
+        log("dialling dropped peer " + link->endpoint + " again");
+        connect(*link);
+      }
+  }
+
+  // A long-running node's spool would otherwise grow with every message
+  // ever flooded, and the scripts that read it would slow down with it.
+  void pruneSpool() {
+    if (o_.spoolDir.empty() || o_.spoolMaxAgeSeconds == 0) return;
+    namespace fs = std::filesystem;
+    const auto oldest =
+        fs::file_time_type::clock::now() - std::chrono::seconds(o_.spoolMaxAgeSeconds);
+    std::error_code ec;
+    for (const auto& kind : fs::directory_iterator(o_.spoolDir, ec)) {
+      if (!kind.is_directory(ec)) continue;
+      for (const auto& f : fs::directory_iterator(kind.path(), ec))
+        if (f.path().extension() == ".msg" && f.last_write_time(ec) < oldest)
+          fs::remove(f.path(), ec);
+    }
+  }
+
+  size_t fromAddress(const std::string& address) const {
+    size_t n = 0;
+    for (const auto& [rid, peer] : inbound_) n += peer.origin.address == address ? 1 : 0;
+    return n;
+  }
+
+  void forgetSilentPeers() {
+    const auto fresh = Clock::now() - std::chrono::milliseconds(5 * o_.helloIntervalMs);
+    for (auto it = inbound_.begin(); it != inbound_.end();)
+      it = it->second.lastSeen < fresh ? inbound_.erase(it) : std::next(it);
+  }
+
+  // A source is an inbound routing id or an outbound link index.
+  struct Source {
+    const Bytes* routingId = nullptr;
+    net::PeerOrigin origin;
+    int outbound = -1;
+    std::string name;
+  };
+
+  Status onRouter() {
+    net::PeerOrigin origin;
+    auto got = net::receiveFrom(*router_, origin);
+    if (!got) return got.status();
+    net::Frames& f = *got;
+    if (f.empty()) return Status::ok();
+    const Bytes& rid = f[0];
+    Source src{&rid, origin, -1,
+               "inbound " + (origin.address.empty() ? toHex(rid) : origin.address)};
+    if (guard_->banned(origin)) {
+      // Sent before the ban took effect, or on a connection made before it.
+      ++stats_.ignoredFromDropped;
+      net::PeerGuard::disconnect(origin);
+      inbound_.erase(rid);
+      return Status::ok();
+    }
+    const bool hello = f.size() == 2 && net::text(f[1]) == "hello";
+    const bool msg = f.size() == 3 && net::text(f[1]) == "msg";
+    if (!hello && !msg) {
+      dropPeer(src, "malformed frames");
+      return Status::ok();
+    }
+    auto peer = inbound_.find(rid);
+    if (peer == inbound_.end()) {
+      if (inbound_.size() >= o_.maxInboundPeers) forgetSilentPeers();
+      if (inbound_.size() >= o_.maxInboundPeers ||
+          (!guard_->trusted(origin) && fromAddress(origin.address) >= o_.maxInboundPerAddress)) {
+        // Not misbehaviour, so no ban: the connection is closed and the
+        // peer may try again later.
+        ++stats_.refusedFull;
+        net::PeerGuard::disconnect(origin);
+        return Status::ok();
+      }
+      peer = inbound_.emplace(rid, Inbound{}).first;
+      peer->second.origin = origin;
+    }
+    peer->second.lastSeen = Clock::now();
+    if (msg) onPeerMessage(f[2], src, &peer->second);
+    return Status::ok();
+  }
+
+  Status onOutbound(size_t i) {
+    auto& link = *outbound_[i];
+    auto got = net::receive(*link.socket, true);
+    if (!got) return got.status();
+    net::Frames& f = *got;
+    if (f.empty()) return Status::ok();
+    Source src{nullptr, {}, static_cast<int>(i), "outbound " + link.endpoint};
+    if (f.size() == 2 && net::text(f[0]) == "msg") {
+      // A link may reconnect under us after the peer restarts, and a
+      // restarted peer may send a message again: no replay rule here.
+      onPeerMessage(f[1], src, nullptr);
+      return Status::ok();
+    }
+    dropPeer(src, "malformed frames");
+    return Status::ok();
+  }
+
+  void dropPeer(const Source& src, const std::string& why) {
+    ++stats_.droppedPeers;
+    log("dropped peer " + src.name + ": " + why);
+    if (src.routingId != nullptr) {
+      guard_->drop(src.origin);
+      inbound_.erase(*src.routingId);
+    } else if (src.outbound >= 0) {
+      auto& link = *outbound_[src.outbound];
+      link.socket.reset();  // closed: no reconnect until the ban is over
+      link.retryAt = Clock::now() + std::chrono::seconds(o_.banSeconds);
+    }
+  }
+
+  void onPeerMessage(const Bytes& bytes, const Source& src, Inbound* peer) {
+    Checked c = check(bytes, o_.maxMessageBytes, seen_);
+    if (c.verdict == Verdict::kDuplicate) {
+      if (peer && peer->recent.contains(c.id)) {
+        ++stats_.refused;
+        dropPeer(src, "replay: " + c.reason + " on this connection");
+        return;
+      }
+      if (peer) peer->recent.insert(c.id);
+      ++stats_.duplicates;
+      return;
+    }
+    if (c.verdict != Verdict::kAccept) {
+      ++stats_.refused;
+      dropPeer(src, std::string(verdictName(c.verdict)) + ": " + c.reason);
+      return;
+    }
+    if (peer) peer->recent.insert(c.id);
+    accept(c, bytes, &src);
+  }
+
+  void accept(const Checked& c, const Bytes& bytes, const Source* src) {
+    seen_.insert(c.id);
+    ++stats_.accepted;
+    const std::string t = topic(c.message->kind());
+    log("accepted " + t + " " + c.id.hex().substr(0, 16));
+    if (!o_.spoolDir.empty()) {
+      const std::string dir = o_.spoolDir + "/" + t;
+      ::mkdir(dir.c_str(), 0755);
+      Status s = writeFileAtomic(dir + "/" + c.id.hex() + ".msg", bytes);
+      if (!s) log("cannot spool: " + s.message());
+    }
+    if (events_) (void)net::send(*events_, {net::frame(t), bytes});
+    // Flood to every peer but the one it came from (DESIGN 6).
+    for (const auto& [rid, peer] : inbound_)
+      if (!(src && src->routingId && *src->routingId == rid))
+        (void)net::send(*router_, {rid, net::frame("msg"), bytes});
+    for (size_t i = 0; i < outbound_.size(); ++i) {
+      if (!outbound_[i]->socket || (src && src->outbound == static_cast<int>(i))) continue;
+      (void)net::send(*outbound_[i]->socket, {net::frame("msg"), bytes});
+    }
+  }
+
+  Status onControl() {
+    auto got = net::receive(*control_, true);
+    if (!got) return got.status();
+    net::Frames& f = *got;
+    if (f.size() < 3 || !f[1].empty()) return Status::ok();  // not a request: ignore
+    net::Frames reply{f[0], Bytes{}};
+    net::Frames answer;
+    const std::string verb = net::text(f[2]);
+    if (verb == "publish" && f.size() == 4) {
+      Checked c = check(f[3], o_.maxMessageBytes, seen_);
+      if (c.verdict == Verdict::kAccept) {
+        accept(c, f[3], nullptr);
+        answer = net::okReply({Bytes(c.id.bytes.begin(), c.id.bytes.end()), net::frame("new")});
+      } else if (c.verdict == Verdict::kDuplicate) {
+        answer =
+            net::okReply({Bytes(c.id.bytes.begin(), c.id.bytes.end()), net::frame("duplicate")});
+      } else {
+        ++stats_.refused;
+        Status s = c.verdict == Verdict::kBadSignature || c.verdict == Verdict::kNotGossiped
+                       ? Status::invalid(std::string(verdictName(c.verdict)) + ": " + c.reason)
+                       : Status::malformed(std::string(verdictName(c.verdict)) + ": " + c.reason);
+        answer = net::errorReply(s);
+      }
+    } else if (verb == "stats" && f.size() == 3) {
+      answer = net::okReply({net::frame(statsJson())});
+    } else {
+      answer = net::errorReply(Status::malformed("unknown control request"));
+    }
+    for (auto& a : answer) reply.push_back(std::move(a));
+    (void)net::send(*control_, reply);
+    return Status::ok();
+  }
+
+  std::string statsJson() const {
+    size_t outboundLive = 0;
+    for (const auto& l : outbound_) outboundLive += l->socket ? 1 : 0;
+    std::ostringstream j;
+    j << "{\"accepted\": " << stats_.accepted << ", \"duplicates\": " << stats_.duplicates
+      << ", \"refused\": " << stats_.refused << ", \"droppedPeers\": " << stats_.droppedPeers
+      << ", \"ignoredFromDropped\": " << stats_.ignoredFromDropped
+      << ", \"bannedAddresses\": " << guard_->bans().size()
+      << ", \"refusedHandshakes\": " << guard_->refusedHandshakes()
+      << ", \"refusedFull\": " << stats_.refusedFull << ", \"inboundPeers\": " << inbound_.size()
+      << ", \"outboundPeers\": " << outboundLive << ", \"seen\": " << seen_.size() << "}";
+    return j.str();
+  }
+
+  Options o_;
+  SeenSet seen_;
+  std::unique_ptr<zmq::socket_t> router_, control_, events_;
+  std::vector<std::unique_ptr<Outbound>> outbound_;
+  std::map<Bytes, Inbound> inbound_;
+  std::unique_ptr<net::PeerGuard> guard_;
+  struct {
+    uint64_t accepted = 0, duplicates = 0, refused = 0, droppedPeers = 0, ignoredFromDropped = 0,
+             refusedFull = 0;
+  } stats_;
+};
+
+}  // namespace
+
+Status run(const Options& options) {
+  Daemon d(options);
+  POT_TRY(d.start());
+  return d.loop();
+}
+
+// ------------------------------------------------------------------ clients
+
+Result<Hash256> publish(const std::string& control, const Bytes& message, int timeoutMs) {
+  auto r = net::request(control, {net::frame("publish"), message}, timeoutMs, 1024);
+  if (!r) return r.status();
+  if (r->empty()) return Status::io("malformed reply from '" + control + "'");
+  auto id = Hash256::fromBytes((*r)[0].data(), (*r)[0].size());
+  if (!id) return Status::io("malformed reply from '" + control + "'");
+  return *id;
+}
+
+Result<std::string> stats(const std::string& control, int timeoutMs) {
+  auto r = net::request(control, {net::frame("stats")}, timeoutMs, 1 << 16);
+  if (!r) return r.status();
+  if (r->size() != 1) return Status::io("malformed reply from '" + control + "'");
+  return net::text((*r)[0]);
+}
+
+Result<uint64_t> subscribe(const SubscribeOptions& o) {
+  POT_TRY(net::checkEndpoint(o.events, false));
+  zmq::socket_t sub(net::context(), zmq::socket_type::sub);
+  sub.set(zmq::sockopt::linger, 0);
+  net::setMaxMessageSize(sub, o.maxMessageBytes + 64);
+  sub.set(zmq::sockopt::subscribe, kWelcome);
+  if (o.kinds.empty()) sub.set(zmq::sockopt::subscribe, "");
+  std::set<std::string> wanted;
+  for (const auto& k : o.kinds) {
+    auto kind = kindFromName(k);
+    if (!kind || !isGossiped(*kind)) return Status::usage("'" + k + "' is not a gossiped kind");
+    sub.set(zmq::sockopt::subscribe, topic(*kind));
+    wanted.insert(topic(*kind));
+  }
+  sub.connect(o.events);
+  net::installStopHandler();
+  if (!o.outDir.empty() && ::mkdir(o.outDir.c_str(), 0755) != 0 && errno != EEXIST)
+    return Status::io("cannot create '" + o.outDir + "'");
+  const auto deadline = Clock::now() + std::chrono::milliseconds(o.timeoutMs);
+  uint64_t written = 0;
+  bool ready = false;
+  while (!net::stopRequested() && (o.count == 0 || written < o.count)) {
+    if (o.timeoutMs > 0 && Clock::now() > deadline)
+      return Status::io("timed out after " + std::to_string(written) + " of " +
+                        std::to_string(o.count) + " messages");
+    zmq::pollitem_t item{static_cast<void*>(sub), 0, ZMQ_POLLIN, 0};
+    try {
+      zmq::poll(&item, 1, std::chrono::milliseconds(100));
+    } catch (const zmq::error_t& e) {
+      if (e.num() == EINTR) continue;
+      return Status::io(std::string("poll failed: ") + e.what());
+    }
+    if (!(item.revents & ZMQ_POLLIN)) continue;
+    auto got = net::receive(sub, true);
+    if (!got) return got.status();
+    net::Frames& f = *got;
+    if (f.size() == 1 && net::text(f[0]) == kWelcome) {
+      if (!ready && !o.readyFile.empty()) POT_TRY(writeFileAtomic(o.readyFile, Bytes{}));
+      ready = true;
+      continue;
+    }
+    if (f.size() != 2) continue;
+    // Topics match by prefix in ZeroMQ ("block" would take "block-header").
+    if (!o.kinds.empty() && !wanted.count(net::text(f[0]))) continue;
+    // The daemon checked it, but a subscriber still refuses what it cannot
+    // decode rather than write it out.
+    auto m = decodeMessage(f[1]);
+    if (!m) continue;
+    if (o.outDir.empty()) {
+      std::cout.write(reinterpret_cast<const char*>(f[1].data()),
+                      static_cast<std::streamsize>(f[1].size()));
+      std::cout.flush();
+    } else {
+      POT_TRY(writeFileAtomic(o.outDir + "/" + envelopeId(**m).hex() + ".msg", f[1]));
+    }
+    ++written;
+  }
+  return written;
+}
+
+Status inject(const std::string& peer, const std::vector<Bytes>& messages, int lingerMs) {
+  POT_TRY(net::checkEndpoint(peer, false));
+  zmq::socket_t s(net::context(), zmq::socket_type::dealer);
+  s.set(zmq::sockopt::linger, lingerMs);
+  s.connect(peer);
+  for (const auto& m : messages) POT_TRY(net::send(s, {net::frame("msg"), m}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(lingerMs));
+  return Status::ok();
+}
+
+}  // namespace pot::gossip

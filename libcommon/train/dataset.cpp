@@ -1,0 +1,151 @@
+// IDX and CSV readers for partition and evaluation.
+#include "libcommon/train/dataset.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+#include "libcommon/core/coding.h"
+#include "libcommon/core/fileio.h"
+
+namespace pot {
+
+uint32_t Dataset::numClasses() const {
+  uint32_t m = 0;
+  for (uint32_t l : labels) m = std::max(m, l + 1);
+  return m;
+}
+
+Result<std::vector<uint8_t>> readMaybeGzip(const std::string& path) {
+  auto raw = readFile(path, 4ull << 30);
+  if (!raw) return raw.status();
+  if (raw->size() < 2 || (*raw)[0] != 0x1f || (*raw)[1] != 0x8b) return std::move(*raw);
+  z_stream zs{};
+  if (inflateInit2(&zs, 15 + 32) != Z_OK) return Status::internal("zlib init failed");
+  std::vector<uint8_t> out;
+  out.resize(raw->size() * 4 + 1024);
+  zs.next_in = raw->data();
+  zs.avail_in = static_cast<uInt>(raw->size());
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    if (zs.total_out == out.size()) out.resize(out.size() * 2);
+    zs.next_out = out.data() + zs.total_out;
+    zs.avail_out = static_cast<uInt>(out.size() - zs.total_out);
+    rc = inflate(&zs, Z_NO_FLUSH);
+    if (rc == Z_BUF_ERROR && zs.avail_in == 0) break;
+    if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) break;
+  }
+  size_t n = zs.total_out;
+  inflateEnd(&zs);
+  if (rc != Z_STREAM_END)
+    return Status::malformed("'" + path + "' is a corrupt or truncated gzip file");
+  out.resize(n);
+  return out;
+}
+
+Result<Dataset> loadIdx(const std::string& imagesPath, const std::string& labelsPath) {
+  auto img = readMaybeGzip(imagesPath);
+  if (!img) return img.status();
+  auto lab = readMaybeGzip(labelsPath);
+  if (!lab) return lab.status();
+  if (img->size() < 16 || coding::getBe32(img->data()) != 0x00000803)
+    return Status::malformed("'" + imagesPath + "' is not an IDX image file (magic 0x00000803)");
+  if (lab->size() < 8 || coding::getBe32(lab->data()) != 0x00000801)
+    return Status::malformed("'" + labelsPath + "' is not an IDX label file (magic 0x00000801)");
+  uint64_t n = coding::getBe32(img->data() + 4), rows = coding::getBe32(img->data() + 8),
+           cols = coding::getBe32(img->data() + 12);
+  if (rows == 0 || cols == 0 || rows > 4096 || cols > 4096 || n == 0)
+    return Status::malformed("'" + imagesPath + "' has a bad image size");
+  if (img->size() != 16 + n * rows * cols)
+    return Status::malformed("'" + imagesPath + "' holds " + std::to_string(img->size() - 16) +
+                             " pixel bytes, its header promises " +
+                             std::to_string(n * rows * cols));
+  uint64_t nl = coding::getBe32(lab->data() + 4);
+  if (lab->size() != 8 + nl) return Status::malformed("'" + labelsPath + "' is truncated");
+  if (nl != n)
+    return Status::malformed("'" + labelsPath + "' has " + std::to_string(nl) + " labels for " +
+                             std::to_string(n) + " images");
+  Dataset d;
+  d.sampleShape = {1, static_cast<uint32_t>(rows), static_cast<uint32_t>(cols)};
+  d.pixels.assign(img->begin() + 16, img->end());
+  d.labels.assign(lab->begin() + 8, lab->end());
+  return d;
+}
+
+Result<Dataset> loadCsv(const std::string& path, int labelColumn) {
+  auto raw = readMaybeGzip(path);
+  if (!raw) return raw.status();
+  std::string text(raw->begin(), raw->end());
+  std::istringstream in(text);
+  std::string line;
+  Dataset d;
+  std::vector<double> values;
+  size_t width = 0, lineNo = 0;
+  bool allBytes = true;
+  while (std::getline(in, line)) {
+    ++lineNo;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    std::vector<double> row;
+    bool numeric = true;
+    size_t pos = 0;
+    while (true) {
+      size_t comma = line.find(',', pos);
+      std::string cell =
+          line.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+      char* end = nullptr;
+      double v = std::strtod(cell.c_str(), &end);
+      if (cell.empty() || *end != '\0' || !std::isfinite(v)) numeric = false;
+      row.push_back(v);
+      if (comma == std::string::npos) break;
+      pos = comma + 1;
+    }
+    if (!numeric) {
+      if (lineNo == 1) continue;  // header
+      return Status::malformed("'" + path + "' line " + std::to_string(lineNo) + ": not a number");
+    }
+    if (width == 0) width = row.size();
+    if (row.size() != width || width < 2)
+      return Status::malformed("'" + path + "' line " + std::to_string(lineNo) + ": " +
+                               std::to_string(row.size()) + " columns, expected " +
+                               std::to_string(width));
+    size_t lc = labelColumn < 0 ? width - 1 : static_cast<size_t>(labelColumn);
+    if (lc >= width)
+      return Status::usage("label column " + std::to_string(labelColumn) + " is out of range (" +
+                           std::to_string(width) + " columns)");
+    double label = row[lc];
+    if (label < 0 || label > 65535 || label != std::floor(label))
+      return Status::malformed("'" + path + "' line " + std::to_string(lineNo) +
+                               ": label is not a class number");
+    d.labels.push_back(static_cast<uint32_t>(label));
+    for (size_t i = 0; i < width; ++i) {
+      if (i == lc) continue;
+      if (row[i] < 0 || row[i] > 255 || row[i] != std::floor(row[i])) allBytes = false;
+      values.push_back(row[i]);
+    }
+  }
+  if (d.labels.empty()) return Status::malformed("'" + path + "' holds no samples");
+  d.sampleShape = {static_cast<uint32_t>(width - 1)};
+  d.isUint8 = allBytes;
+  if (allBytes)
+    for (double v : values) d.pixels.push_back(static_cast<uint8_t>(v));
+  else
+    for (double v : values) d.features.push_back(static_cast<float>(v));
+  return d;
+}
+
+void truncateDataset(Dataset& d, size_t n) {
+  if (n == 0 || n >= d.size()) return;
+  size_t per = 1;
+  for (uint32_t s : d.sampleShape) per *= s;
+  d.labels.resize(n);
+  if (d.isUint8)
+    d.pixels.resize(n * per);
+  else
+    d.features.resize(n * per);
+}
+
+}  // namespace pot

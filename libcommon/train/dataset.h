@@ -1,0 +1,46 @@
+// Datasets for partition and evaluation: IDX (gzipped or not) and CSV with a label column
+// (DESIGN 4.5).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "libcommon/core/status.h"
+
+namespace pot {
+
+// Samples as raw pixels: uint8 (IDX, scaled by 1/255 when trained) or
+// float32 (CSV features, used as they are).
+struct Dataset {
+  std::vector<uint32_t> sampleShape;  // e.g. [1, 28, 28] or [n_features]
+  bool isUint8 = true;
+  std::vector<uint8_t> pixels;  // size() x prod(sampleShape), when isUint8
+  std::vector<float> features;  // size() x prod(sampleShape), otherwise
+  std::vector<uint32_t> labels;
+  size_t size() const { return labels.size(); }
+  uint32_t numClasses() const;  // 1 + the largest label
+};
+
+// Debian's dataset-fashion-mnist install path.
+constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+
+// Reads an IDX image file (3-D uint8 tensor, magic 0x00000803) and its IDX
+// label file (magic 0x00000801); either may be gzipped. Images become
+// [1, rows, cols] samples. Errors are malformed (3) for bad content, I/O (4)
+// for missing files.
+Result<Dataset> loadIdx(const std::string& imagesPath, const std::string& labelsPath);
+
+// Reads a CSV of numbers, one sample a line, with the label in column
+// `labelColumn` (0-based; -1 means the last). A first line that is not
+// numeric is a header and skipped. Pixel-like data (all integers 0..255)
+// stays uint8; anything else becomes float32.
+Result<Dataset> loadCsv(const std::string& path, int labelColumn);
+
+// Keeps the first n samples (n == 0 keeps all).
+void truncateDataset(Dataset& data, size_t n);
+
+// Whole file, gunzipped when it starts with the gzip magic.
+Result<std::vector<uint8_t>> readMaybeGzip(const std::string& path);
+
+}  // namespace pot

@@ -1,0 +1,77 @@
+// Re-executing a block's stage through the training library (docs/protocol.md, "Auditing a block").
+// Built only into tools that link pot::train; no torch types appear here.
+#include "libcommon/train/reexecute.h"
+
+#include "libcommon/core/data_field.h"
+#include "libcommon/core/fileio.h"
+#include "libcommon/train/train.h"
+
+namespace pot {
+namespace {
+
+std::string objectPath(const std::string& repo, const Hash256& h) {
+  return repo + "/objects/" + h.hex();
+}
+
+}  // namespace
+
+ValidationResult reexecuteStage(const ChainView& chain, const Message& block,
+                                const std::string& repo, int argc, char** argv) {
+  auto header = block.envelope().getBlock().getBody().getHeader().getBody();
+  const Hash256 parent = hashFrom(header.getParent());
+  const LedgerReader* state = chain.stateAt(parent);
+  if (!state)
+    return reject("no-parent-state", "no ledger state for parent " + parent.hex(), Verdict::kError);
+  auto model = state->model(hashFrom(header.getModelId()));
+  if (!model) return reject("unknown-model", "model is not registered", Verdict::kInvalid);
+  auto request = decodeMessage(model->request);
+  if (!request)
+    return reject("reexecute-error", "stored request: " + request.status().message(),
+                  Verdict::kError);
+  auto body = (*request)->envelope().getTrainingRequest().getBody();
+  const uint32_t stage = header.getStage();
+  Status s = enforceComputeProfile(body.getProfile().getName().cStr(), argc, argv);
+  if (!s) return reject("reexecute-error", "compute profile: " + s.message(), Verdict::kError);
+
+  // S_{i-1}: the chain's record of the previous stage, by hash.
+  auto statePath = objectPath(repo, model->lastStateHash);
+  auto prev = readMessage(statePath, schema::Envelope::MODEL_STATE);
+  if (!prev)
+    return reject("reexecute-error",
+                  "S_" + std::to_string(stage - 1) + ": " + prev.status().message(),
+                  Verdict::kError);
+  if ((*prev)->fileHash() != model->lastStateHash)
+    return reject("reexecute-error",
+                  "repository object '" + statePath + "' does not match its hash", Verdict::kError);
+  auto batchHash =
+      hashFrom(body.getStageBatches()[stageBatchIndex(stage, body.getStageBatches().size())]);
+  auto batch = readMessage(objectPath(repo, batchHash), schema::Envelope::STAGE_BATCH);
+  if (!batch)
+    return reject("reexecute-error", "B_" + std::to_string(stage) + ": " + batch.status().message(),
+                  Verdict::kError);
+  Bytes module;
+  const Bytes* modulePtr = nullptr;
+  if (body.getArchitecture().isTorchScript()) {
+    auto m =
+        readFile(objectPath(repo, hashFrom(body.getArchitecture().getTorchScript())), 1ull << 30);
+    if (!m) return reject("reexecute-error", "module: " + m.status().message(), Verdict::kError);
+    module = std::move(*m);
+    modulePtr = &module;
+  }
+  auto outcome = runStageWithModule(**request, **prev, **batch, stage, modulePtr);
+  if (!outcome)
+    return reject("reexecute-error",
+                  "stage " + std::to_string(stage) + ": " + outcome.status().message(),
+                  Verdict::kError);
+  const bool rhoOk = outcome->rho == hashFrom(header.getRho());
+  const bool stateOk = outcome->stateHash == hashFrom(header.getStateHash());
+  if (!rhoOk || !stateOk)
+    return reject("reexecute-mismatch",
+                  std::string("re-running stage ") + std::to_string(stage) + " gives " +
+                      (rhoOk ? "" : "rho " + outcome->rho.hex() + " ") +
+                      (stateOk ? "" : "state " + outcome->stateHash.hex() + " ") +
+                      "unlike the header");
+  return ValidationResult{};
+}
+
+}  // namespace pot

@@ -1,0 +1,814 @@
+// The stage function, state files, evaluation and compute-profile enforcement:
+// the only translation unit that includes libtorch (DESIGN 2, 4).
+#include "libcommon/train/train.h"
+
+#include <capnp/message.h>
+#include <link.h>
+#include <torch/script.h>
+#include <torch/torch.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+#include "libcommon/consensus/ledger.h"
+#include "libcommon/core/coding.h"
+#include "libcommon/train/architecture.h"
+#include "libcommon/train/profile.h"
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "state files hold little-endian data");
+
+namespace pot {
+
+Hash256 trainingSecret(const std::vector<float>& losses) {
+  Hash256 h;
+  for (size_t j = 0; j < losses.size(); ++j) {
+    uint32_t bits;
+    std::memcpy(&bits, &losses[j], 4);
+    Sha256 s;
+    s.updateU32(bits);
+    if (j > 0) s.update(h);
+    h = s.finish();
+  }
+  return h;
+}
+
+std::optional<size_t> firstDivergingSample(const std::vector<float>& a,
+                                           const std::vector<float>& b) {
+  size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i)
+    if (std::memcmp(&a[i], &b[i], 4) != 0) return i;
+  if (a.size() != b.size()) return n;
+  return std::nullopt;
+}
+
+uint64_t stageSeed(uint64_t seed, uint32_t stage) {
+  Hash256 h = Sha256().updateU64(seed).updateU32(stage).finish();
+  return coding::getLe64(h.bytes.data());
+}
+
+namespace {
+
+using schema::Envelope;
+
+// libtorch messages span lines (backtraces, TorchScript source); errors are one line.
+std::string firstLine(const std::string& text) {
+  std::string line = text.substr(0, text.find('\n'));
+  return line.size() > 300 ? line.substr(0, 300) + "..." : line;
+}
+
+// Every libtorch exception stops at this file's boundary (STYLE 4).
+template <typename F>
+auto guardTorch(const char* what, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const c10::Error& e) {
+    return Status::internal(std::string(what) +
+                            ": libtorch: " + firstLine(e.what_without_backtrace()));
+  } catch (const std::bad_alloc&) {
+    return Status::io(std::string(what) + ": out of memory");
+  } catch (const std::exception& e) {
+    return Status::internal(std::string(what) + ": " + firstLine(e.what()));
+  }
+}
+
+std::string shapeText(const std::vector<int64_t>& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+// A model: named leaf parameters in state-file order, and a forward pass.
+struct Model {
+  std::string architecture;
+  std::optional<BuiltinArchitecture> builtin;
+  std::optional<torch::jit::Module> script;
+  std::vector<std::string> names;
+  std::vector<torch::Tensor> params;
+
+  torch::Tensor forward(const torch::Tensor& input) {
+    if (script) return script->forward({input}).toTensor();
+    const auto& a = *builtin;
+    if (a.kind == BuiltinArchitecture::Kind::kMlp) {
+      torch::Tensor x = input.reshape({input.size(0), -1});
+      size_t layers = params.size() / 2;
+      for (size_t i = 0; i < layers; ++i) {
+        x = torch::linear(x, params[2 * i], params[2 * i + 1]);
+        if (i + 1 < layers) x = torch::relu(x);
+      }
+      return x;
+    }
+    torch::Tensor x = torch::conv2d(input, params[0], params[1], 1, 2);
+    x = torch::max_pool2d(torch::relu(x), 2);
+    x = torch::conv2d(x, params[2], params[3]);
+    x = torch::max_pool2d(torch::relu(x), 2);
+    x = x.reshape({x.size(0), -1});
+    x = torch::relu(torch::linear(x, params[4], params[5]));
+    x = torch::relu(torch::linear(x, params[6], params[7]));
+    return torch::linear(x, params[8], params[9]);
+  }
+};
+
+Result<Model> loadModel(const std::string& architecture, const Bytes* module) {
+  Model m;
+  m.architecture = architecture;
+  if (architecture.rfind("torchscript:", 0) == 0) {
+    if (!module)
+      return Status::usage("architecture '" + architecture +
+                           "' is a TorchScript module: give its file (--module)");
+    std::string want = architecture.substr(12);
+    if (sha256(*module).hex() != want)
+      return Status::invalid("the TorchScript module file has SHA-256 " + sha256(*module).hex() +
+                             ", the request names " + want);
+    try {
+      std::istringstream in(std::string(module->begin(), module->end()));
+      m.script = torch::jit::load(in, torch::kCPU);
+    } catch (const std::exception& e) {
+      return Status::malformed("cannot load the TorchScript module: " + firstLine(e.what()));
+    }
+    for (const auto& p : m.script->named_parameters(true)) {
+      m.names.push_back(p.name);
+      m.params.push_back(p.value);
+    }
+    if (m.params.empty()) return Status::malformed("the TorchScript module has no parameters");
+    // A buffer (BatchNorm running statistics, register_buffer) changes in
+    // training but is not a parameter, so S_i would not hold it and every
+    // stage would restart from the module file's values: refuse the module
+    // rather than train a model the state files do not describe.
+    for (const auto& b : m.script->named_buffers(true))
+      return Status::invalid("the TorchScript module has a buffer '" + b.name +
+                             "'; modules with buffers (e.g. BatchNorm) are not supported, since "
+                             "the state file holds parameters and optimizer state only");
+    m.script->train();
+    return m;
+  }
+  auto a = parseBuiltinArchitecture(architecture);
+  if (!a) return a.status();
+  for (const auto& p : a->parameters) {
+    m.names.push_back(p.name);
+    std::vector<int64_t> shape(p.shape.begin(), p.shape.end());
+    m.params.push_back(torch::zeros(shape, torch::kFloat32));
+  }
+  m.builtin = std::move(*a);
+  return m;
+}
+
+// Optimizer buffer names per parameter, in state-file order.
+std::vector<std::string> bufferPrefixes(const std::string& optimizer, bool momentum) {
+  if (optimizer == "adam") return {"exp_avg.", "exp_avg_sq."};
+  if (momentum) return {"momentum_buffer."};
+  return {};
+}
+
+torch::Tensor tensorFromState(schema::Tensor::Reader t) {
+  std::vector<int64_t> shape;
+  for (auto d : t.getShape()) shape.push_back(static_cast<int64_t>(d));
+  auto data = t.getData();
+  torch::Tensor out = torch::empty(shape, torch::kFloat32);
+  std::memcpy(out.data_ptr<float>(), data.begin(), data.size());
+  return out;
+}
+
+// Checks one state tensor against the expected name and shape.
+Status checkTensor(schema::Tensor::Reader t, const std::string& name,
+                   const std::vector<int64_t>& shape) {
+  if (t.getName() != name)
+    return Status::invalid("state tensor '" + std::string(t.getName().cStr()) + "' where '" + name +
+                           "' was expected");
+  if (t.getDtype() != schema::DType::FLOAT32)
+    return Status::malformed("state tensor '" + name + "' is not float32");
+  std::vector<int64_t> got;
+  uint64_t n = 1;
+  for (auto d : t.getShape()) {
+    got.push_back(static_cast<int64_t>(d));
+    if (d > (1ull << 32)) return Status::malformed("state tensor '" + name + "' is too large");
+    n *= d;
+  }
+  if (got != shape)
+    return Status::invalid("state tensor '" + name + "' has shape " + shapeText(got) +
+                           ", the architecture needs " + shapeText(shape));
+  size_t bytes = t.getData().size();
+  if (bytes != n * 4)
+    return Status::malformed("state tensor '" + name + "' holds " + std::to_string(bytes) +
+                             " bytes for " + std::to_string(n) + " floats");
+  return Status::ok();
+}
+
+struct LoadedState {
+  uint64_t step = 0;
+  std::vector<torch::Tensor> buffers;  // per parameter, per prefix
+};
+
+Result<LoadedState> loadState(schema::ModelState::Reader ms, Model& model,
+                              const std::string& optimizer, bool momentum) {
+  if (ms.getArchitecture() != model.architecture)
+    return Status::invalid("the state file is of architecture '" +
+                           std::string(ms.getArchitecture().cStr()) + "', the request trains '" +
+                           model.architecture + "'");
+  if (ms.getOptimizer() != optimizer)
+    return Status::invalid("the state file holds optimizer '" +
+                           std::string(ms.getOptimizer().cStr()) + "' state, the request uses '" +
+                           optimizer + "'");
+  auto params = ms.getParameters();
+  if (params.size() != model.params.size())
+    return Status::invalid("the state file has " + std::to_string(params.size()) +
+                           " parameter tensors, the architecture has " +
+                           std::to_string(model.params.size()));
+  torch::NoGradGuard noGrad;
+  for (size_t i = 0; i < model.params.size(); ++i) {
+    POT_TRY(checkTensor(params[i], model.names[i], model.params[i].sizes().vec()));
+    model.params[i].copy_(tensorFromState(params[i]));
+  }
+  auto prefixes = bufferPrefixes(optimizer, momentum);
+  auto bufs = ms.getOptimizerState();
+  if (bufs.size() != prefixes.size() * model.params.size())
+    return Status::invalid("the state file has " + std::to_string(bufs.size()) +
+                           " optimizer tensors, expected " +
+                           std::to_string(prefixes.size() * model.params.size()));
+  LoadedState out;
+  out.step = ms.getStep();
+  size_t k = 0;
+  for (size_t i = 0; i < model.params.size(); ++i)
+    for (const auto& prefix : prefixes) {
+      POT_TRY(checkTensor(bufs[k], prefix + model.names[i], model.params[i].sizes().vec()));
+      out.buffers.push_back(tensorFromState(bufs[k]));
+      ++k;
+    }
+  return out;
+}
+
+void setTensor(schema::Tensor::Builder t, const std::string& name, const torch::Tensor& value) {
+  torch::Tensor v = value.detach().contiguous().to(torch::kFloat32);
+  t.setName(name);
+  t.setDtype(schema::DType::FLOAT32);
+  auto shape = t.initShape(static_cast<unsigned>(v.dim()));
+  for (int64_t d = 0; d < v.dim(); ++d)
+    shape.set(static_cast<unsigned>(d), static_cast<uint64_t>(v.size(d)));
+  t.setData(kj::arrayPtr(reinterpret_cast<const kj::byte*>(v.data_ptr<float>()),
+                         static_cast<size_t>(v.numel()) * 4));
+}
+
+Bytes encodeState(const Model& model, const std::string& optimizer, bool momentum, uint32_t stage,
+                  uint64_t step, const std::vector<torch::Tensor>& buffers) {
+  capnp::MallocMessageBuilder builder;
+  auto ms = builder.initRoot<Envelope>().initModelState();
+  ms.setArchitecture(model.architecture);
+  ms.setOptimizer(optimizer);
+  ms.setStage(stage);
+  ms.setStep(step);
+  auto params = ms.initParameters(static_cast<unsigned>(model.params.size()));
+  for (size_t i = 0; i < model.params.size(); ++i)
+    setTensor(params[static_cast<unsigned>(i)], model.names[i], model.params[i]);
+  auto prefixes = bufferPrefixes(optimizer, momentum);
+  auto bufs = ms.initOptimizerState(static_cast<unsigned>(buffers.size()));
+  size_t k = 0;
+  for (size_t i = 0; i < model.params.size(); ++i)
+    for (const auto& prefix : prefixes) {
+      setTensor(bufs[static_cast<unsigned>(k)], prefix + model.names[i], buffers[k]);
+      ++k;
+    }
+  return encodeMessage(builder.getRoot<Envelope>().asReader());
+}
+
+std::string architectureName(schema::Architecture::Reader a) {
+  if (a.isBuiltin()) return a.getBuiltin();
+  auto h = a.getTorchScript();
+  return torchScriptArchitectureName(toHex(h.begin(), h.size()));
+}
+
+// Inputs of samples [from, from + n) as float32 of shape [n, sampleShape...].
+// `data` is read from the message once per stage: every Cap'n Proto read
+// counts against the reader's traversal limit.
+torch::Tensor batchInputs(capnp::Data::Reader data, schema::DType type,
+                          const std::vector<int64_t>& sampleShape, int64_t from, int64_t n) {
+  int64_t per = 1;
+  for (auto d : sampleShape) per *= d;
+  std::vector<int64_t> shape{n};
+  shape.insert(shape.end(), sampleShape.begin(), sampleShape.end());
+  if (type == schema::DType::UINT8) {
+    auto raw =
+        torch::from_blob(const_cast<kj::byte*>(data.begin()) + from * per, shape, torch::kUInt8);
+    return raw.to(torch::kFloat32).div_(255.0);
+  }
+  auto raw = torch::from_blob(const_cast<kj::byte*>(data.begin()) + from * per * 4, shape,
+                              torch::kFloat32);
+  return raw.clone();
+}
+
+torch::Tensor perSampleLosses(const torch::Tensor& out, const torch::Tensor& labels,
+                              schema::Loss loss) {
+  if (loss == schema::Loss::MSE) {
+    auto target = torch::one_hot(labels, out.size(1)).to(torch::kFloat32);
+    return (out - target).pow(2).mean(1);
+  }
+  return torch::nn::functional::cross_entropy(
+      out, labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
+}
+
+Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
+                                  const Message& batch, uint32_t stage, const Bytes* module,
+                                  const StageProgress& progress) {
+  POT_TRY(expectKind(request, Envelope::TRAINING_REQUEST, "request"));
+  POT_TRY(expectKind(state, Envelope::MODEL_STATE, "state"));
+  POT_TRY(expectKind(batch, Envelope::STAGE_BATCH, "batch"));
+  auto req = request.envelope().getTrainingRequest().getBody();
+  auto batches = req.getStageBatches();
+  if (stage < 1 || batches.size() == 0)
+    return Status::invalid("stage " + std::to_string(stage) + " is out of range: the request has " +
+                           std::to_string(batches.size()) + " stages");
+  auto want = batches[stageBatchIndex(stage, batches.size())];
+  Hash256 got = batch.fileHash();
+  if (want.size() != 32 || std::memcmp(want.begin(), got.data(), 32) != 0)
+    return Status::invalid("the batch file's hash " + got.hex() + " is not B_" +
+                           std::to_string(stage) + " of the request (" +
+                           toHex(want.begin(), want.size()) + ")");
+  uint32_t b = req.getMinibatchSize();
+  if (b < 2)
+    return Status::invalid("the request's minibatch size is " + std::to_string(b) +
+                           " (must be >= 2)");
+
+  auto arch = req.getArchitecture();
+  std::string archName = architectureName(arch);
+  auto model = loadModel(archName, module);
+  if (!model) return model.status();
+
+  auto opt = req.getOptimizer();
+  std::string optimizer = opt.isAdam() ? "adam" : "sgd";
+  bool momentum = opt.isSgd() && opt.getSgd().getMomentum() != 0;
+  auto ms = state.envelope().getModelState();
+  if (ms.getStage() != stage - 1)
+    return Status::invalid("the state file is S_" + std::to_string(ms.getStage()) + ", stage " +
+                           std::to_string(stage) + " needs S_" + std::to_string(stage - 1));
+  auto loaded = loadState(ms, *model, optimizer, momentum);
+  if (!loaded) return loaded.status();
+  // S_0 is named by the signed request, so a stage-1 run can check it (after
+  // the checks above, which say more precisely what is wrong); a later S_i
+  // is checked by the caller against the chain.
+  if (stage == 1) {
+    auto s0 = req.getInitialState();
+    Hash256 gotState = state.fileHash();
+    if (s0.size() != 32 || std::memcmp(s0.begin(), gotState.data(), 32) != 0)
+      return Status::invalid("the state file's hash " + gotState.hex() +
+                             " is not the request's S_0 (" + toHex(s0.begin(), s0.size()) + ")");
+  }
+
+  auto sb = batch.envelope().getStageBatch();
+  if (sb.getStage() != stage)
+    return Status::invalid("the batch is for stage " + std::to_string(sb.getStage()) +
+                           ", not stage " + std::to_string(stage));
+  std::vector<int64_t> sampleShape;
+  for (auto d : sb.getSampleShape()) sampleShape.push_back(d);
+  std::vector<int64_t> archShape;
+  for (auto d : arch.getInputShape()) archShape.push_back(d);
+  if (sampleShape != archShape)
+    return Status::invalid("the batch's samples have shape " + shapeText(sampleShape) +
+                           ", the architecture takes " + shapeText(archShape));
+  uint64_t per = 1;
+  for (auto d : sampleShape) {
+    // Bounded before multiplying so a crafted shape cannot wrap the size check.
+    if (d == 0 || d > (1 << 24))
+      return Status::malformed("the batch's sample shape is out of range");
+    per *= static_cast<uint64_t>(d);
+    if (per > (1ull << 31)) return Status::malformed("the batch's samples are too large");
+  }
+  auto sbLabels = sb.getLabels();
+  auto inputType = sb.getInputType();
+  auto inputsData = sb.getInputs();
+  uint64_t n = sbLabels.size();
+  uint64_t elem = inputType == schema::DType::UINT8     ? 1
+                  : inputType == schema::DType::FLOAT32 ? 4
+                                                        : 0;
+  if (elem == 0) return Status::malformed("the batch's input type is neither uint8 nor float32");
+  if (n == 0 || inputsData.size() != n * per * elem)
+    return Status::malformed("the batch holds " + std::to_string(inputsData.size()) +
+                             " input bytes for " + std::to_string(n) + " samples");
+  if (n % b != 0)
+    return Status::invalid("the batch's " + std::to_string(n) +
+                           " samples are not a multiple of the minibatch size " +
+                           std::to_string(b));
+  uint32_t classes = arch.getNumClasses();
+  std::vector<int64_t> labelsVec;
+  for (auto l : sbLabels) {
+    if (l >= classes)
+      return Status::invalid("label " + std::to_string(l) + " is out of range for " +
+                             std::to_string(classes) + " classes");
+    labelsVec.push_back(l);
+  }
+  torch::Tensor labels = torch::tensor(labelsVec, torch::kInt64);
+
+  // Hyper-parameters read once: the loop runs thousands of steps.
+  struct {
+    bool adam;
+    double learningRate, momentum, weightDecay, beta1, beta2, eps;
+    bool nesterov;
+  } hp{};
+  hp.adam = opt.isAdam();
+  if (hp.adam) {
+    auto a = opt.getAdam();
+    hp.learningRate = a.getLearningRate();
+    hp.weightDecay = a.getWeightDecay();
+    hp.beta1 = a.getBeta1();
+    hp.beta2 = a.getBeta2();
+    hp.eps = a.getEps();
+  } else {
+    auto sg = opt.getSgd();
+    hp.learningRate = sg.getLearningRate();
+    hp.momentum = sg.getMomentum();
+    hp.weightDecay = sg.getWeightDecay();
+    hp.nesterov = sg.getNesterov();
+  }
+  auto lossKind = req.getLoss();
+
+  torch::manual_seed(stageSeed(req.getSeed(), stage));
+  uint64_t nextReport = 0;
+  for (auto& p : model->params) p.set_requires_grad(true);
+  auto& bufs = loaded->buffers;
+  uint64_t step = loaded->step;
+  StageOutcome outcome;
+  outcome.losses.reserve(n);
+  for (uint64_t from = 0; from < n; from += b) {
+    if (progress && from >= nextReport) {
+      progress(from, n);
+      nextReport = from + std::max<uint64_t>(n / 100, b);
+    }
+    torch::Tensor x =
+        batchInputs(inputsData, inputType, sampleShape, static_cast<int64_t>(from), b);
+    torch::Tensor out;
+    try {
+      out = model->forward(x);
+    } catch (const std::exception& e) {
+      // A module that cannot take the request's input shape is the request's
+      // fault. (TorchScript raises its own exception type, not c10::Error.)
+      const auto* c10 = dynamic_cast<const c10::Error*>(&e);
+      std::string why = c10 ? c10->what_without_backtrace() : e.what();
+      // The interpreter's first line is a header; the cause is the last line.
+      while (!why.empty() && why.back() == '\n') why.pop_back();
+      std::string last = why.substr(why.rfind('\n') == std::string::npos ? 0 : why.rfind('\n') + 1);
+      return Status::invalid("the model's forward pass fails on the batch: " + firstLine(last));
+    }
+    if (out.dim() != 2 || out.size(0) != b || out.size(1) != classes)
+      return Status::invalid("the model's output has shape " + shapeText(out.sizes().vec()) +
+                             ", expected [" + std::to_string(b) + ", " + std::to_string(classes) +
+                             "]");
+    torch::Tensor losses = perSampleLosses(out, labels.slice(0, from, from + b), lossKind);
+    torch::Tensor lc = losses.detach().contiguous();
+    const float* lp = lc.data_ptr<float>();
+    outcome.losses.insert(outcome.losses.end(), lp, lp + b);
+    for (auto& p : model->params) p.mutable_grad().reset();
+    losses.mean().backward();
+    ++step;
+    torch::NoGradGuard noGrad;
+    // PyTorch's SGD and Adam update rules written out, so every optimizer
+    // buffer is a named tensor of the state file (DESIGN 4.3).
+    for (size_t i = 0; i < model->params.size(); ++i) {
+      torch::Tensor& p = model->params[i];
+      torch::Tensor g = p.grad();
+      if (!g.defined()) g = torch::zeros_like(p);
+      if (hp.weightDecay != 0) g = g.add(p, hp.weightDecay);
+      if (!hp.adam) {
+        if (momentum) {
+          torch::Tensor& buf = bufs[i];
+          buf.mul_(hp.momentum).add_(g);
+          g = hp.nesterov ? g.add(buf, hp.momentum) : buf;
+        }
+        p.add_(g, -hp.learningRate);
+      } else {
+        torch::Tensor& m = bufs[2 * i];
+        torch::Tensor& v = bufs[2 * i + 1];
+        m.mul_(hp.beta1).add_(g, 1 - hp.beta1);
+        v.mul_(hp.beta2).addcmul_(g, g, 1 - hp.beta2);
+        double bc1 = 1 - std::pow(hp.beta1, static_cast<double>(step));
+        double bc2 = 1 - std::pow(hp.beta2, static_cast<double>(step));
+        torch::Tensor denom = (v.sqrt() / std::sqrt(bc2)).add_(hp.eps);
+        p.addcdiv_(m, denom, -hp.learningRate / bc1);
+      }
+    }
+  }
+  for (float l : outcome.losses)
+    if (!std::isfinite(l))
+      return Status::invalid("training diverged: a per-sample loss is not finite");
+  outcome.rho = trainingSecret(outcome.losses);
+  outcome.nextState = encodeState(*model, optimizer, momentum, stage, step, bufs);
+  outcome.stateHash = sha256(outcome.nextState);
+  return outcome;
+}
+
+// The uniform initialisation stream: SHA-256 in counter mode over the seed
+// and the tensor name, 24 bits per value.
+void fillUniform(torch::Tensor& t, uint64_t seed, const std::string& name, double bound) {
+  float* p = t.data_ptr<float>();
+  int64_t n = t.numel();
+  for (int64_t i = 0; i < n; i += 8) {
+    Hash256 h = Sha256()
+                    .update(std::string_view("pot/v1/init"))
+                    .updateU64(seed)
+                    .update(name)
+                    .updateU64(static_cast<uint64_t>(i))
+                    .finish();
+    for (int64_t k = 0; k < 8 && i + k < n; ++k) {
+      uint32_t u = coding::getLe32(h.bytes.data() + 4 * k);
+      double unit = static_cast<double>(u >> 8) / 16777216.0;
+      p[i + k] = static_cast<float>((2 * unit - 1) * bound);
+    }
+  }
+}
+
+}  // namespace
+
+Result<StageOutcome> runStageWithModule(const Message& request, const Message& state,
+                                        const Message& batch, uint32_t stage, const Bytes* module) {
+  return runStageWithProgress(request, state, batch, stage, module, nullptr);
+}
+
+Result<StageOutcome> runStageWithProgress(const Message& request, const Message& state,
+                                          const Message& batch, uint32_t stage, const Bytes* module,
+                                          const StageProgress& progress) {
+  return guardTorch("stage",
+                    [&]() { return runStageImpl(request, state, batch, stage, module, progress); });
+}
+
+Result<StageOutcome> runStage(const Message& request, const Message& state, const Message& batch,
+                              uint32_t stage) {
+  return runStageWithModule(request, state, batch, stage, nullptr);
+}
+
+Result<double> runBaselineStage(const Message& request, const Message& state, const Message& batch,
+                                uint32_t stage, uint32_t stepSamples, uint64_t maxSamples) {
+  return guardTorch("baseline", [&]() -> Result<double> {
+    POT_TRY(expectKind(request, Envelope::TRAINING_REQUEST, "request"));
+    POT_TRY(expectKind(state, Envelope::MODEL_STATE, "state"));
+    POT_TRY(expectKind(batch, Envelope::STAGE_BATCH, "batch"));
+    auto req = request.envelope().getTrainingRequest().getBody();
+    if (req.getArchitecture().isTorchScript())
+      return Status::usage("baseline: built-in architectures only");
+    auto model = loadModel(req.getArchitecture().getBuiltin(), nullptr);
+    if (!model) return model.status();
+    auto opt = req.getOptimizer();
+    std::string optimizer = opt.isAdam() ? "adam" : "sgd";
+    auto loaded = loadState(state.envelope().getModelState(), *model, optimizer,
+                            opt.isSgd() && opt.getSgd().getMomentum() != 0);
+    if (!loaded) return loaded.status();
+    auto sb = batch.envelope().getStageBatch();
+    std::vector<int64_t> shape;
+    for (auto d : sb.getSampleShape()) shape.push_back(d);
+    int64_t n = sb.getLabels().size();
+    if (maxSamples && static_cast<int64_t>(maxSamples) < n) n = static_cast<int64_t>(maxSamples);
+    torch::Tensor x = batchInputs(sb.getInputs(), sb.getInputType(), shape, 0, n);
+    std::vector<int64_t> lv;
+    for (auto l : sb.getLabels()) lv.push_back(l);
+    torch::Tensor y = torch::tensor(lv, torch::kInt64).slice(0, 0, n);
+    for (auto& p : model->params) p.set_requires_grad(true);
+    std::unique_ptr<torch::optim::Optimizer> o;
+    if (opt.isSgd()) {
+      auto s = opt.getSgd();
+      o = std::make_unique<torch::optim::SGD>(model->params,
+                                              torch::optim::SGDOptions(s.getLearningRate())
+                                                  .momentum(s.getMomentum())
+                                                  .weight_decay(s.getWeightDecay())
+                                                  .nesterov(s.getNesterov()));
+    } else {
+      auto a = opt.getAdam();
+      o = std::make_unique<torch::optim::Adam>(model->params,
+                                               torch::optim::AdamOptions(a.getLearningRate())
+                                                   .betas({a.getBeta1(), a.getBeta2()})
+                                                   .eps(a.getEps())
+                                                   .weight_decay(a.getWeightDecay()));
+    }
+    int64_t b = stepSamples ? stepSamples : req.getMinibatchSize();
+    auto start = std::chrono::steady_clock::now();
+    for (int64_t from = 0; from + b <= n; from += b) {
+      o->zero_grad();
+      torch::Tensor out = model->forward(x.slice(0, from, from + b));
+      torch::nn::functional::cross_entropy(out, y.slice(0, from, from + b)).backward();
+      o->step();
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  });
+}
+
+Result<Bytes> makeInitialState(const InitialStateSpec& spec) {
+  return guardTorch("initial state", [&]() -> Result<Bytes> {
+    auto model = loadModel(spec.architecture, spec.module);
+    if (!model) return model.status();
+    bool momentum = spec.optimizer == "sgd" && spec.momentumBuffers;
+    if (model->builtin) {
+      for (size_t i = 0; i < model->params.size(); ++i) {
+        double bound = 1.0 / std::sqrt(static_cast<double>(model->builtin->parameters[i].fanIn));
+        fillUniform(model->params[i], spec.seed, model->names[i], bound);
+      }
+    }
+    std::vector<torch::Tensor> buffers;
+    size_t per = bufferPrefixes(spec.optimizer, momentum).size();
+    for (const auto& p : model->params)
+      for (size_t k = 0; k < per; ++k) buffers.push_back(torch::zeros_like(p));
+    return encodeState(*model, spec.optimizer, momentum, 0, 0, buffers);
+  });
+}
+
+Result<uint64_t> torchScriptForwardMacs(const Bytes& module) {
+  return guardTorch("TorchScript module", [&]() -> Result<uint64_t> {
+    auto model = loadModel(torchScriptArchitectureName(sha256(module).hex()), &module);
+    if (!model) return model.status();
+    uint64_t n = 0;
+    for (const auto& p : model->params) n += static_cast<uint64_t>(p.numel());
+    return n;
+  });
+}
+
+Result<Evaluation> evaluateState(const Message& state, const Bytes* module, const Dataset& data) {
+  return guardTorch("evaluation", [&]() -> Result<Evaluation> {
+    POT_TRY(expectKind(state, Envelope::MODEL_STATE, "state"));
+    auto ms = state.envelope().getModelState();
+    auto model = loadModel(ms.getArchitecture(), module);
+    if (!model) return model.status();
+    std::string optimizer = ms.getOptimizer();
+    bool momentum = ms.getOptimizerState().size() == model->params.size();
+    auto loaded = loadState(ms, *model, optimizer, momentum);
+    if (!loaded) return loaded.status();
+    std::vector<int64_t> shape(data.sampleShape.begin(), data.sampleShape.end());
+    if (model->builtin) {
+      std::vector<int64_t> want(model->builtin->inputShape.begin(),
+                                model->builtin->inputShape.end());
+      int64_t a = 1, b = 1;
+      for (auto d : shape) a *= d;
+      for (auto d : want) b *= d;
+      bool ok = model->builtin->kind == BuiltinArchitecture::Kind::kMlp ? a == b : shape == want;
+      if (!ok)
+        return Status::invalid("the dataset's samples have shape " + shapeText(shape) +
+                               ", the architecture takes " + shapeText(want));
+    }
+    if (model->script) model->script->eval();
+    torch::NoGradGuard noGrad;
+    int64_t per = 1;
+    for (auto d : shape) per *= d;
+    Evaluation ev;
+    double lossSum = 0;
+    const int64_t chunk = 1000;
+    for (int64_t from = 0; from < static_cast<int64_t>(data.size()); from += chunk) {
+      int64_t n = std::min<int64_t>(chunk, static_cast<int64_t>(data.size()) - from);
+      std::vector<int64_t> s{n};
+      s.insert(s.end(), shape.begin(), shape.end());
+      torch::Tensor x =
+          data.isUint8 ? torch::from_blob(const_cast<uint8_t*>(data.pixels.data()) + from * per, s,
+                                          torch::kUInt8)
+                             .to(torch::kFloat32)
+                             .div_(255.0)
+                       : torch::from_blob(const_cast<float*>(data.features.data()) + from * per, s,
+                                          torch::kFloat32)
+                             .clone();
+      std::vector<int64_t> lv(data.labels.begin() + from, data.labels.begin() + from + n);
+      torch::Tensor labels = torch::tensor(lv, torch::kInt64);
+      torch::Tensor out = model->forward(x);
+      if (out.dim() != 2 || out.size(0) != n)
+        return Status::invalid("the model's output has shape " + shapeText(out.sizes().vec()));
+      if (labels.max().item<int64_t>() >= out.size(1))
+        return Status::invalid("the dataset has labels beyond the model's " +
+                               std::to_string(out.size(1)) + " classes");
+      lossSum +=
+          torch::nn::functional::cross_entropy(
+              out, labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+              .item<double>();
+      ev.correct += static_cast<uint64_t>(out.argmax(1).eq(labels).sum().item<int64_t>());
+      ev.samples += static_cast<uint64_t>(n);
+    }
+    if (ev.samples == 0) return Status::invalid("the dataset is empty");
+    ev.accuracy = static_cast<double>(ev.correct) / static_cast<double>(ev.samples);
+    ev.meanLoss = lossSum / static_cast<double>(ev.samples);
+    return ev;
+  });
+}
+
+std::string computeProbeDigest() {
+  // Integer-generated inputs: the probe must not depend on any RNG.
+  auto make = [](int64_t r, int64_t c, uint32_t salt) {
+    torch::Tensor t = torch::empty({r, c}, torch::kFloat32);
+    float* p = t.data_ptr<float>();
+    uint32_t x = salt;
+    for (int64_t i = 0; i < r * c; ++i) {
+      x = x * 1664525u + 1013904223u;
+      p[i] = static_cast<float>((x >> 8) & 0xffff) / 65536.0f - 0.5f;
+    }
+    return t;
+  };
+  torch::NoGradGuard noGrad;
+  torch::Tensor a = make(64, 257, 1), b = make(257, 33, 2);
+  torch::Tensor c = torch::mm(a, b);              // BLAS sgemm: reference vs OpenBLAS kernels
+  torch::Tensor d = torch::log_softmax(c, 1);     // ATen vectorised exp/log: default vs avx2
+  torch::Tensor e = torch::tanh(c).sum(1, true);  // ATen vectorised reduction
+  Sha256 h;
+  for (const torch::Tensor& t : {c, d, e}) {
+    torch::Tensor u = t.contiguous();
+    h.update(u.data_ptr<float>(), static_cast<size_t>(u.numel()) * 4);
+  }
+  return h.finish().hex();
+}
+
+namespace {
+
+std::string loadedBlasPath() {
+  std::string found;
+  dl_iterate_phdr(
+      [](struct dl_phdr_info* info, size_t, void* out) {
+        std::string name = info->dlpi_name ? info->dlpi_name : "";
+        if (name.find("libblas.so") != std::string::npos) *static_cast<std::string*>(out) = name;
+        return 0;
+      },
+      &found);
+  return found.empty() ? "none" : found;
+}
+
+bool envIs(const char* name, const std::string& value) {
+  const char* v = std::getenv(name);
+  return value.empty() ? v == nullptr : (v && value == v);
+}
+
+}  // namespace
+
+namespace {
+
+Status applyComputeProfile(const std::string& profileName, int argc, char** argv, bool verify) {
+  auto spec = findComputeProfile(profileName);
+  if (!spec) return spec.status();
+  std::string missing = cpuMissingFeatures(*spec);
+  if (!missing.empty())
+    return Status::io("compute profile '" + spec->name + "' cannot run here: " + missing +
+                      " (it needs an AVX2+FMA CPU; the request fixes the profile, so train it "
+                      "on such a machine)");
+  std::string lib = spec->blasDir + "/libblas.so.3";
+  if (::access(lib.c_str(), R_OK) != 0)
+    return Status::io("compute profile '" + spec->name + "' needs " + lib + " (install " +
+                      (spec->blas == "reference" ? "libblas3" : "libopenblas0-pthread") +
+                      ": scripts/install-deps)");
+  uint32_t threads = spec->threads;
+  if (const char* t = std::getenv("POT_STAGE_THREADS")) {
+    char* end = nullptr;
+    unsigned long v = std::strtoul(t, &end, 10);
+    if (*t == '\0' || *end != '\0' || v == 0 || v > 256)
+      return Status::usage("POT_STAGE_THREADS='" + std::string(t) +
+                           "' is not a thread count 1..256");
+    threads = static_cast<uint32_t>(v);
+  }
+  const char* ldPath = std::getenv("LD_LIBRARY_PATH");
+  auto env = profileEnvironment(*spec, threads, ldPath ? ldPath : "");
+  bool envOk = true;
+  for (const auto& [name, value] : env)
+    if (!envIs(name.c_str(), value)) envOk = false;
+  const char* marker = std::getenv(kProfileMarkerEnv);
+  std::string self = spec->name + ":" + std::to_string(::getpid());
+  if (!envOk) {
+    if (marker && self == marker)
+      return Status::internal("re-executing with compute profile '" + spec->name +
+                              "' did not set its environment");
+    // The loader picks libblas.so.3 and OpenBLAS reads its core type only at
+    // exec, so the profile's environment needs a fresh process image.
+    for (const auto& [name, value] : env) {
+      if (value.empty())
+        ::unsetenv(name.c_str());
+      else
+        ::setenv(name.c_str(), value.c_str(), 1);
+    }
+    ::setenv(kProfileMarkerEnv, self.c_str(), 1);
+    // keepStdinAcrossReexec() left a seekable stdin: the new image reads it again.
+    ::lseek(STDIN_FILENO, 0, SEEK_SET);
+    std::vector<char*> args(argv, argv + argc);
+    args.push_back(nullptr);
+    ::execv("/proc/self/exe", args.data());
+    return Status::io("cannot re-execute with compute profile '" + spec->name +
+                      "': " + std::strerror(errno));
+  }
+  return guardTorch("compute profile", [&]() -> Status {
+    torch::set_num_threads(static_cast<int>(threads));
+    try {
+      torch::set_num_interop_threads(1);
+    } catch (const c10::Error&) {
+      // Already fixed for this process; inter-op threads do not change bits.
+    }
+    at::globalContext().setUserEnabledMkldnn(false);
+    if (!verify) return Status::ok();
+    std::string digest = computeProbeDigest();
+    if (verify && digest != spec->probeDigest)
+      return Status::io("compute profile '" + spec->name +
+                        "' is not honoured here: the known-answer probe gives " +
+                        digest.substr(0, 16) + ", expected " + spec->probeDigest.substr(0, 16) +
+                        " (loaded BLAS: " + loadedBlasPath() + "; the profile needs " + spec->blas +
+                        (spec->blasCoreType.empty() ? "" : " " + spec->blasCoreType) +
+                        " BLAS from " + spec->blasDir + " and ATen '" + spec->atenCapability +
+                        "'; check LD_PRELOAD and the libtorch/BLAS package versions)");
+    return Status::ok();
+  });
+}
+
+}  // namespace
+
+Status enforceComputeProfile(const std::string& profileName, int argc, char** argv) {
+  return applyComputeProfile(profileName, argc, argv, true);
+}
+
+Status prepareComputeProfile(const std::string& profileName, int argc, char** argv) {
+  return applyComputeProfile(profileName, argc, argv, false);
+}
+
+}  // namespace pot
