@@ -63,8 +63,9 @@ std::optional<double> JsonDocument::number(std::string_view name) const {
 
 std::optional<uint64_t> JsonDocument::uint(std::string_view name) const {
   auto n = number(name);
-  // 2^53: the largest range in which every integer has an exact double.
-  if (!n || *n < 0 || *n > 9007199254740992.0 || std::floor(*n) != *n) return std::nullopt;
+  // Below 2^53 every integer has its own double; from there on two integers
+  // can read as one, so the value cannot be trusted.
+  if (!n || *n < 0 || *n >= 9007199254740992.0 || std::floor(*n) != *n) return std::nullopt;
   return static_cast<uint64_t>(*n);
 }
 

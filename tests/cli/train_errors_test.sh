@@ -71,9 +71,10 @@ expect_no_file "$T/o3"
 expect_exit 3 pot-train-stage --repo "$T/repo" -s 1 --state "$T/repo/objects/${batches[0]}" -o "$T/o4"
 expect_grep "expected a model state, got a stage batch" "$T/err"
 expect_no_file "$T/o4"
-# Stage out of range: invalid (1).
+# Beyond t the batches cycle (docs/protocol.md, "Liveness"): stage 9 of a
+# 2-stage request trains B_1, and needs S_8, not S_0: invalid (1).
 expect_exit 1 pot-train-stage --repo "$T/repo" -s 9 --state "$s0_other" -o "$T/o5"
-expect_grep "stage 9 is out of range: the request has 2 stages" "$T/err"
+expect_grep "stage 9 needs S_8" "$T/err"
 expect_no_file "$T/o5"
 # S_1 given for stage 1 (the wrong state index): invalid (1).
 expect_exit 0 pot-train-stage -q --repo "$T/repo" -s 1 -o "$T/s1"

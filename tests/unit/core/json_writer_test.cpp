@@ -1,0 +1,103 @@
+// JsonWriter: escaping, separators, nesting and number forms; JsonDocument reads it back.
+#include "libcommon/core/json_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+#include "libcommon/core/json_reader.h"
+
+namespace pot {
+namespace {
+
+TEST(JsonWriter, CompactObjectUsesTheToolsSeparators) {
+  JsonWriter j;
+  j.beginObject().field("id", "ab").field("height", uint64_t{7}).field("ok", true).endObject();
+  EXPECT_EQ(j.str(), R"({"id": "ab", "height": 7, "ok": true})");
+  EXPECT_TRUE(j.complete());
+}
+
+TEST(JsonWriter, EscapesEveryCharacterJsonForbidsRaw) {
+  JsonWriter j;
+  j.value(std::string("q\"b\\n\n\t\x01\x1f/\xc3\xa9", 12));
+  EXPECT_EQ(j.str(), R"("q\"b\\n\n\t\u0001\u001f/)"
+                     "\xc3\xa9\"");
+}
+
+TEST(JsonWriter, NestsArraysAndObjects) {
+  JsonWriter j;
+  j.beginArray();
+  j.beginObject().key("a").beginArray().value(1).value(-2).endArray().endObject();
+  j.beginArray().endArray();
+  j.beginObject().endObject();
+  j.null();
+  j.endArray();
+  EXPECT_EQ(j.str(), R"([{"a": [1, -2]}, [], {}, null])");
+}
+
+TEST(JsonWriter, PrettyIndentsByTwo) {
+  JsonWriter j(JsonWriter::Style::kPretty);
+  j.beginObject().field("a", 1).key("b").beginArray().value("x").endArray().endObject();
+  EXPECT_EQ(j.str(), "{\n  \"a\": 1,\n  \"b\": [\n    \"x\"\n  ]\n}");
+}
+
+TEST(JsonWriter, NumbersAreExactOrNull) {
+  JsonWriter j;
+  j.beginArray()
+      .value(std::numeric_limits<uint64_t>::max())
+      .value(std::numeric_limits<int64_t>::min())
+      .value(0.1)
+      .value(0.8672)
+      .value(std::numeric_limits<double>::quiet_NaN())
+      .endArray();
+  EXPECT_EQ(j.str(), "[18446744073709551615, -9223372036854775808, 0.1, 0.8672, null]");
+}
+
+TEST(JsonWriter, RawSplicesAWrittenValue) {
+  JsonWriter inner;
+  inner.beginObject().field("k", "v").endObject();
+  JsonWriter j;
+  j.beginObject().key("inner").raw(inner.str()).endObject();
+  EXPECT_EQ(j.str(), R"({"inner": {"k": "v"}})");
+}
+
+TEST(JsonDocument, ReadsWhatTheWriterWrote) {
+  JsonWriter j;
+  j.beginObject()
+      .field("id", "a\"b\n")
+      .field("height", uint64_t{9007199254740991})
+      .field("big", uint64_t{9007199254740993})
+      .field("neg", -1)
+      .field("valid", false)
+      .field("accuracy", 0.8672)
+      .key("tip")
+      .beginObject()
+      .field("height", 12)
+      .endObject()
+      .endObject();
+  auto doc = JsonDocument::parse(j.str());
+  ASSERT_TRUE(doc) << doc.status().message();
+  EXPECT_EQ(doc->string("id"), "a\"b\n");
+  EXPECT_EQ(doc->uint("height"), uint64_t{9007199254740991});
+  // From 2^53 on a double cannot hold every integer: refused, not rounded.
+  EXPECT_FALSE(doc->uint("big"));
+  EXPECT_FALSE(doc->uint("neg"));
+  EXPECT_EQ(doc->boolean("valid"), false);
+  EXPECT_EQ(doc->number("accuracy"), 0.8672);
+  EXPECT_FALSE(doc->string("height"));  // wrong type
+  EXPECT_FALSE(doc->has("missing"));
+  auto tip = doc->object("tip");
+  ASSERT_TRUE(tip);
+  EXPECT_EQ(tip->uint("height"), 12u);
+}
+
+TEST(JsonDocument, RefusesMalformedTextAndNonObjects) {
+  for (const char* bad : {"", "{", "{\"a\": }", "[1, 2]", "\"s\"", "{\"a\": 1} x"}) {
+    auto doc = JsonDocument::parse(bad);
+    ASSERT_FALSE(doc) << bad;
+    EXPECT_EQ(doc.status().code(), ExitCode::kMalformed) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace pot
