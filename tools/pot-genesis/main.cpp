@@ -5,6 +5,7 @@
 
 #include "libcommon/consensus/genesis.h"
 #include "libcommon/core/fileio.h"
+#include "libcommon/core/json_writer.h"
 #include "libcommon/tool/chain_args.h"
 #include "libcommon/tool/tool.h"
 
@@ -118,7 +119,9 @@ int main(int argc, char** argv) {
     if (out != "-") {
       const std::string id = pot::sha256(*genesis).hex();
       if (json)
-        std::cout << "{\"id\": \"" << id << "\", \"file\": \"" << out << "\"}\n";
+        std::cout
+            << pot::JsonWriter().beginObject().field("id", id).field("file", out).endObject().str()
+            << "\n";
       else
         std::cout << id << "\n";
     }

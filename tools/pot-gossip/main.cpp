@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "libcommon/core/fileio.h"
+#include "libcommon/core/json_writer.h"
 #include "libcommon/net/gossip.h"
 #include "libcommon/tool/tool.h"
 
@@ -92,7 +93,9 @@ int main(int argc, char** argv) {
     for (size_t k = 0; k < messages.size(); ++k) {
       auto id = pot::gossip::publish(control, messages[k], timeoutMs);
       if (!id) return id.status().withContext("'" + files[k] + "'");
-      std::cout << (json ? "{\"id\": \"" + id->hex() + "\"}" : id->hex()) << std::endl;
+      std::cout << (json ? pot::JsonWriter().beginObject().field("id", id->hex()).endObject().str()
+                         : id->hex())
+                << std::endl;
     }
     return pot::Status::ok();
   });

@@ -3,6 +3,7 @@
 
 #include "libcommon/core/crypto.h"
 #include "libcommon/core/fileio.h"
+#include "libcommon/core/json_writer.h"
 #include "libcommon/tool/tool.h"
 
 int main(int argc, char** argv) {
@@ -34,7 +35,13 @@ int main(int argc, char** argv) {
     }
     if (!pubOut.empty()) POT_TRY(pot::savePublicKey(pub, pubOut));
     if (json)
-      std::cout << "{\"publicKey\": \"" << pub.hex() << "\", \"file\": \"" << file << "\"}\n";
+      std::cout << pot::JsonWriter()
+                       .beginObject()
+                       .field("publicKey", pub.hex())
+                       .field("file", file)
+                       .endObject()
+                       .str()
+                << "\n";
     else
       std::cout << pub.hex() << "\n";
     return pot::Status::ok();

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "libcommon/core/fileio.h"
+#include "libcommon/core/json_writer.h"
 #include "libcommon/net/repo.h"
 #include "libcommon/tool/tool.h"
 
@@ -77,7 +78,10 @@ int main(int argc, char** argv) {
     if (!bytes) return bytes.status();
     auto hash = pot::repo::upload(connect, *bytes, timeoutMs);
     if (!hash) return hash.status();
-    std::cout << (json ? "{\"hash\": \"" + hash->hex() + "\"}" : hash->hex()) << std::endl;
+    std::cout << (json
+                      ? pot::JsonWriter().beginObject().field("hash", hash->hex()).endObject().str()
+                      : hash->hex())
+              << std::endl;
     return pot::Status::ok();
   });
 }

@@ -7,6 +7,7 @@
 #include "libcommon/consensus/transaction.h"
 #include "libcommon/core/canonical.h"
 #include "libcommon/core/fileio.h"
+#include "libcommon/core/json_writer.h"
 #include "libcommon/tool/chain_args.h"
 #include "libcommon/tool/tool.h"
 
@@ -87,7 +88,13 @@ int main(int argc, char** argv) {
       const std::string id =
           pot::messageId(pot::Domain::kTx, (*m)->envelope().getTransaction().getBody()).hex();
       if (json)
-        std::cout << "{\"id\": \"" << id << "\", \"nonce\": " << *nonce << "}\n";
+        std::cout << pot::JsonWriter()
+                         .beginObject()
+                         .field("id", id)
+                         .field("nonce", *nonce)
+                         .endObject()
+                         .str()
+                  << "\n";
       else
         std::cout << id << "\n";
     }
