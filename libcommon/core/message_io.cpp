@@ -1,6 +1,7 @@
 // Framed canonical Envelope files: decode with limits, encode canonically.
 #include "libcommon/core/message_io.h"
 
+#include <capnp/any.h>
 #include <capnp/serialize.h>
 #include <kj/exception.h>
 #include <unistd.h>
@@ -57,6 +58,15 @@ Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits) {
     m->reader_.reset(reader);
     auto stray = findStrayBits(reader->getRoot<schema::Envelope>());
     if (!stray.empty()) return Status::malformed("non-canonical encoding: " + stray);
+    // isCanonical() checks layout, not every bit: a field readers ignore
+    // (e.g. the top bits of an inline-composite list's element count) can
+    // vary, and the message would keep its id, so anyone relaying it could
+    // change its bytes. The one byte form is what canonicalize() writes;
+    // refusing every other closes the whole class, whichever bit it is.
+    auto canonical = reader->getRoot<capnp::AnyStruct>().canonicalize();
+    if (canonical.size() != words ||
+        std::memcmp(canonical.begin(), m->words_.begin(), words * sizeof(capnp::word)) != 0)
+      return Status::malformed("non-canonical encoding: not the canonical byte form");
   } catch (const kj::Exception& e) {
     return Status::malformed("not a valid PoT message: " + std::string(e.getDescription().cStr()));
   }

@@ -4,6 +4,7 @@
 #include <capnp/message.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 namespace {
@@ -146,3 +147,36 @@ TEST(MessageIo, UnknownPointerFieldIsMalformed) {
 }
 
 }  // namespace
+
+// The tag word of an inline-composite list holds the element count in bits
+// 2..31 of its first half; readers take fewer bits than that, so the top bit
+// could be set without changing what any reader sees (and without a key:
+// the message id canonicalises again). Only the canonical bytes are a message.
+TEST(MessageIo, IgnoredBitsOfAListTagAreNonCanonical) {
+  capnp::MallocMessageBuilder mb;
+  auto state = mb.initRoot<pot::schema::Envelope>().initModelState();
+  state.setArchitecture("mlp:2-2");
+  auto params = state.initParameters(1);
+  params[0].setName("w");
+  params[0].initShape(1).set(0, 2);
+  params[0].setData(kj::heapArray<kj::byte>(8).asPtr());
+  auto bytes = pot::encodeMessage(mb.getRoot<pot::schema::Envelope>().asReader());
+  ASSERT_TRUE(pot::decodeMessage(bytes));
+  // Tag word of the one-element Tensor list: count 1 (<< 2), no data words
+  // (dtype 0 is trimmed by canonical form), 3 pointers.
+  const uint8_t tag[8] = {4, 0, 0, 0, 0, 0, 3, 0};
+  auto at = std::search(bytes.begin(), bytes.end(), tag, tag + 8);
+  ASSERT_NE(at, bytes.end());
+  // Every bit of the count half: 31 is the one readers ignore (refused as
+  // non-canonical); the others change the count, which no longer fits.
+  for (int bit = 2; bit < 32; ++bit) {
+    auto edited = bytes;
+    edited[at - bytes.begin() + bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+    auto m = pot::decodeMessage(edited);
+    ASSERT_FALSE(m) << "bit " << bit;
+    EXPECT_EQ(m.status().code(), pot::ExitCode::kMalformed);
+    if (bit == 31)
+      EXPECT_NE(m.status().message().find("non-canonical"), std::string::npos)
+          << m.status().message();
+  }
+}
