@@ -61,12 +61,41 @@ std::optional<double> JsonDocument::number(std::string_view name) const {
   return v->getNumber();
 }
 
+namespace {
+
+// Below 2^53 every integer has its own double; from there on two integers
+// can read as one, so the value cannot be trusted.
+std::optional<uint64_t> exactUint(double n) {
+  if (n < 0 || n >= 9007199254740992.0 || std::floor(n) != n) return std::nullopt;
+  return static_cast<uint64_t>(n);
+}
+
+}  // namespace
+
 std::optional<uint64_t> JsonDocument::uint(std::string_view name) const {
   auto n = number(name);
-  // Below 2^53 every integer has its own double; from there on two integers
-  // can read as one, so the value cannot be trusted.
-  if (!n || *n < 0 || *n >= 9007199254740992.0 || std::floor(*n) != *n) return std::nullopt;
-  return static_cast<uint64_t>(*n);
+  if (!n) return std::nullopt;
+  return exactUint(*n);
+}
+
+std::optional<std::vector<uint64_t>> JsonDocument::uintArray(std::string_view name) const {
+  auto v = member(impl_->root, name);
+  if (!v || !v->isArray()) return std::nullopt;
+  std::vector<uint64_t> out;
+  for (auto e : v->getArray()) {
+    if (!e.isNumber()) return std::nullopt;
+    auto n = exactUint(e.getNumber());
+    if (!n) return std::nullopt;
+    out.push_back(*n);
+  }
+  return out;
+}
+
+std::vector<std::string> JsonDocument::keys() const {
+  std::vector<std::string> out;
+  for (auto field : impl_->root.getObject())
+    out.emplace_back(field.getName().cStr(), field.getName().size());
+  return out;
 }
 
 std::optional<bool> JsonDocument::boolean(std::string_view name) const {

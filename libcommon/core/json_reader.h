@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "libcommon/core/status.h"
 
@@ -29,6 +30,10 @@ class JsonDocument {
   std::optional<uint64_t> uint(std::string_view name) const;
   std::optional<double> number(std::string_view name) const;
   std::optional<bool> boolean(std::string_view name) const;
+  // An array of unsigned integers (each as uint() reads it); nullopt if any is not one.
+  std::optional<std::vector<uint64_t>> uintArray(std::string_view name) const;
+  // The member names of the top-level object, in document order.
+  std::vector<std::string> keys() const;
   // A member that is itself an object, as its own document.
   std::optional<JsonDocument> object(std::string_view name) const;
 
