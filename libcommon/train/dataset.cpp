@@ -1,15 +1,18 @@
-// IDX and CSV readers for partition and evaluation.
+// IDX, CSV and NumPy readers for partition and evaluation.
 #include "libcommon/train/dataset.h"
 
+#include <zip.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
 
 #include "libcommon/core/coding.h"
 #include "libcommon/core/fileio.h"
+#include "libcommon/train/npy.h"
 
 namespace pot {
 
@@ -135,6 +138,128 @@ Result<Dataset> loadCsv(const std::string& path, int labelColumn) {
   else
     for (double v : values) d.features.push_back(static_cast<float>(v));
   return d;
+}
+
+namespace {
+
+// Datasets are read whole; a file this large is a mistake, not a dataset.
+constexpr uint64_t kMaxArrayBytes = 16ull << 30;
+
+Result<Dataset> datasetFromArrays(const NpyArray& samples, const NpyArray& labels,
+                                  const std::string& samplesName, const std::string& labelsName) {
+  if (samples.dtype != "uint8" && samples.dtype != "float32")
+    return Status::malformed(samplesName + ": samples of dtype " + samples.dtype +
+                             " are not supported (uint8 or float32)");
+  if (samples.shape.empty() || samples.shape[0] == 0)
+    return Status::malformed(samplesName + ": no samples (shape needs a first axis of N > 0)");
+  if (labels.shape.size() != 1)
+    return Status::malformed(labelsName + ": labels must have shape (N,), not " +
+                             std::to_string(labels.shape.size()) + " axes");
+  if (labels.shape[0] != samples.shape[0])
+    return Status::malformed(labelsName + " holds " + std::to_string(labels.shape[0]) +
+                             " labels for " + std::to_string(samples.shape[0]) + " samples");
+  const bool isSigned = labels.dtype[0] == 'i';
+  const size_t width = npyElementBytes(labels.dtype);
+  if (labels.dtype.rfind("float", 0) == 0)
+    return Status::malformed(labelsName + ": labels of dtype " + labels.dtype +
+                             " are not class numbers (use an integer dtype)");
+  Dataset d;
+  for (size_t i = 1; i < samples.shape.size(); ++i) {
+    if (samples.shape[i] == 0 || samples.shape[i] > (1u << 24))
+      return Status::malformed(samplesName + ": sample axis " + std::to_string(i) + " has size " +
+                               std::to_string(samples.shape[i]));
+    d.sampleShape.push_back(static_cast<uint32_t>(samples.shape[i]));
+  }
+  if (d.sampleShape.empty()) d.sampleShape = {1};  // one number per sample
+  for (uint64_t i = 0; i < labels.shape[0]; ++i) {
+    const uint8_t* p = labels.data.data() + i * width;
+    uint64_t raw = 0;
+    for (size_t b = 0; b < width; ++b) raw |= uint64_t{p[b]} << (8 * b);
+    const bool negative = isSigned && (raw >> (8 * width - 1)) & 1;
+    if (negative || raw > 65535)
+      return Status::malformed(labelsName + ": label " + std::to_string(i) +
+                               " is not a class number 0..65535");
+    d.labels.push_back(static_cast<uint32_t>(raw));
+  }
+  d.isUint8 = samples.dtype == "uint8";
+  if (d.isUint8) {
+    d.pixels = samples.data;
+  } else {
+    d.features.resize(samples.elements());
+    for (size_t i = 0; i < d.features.size(); ++i) {
+      uint32_t bits = coding::getLe32(samples.data.data() + 4 * i);
+      std::memcpy(&d.features[i], &bits, 4);
+      if (!std::isfinite(d.features[i]))
+        return Status::malformed(samplesName + ": sample value " + std::to_string(i) +
+                                 " is not finite");
+    }
+  }
+  return d;
+}
+
+Result<NpyArray> readNpyFile(const std::string& path) {
+  auto bytes = readFile(path, kMaxArrayBytes);
+  if (!bytes) return bytes.status();
+  return parseNpy(*bytes, "'" + path + "'");
+}
+
+// One member of a zip archive, whole.
+Result<Bytes> zipMember(zip_t* archive, const std::string& path, const std::string& member) {
+  zip_stat_t st;
+  zip_stat_init(&st);
+  if (zip_stat(archive, member.c_str(), 0, &st) != 0)
+    return Status::malformed("'" + path + "' holds no array '" + member + "'");
+  if (!(st.valid & ZIP_STAT_SIZE) || st.size > kMaxArrayBytes)
+    return Status::malformed("'" + path + "': array '" + member + "' is too large");
+  zip_file_t* f = zip_fopen(archive, member.c_str(), 0);
+  if (!f)
+    return Status::malformed("'" + path + "': cannot open array '" + member +
+                             "': " + zip_strerror(archive));
+  Bytes out(st.size);
+  zip_int64_t got = out.empty() ? 0 : zip_fread(f, out.data(), out.size());
+  zip_fclose(f);
+  if (got < 0 || static_cast<zip_uint64_t>(got) != st.size)
+    return Status::malformed("'" + path + "': array '" + member + "' is truncated or corrupt");
+  return out;
+}
+
+}  // namespace
+
+Result<Dataset> loadNpy(const std::string& samplesPath, const std::string& labelsPath) {
+  auto samples = readNpyFile(samplesPath);
+  if (!samples) return samples.status();
+  auto labels = readNpyFile(labelsPath);
+  if (!labels) return labels.status();
+  return datasetFromArrays(*samples, *labels, "'" + samplesPath + "'", "'" + labelsPath + "'");
+}
+
+Result<Dataset> loadNpz(const std::string& path, const std::string& samplesKey,
+                        const std::string& labelsKey) {
+  int err = 0;
+  zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY, &err);
+  if (!archive) {
+    zip_error_t ze;
+    zip_error_init_with_code(&ze, err);
+    std::string why = zip_error_strerror(&ze);
+    zip_error_fini(&ze);
+    if (err == ZIP_ER_NOENT || err == ZIP_ER_OPEN || err == ZIP_ER_READ)
+      return Status::io("cannot open '" + path + "': " + why);
+    return Status::malformed("'" + path + "' is not an .npz (zip) file: " + why);
+  }
+  auto close = [&]() { zip_discard(archive); };
+  auto rawSamples = zipMember(archive, path, samplesKey + ".npy");
+  auto rawLabels =
+      rawSamples ? zipMember(archive, path, labelsKey + ".npy") : Result<Bytes>(Bytes{});
+  close();
+  if (!rawSamples) return rawSamples.status();
+  if (!rawLabels) return rawLabels.status();
+  const std::string sName = "'" + path + "' array '" + samplesKey + "'";
+  const std::string lName = "'" + path + "' array '" + labelsKey + "'";
+  auto samples = parseNpy(*rawSamples, sName);
+  if (!samples) return samples.status();
+  auto labels = parseNpy(*rawLabels, lName);
+  if (!labels) return labels.status();
+  return datasetFromArrays(*samples, *labels, sName, lName);
 }
 
 void truncateDataset(Dataset& d, size_t n) {

@@ -1,5 +1,5 @@
-// Datasets for partition and evaluation: IDX (gzipped or not) and CSV with a label column
-// (DESIGN 4.5).
+// Datasets for partition and evaluation: IDX (gzipped or not), CSV with a label column and
+// NumPy arrays (DESIGN 4.5, 4.6).
 #pragma once
 
 #include <cstdint>
@@ -36,6 +36,16 @@ Result<Dataset> loadIdx(const std::string& imagesPath, const std::string& labels
 // numeric is a header and skipped. Pixel-like data (all integers 0..255)
 // stays uint8; anything else becomes float32.
 Result<Dataset> loadCsv(const std::string& path, int labelColumn);
+
+// NumPy arrays (DESIGN 4.6): samples of shape (N, ...) as uint8 (scaled by
+// 1/255 when trained) or float32 (used as they are), and labels of shape (N,)
+// of an integer dtype with values 0..65535. From two .npy files, or from one
+// .npz (NumPy's zip of .npy files, stored or deflated) holding the arrays
+// named `samplesKey` and `labelsKey`. Malformed (3) for an unsupported dtype
+// or mismatched lengths, I/O (4) for missing files.
+Result<Dataset> loadNpy(const std::string& samplesPath, const std::string& labelsPath);
+Result<Dataset> loadNpz(const std::string& path, const std::string& samplesKey = "x",
+                        const std::string& labelsKey = "y");
 
 // Keeps the first n samples (n == 0 keeps all).
 void truncateDataset(Dataset& data, size_t n);
