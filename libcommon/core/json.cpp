@@ -5,6 +5,7 @@
 #include <capnp/message.h>
 
 #include "libcommon/core/hash.h"
+#include "libcommon/core/json_reader.h"
 #include "libcommon/core/message_io.h"
 
 namespace pot {
@@ -52,7 +53,10 @@ std::string envelopeToJson(schema::Envelope::Reader envelope, const JsonOptions&
   return codec.encode(envelope).cStr();
 }
 
-Result<Bytes> envelopeFromJson(const std::string& json) {
+Result<Bytes> envelopeFromJson(const std::string& raw) {
+  auto decoded = decodeUnicodeEscapes(raw);
+  if (!decoded) return decoded.status().withContext("cannot decode JSON");
+  const std::string& json = *decoded;
   capnp::JsonCodec codec;
   HexDataHandler hex(SIZE_MAX);
   codec.addTypeHandler(hex);

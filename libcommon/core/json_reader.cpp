@@ -19,7 +19,100 @@ JsonDocument::JsonDocument(JsonDocument&&) noexcept = default;
 JsonDocument& JsonDocument::operator=(JsonDocument&&) noexcept = default;
 JsonDocument::~JsonDocument() = default;
 
-Result<JsonDocument> JsonDocument::parse(std::string_view text) {
+namespace {
+
+int hexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The four hex digits after "\u" at `at`, or -1.
+long codeUnitAt(std::string_view s, size_t at) {
+  if (at + 6 > s.size() || s[at] != '\\' || s[at + 1] != 'u') return -1;
+  long v = 0;
+  for (size_t i = at + 2; i < at + 6; ++i) {
+    int d = hexDigit(s[i]);
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+void appendUtf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | cp >> 6);
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | cp >> 12);
+    out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | cp >> 18);
+    out += static_cast<char>(0x80 | (cp >> 12 & 0x3F));
+    out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+}  // namespace
+
+Result<std::string> decodeUnicodeEscapes(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool inString = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (!inString) {
+      if (c == '"') inString = true;
+      out += c;
+      continue;
+    }
+    if (c == '"') {
+      inString = false;
+      out += c;
+      continue;
+    }
+    if (c != '\\') {
+      out += c;
+      continue;
+    }
+    if (i + 1 >= s.size()) return Status::malformed("bad JSON: a string ends in a backslash");
+    if (s[i + 1] != 'u') {  // a short escape: the parser reads these right
+      out += c;
+      out += s[++i];
+      continue;
+    }
+    long unit = codeUnitAt(s, i);
+    if (unit < 0) return Status::malformed("bad JSON: \\u needs four hex digits");
+    uint32_t cp = static_cast<uint32_t>(unit);
+    i += 5;
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      long low = codeUnitAt(s, i + 1);
+      if (low < 0xDC00 || low > 0xDFFF)
+        return Status::malformed("bad JSON: a high surrogate without its low half");
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<uint32_t>(low) - 0xDC00);
+      i += 6;
+    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+      return Status::malformed("bad JSON: a low surrogate without its high half");
+    }
+    if (cp == '"' || cp == '\\') {
+      out += '\\';
+      out += static_cast<char>(cp);
+    } else {
+      appendUtf8(out, cp);
+    }
+  }
+  return out;
+}
+
+Result<JsonDocument> JsonDocument::parse(std::string_view raw) {
+  auto decoded = decodeUnicodeEscapes(raw);
+  if (!decoded) return decoded.status();
+  const std::string& text = *decoded;
   auto impl = std::make_unique<Impl>();
   try {
     capnp::JsonCodec codec;

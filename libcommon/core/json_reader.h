@@ -43,4 +43,11 @@ class JsonDocument {
   std::unique_ptr<Impl> impl_;
 };
 
+// JSON text with every \uXXXX escape in its strings replaced by the UTF-8 it
+// stands for (surrogate pairs joined; a quote or backslash stays escaped).
+// Cap'n Proto 0.9's parser decodes these escapes wrongly (hex letters miscounted,
+// one byte where UTF-8 needs several), so every JSON read here passes through
+// this first. A lone surrogate or a bad escape is malformed.
+Result<std::string> decodeUnicodeEscapes(std::string_view json);
+
 }  // namespace pot

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <random>
 
+#include "libcommon/core/json.h"
+
 namespace {
 
 pot::Bytes sampleMessage() {
@@ -179,4 +181,16 @@ TEST(MessageIo, IgnoredBitsOfAListTagAreNonCanonical) {
       EXPECT_NE(m.status().message().find("non-canonical"), std::string::npos)
           << m.status().message();
   }
+}
+
+// JSON in with escapes as Python's json.dumps writes them (non-ASCII as \u):
+// the message holds the UTF-8 text, not Cap'n Proto 0.9's misreading.
+TEST(MessageIo, JsonEscapesBecomeUtf8) {
+  auto desc = pot::envelopeFromJson(
+      R"({"trainingRequest": {"body": {"description": "caf\u00e9 \u001b\ud83d\ude00"}}})");
+  ASSERT_TRUE(desc) << desc.status().message();
+  auto m = pot::decodeMessage(*desc);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(std::string((*m)->envelope().getTrainingRequest().getBody().getDescription().cStr()),
+            "caf\xc3\xa9 \x1b\xf0\x9f\x98\x80");
 }
