@@ -215,10 +215,21 @@ Result<Bytes> zipMember(zip_t* archive, const std::string& path, const std::stri
   if (!f)
     return Status::malformed("'" + path + "': cannot open array '" + member +
                              "': " + zip_strerror(archive));
-  Bytes out(st.size);
-  zip_int64_t got = out.empty() ? 0 : zip_fread(f, out.data(), out.size());
+  // Read as the data comes, never by the size the archive claims: a few
+  // bytes of zip can claim gigabytes (found by fuzz_datasets).
+  Bytes out;
+  uint8_t chunk[1 << 16];
+  bool overrun = false;
+  zip_int64_t got = 0;
+  while ((got = zip_fread(f, chunk, sizeof chunk)) > 0) {
+    if (out.size() + static_cast<size_t>(got) > st.size) {
+      overrun = true;
+      break;
+    }
+    out.insert(out.end(), chunk, chunk + got);
+  }
   zip_fclose(f);
-  if (got < 0 || static_cast<zip_uint64_t>(got) != st.size)
+  if (got < 0 || overrun || out.size() != st.size)
     return Status::malformed("'" + path + "': array '" + member + "' is truncated or corrupt");
   return out;
 }

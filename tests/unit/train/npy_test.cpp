@@ -165,3 +165,17 @@ TEST_F(NpyFiles, ReadsWhatNumpyWrites) {
 
 }  // namespace
 }  // namespace pot
+
+namespace pot {
+namespace {
+
+// fuzz_datasets found it: a 546-byte .npz whose zip64 entry claims 4 GB made
+// the reader allocate the claim up front. Now it reads what is really there.
+TEST(Npz, AClaimedSizeIsNotAllocatedUpFront) {
+  auto d = loadNpz(std::string(POT_SOURCE_DIR) + "/tests/testdata/fuzz/npz-claims-4gb");
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.status().code(), ExitCode::kMalformed);
+}
+
+}  // namespace
+}  // namespace pot
