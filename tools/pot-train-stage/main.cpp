@@ -2,6 +2,7 @@
 // and probe this machine under a compute profile; print a profile's environment.
 #include <cstdlib>
 #include <iostream>
+#include <tuple>
 
 #include "libcommon/tool/chain_args.h"
 #include "libcommon/tool/tool.h"
@@ -132,16 +133,19 @@ int main(int argc, char** argv) {
       return pot::Status::usage(
           "--profile is for --selfcheck; a stage runs under its request's profile");
     command.check = check->parsed() || oldCheck;
-    if (!expectRho.empty()) {
-      auto h = pot::parseHashArg(expectRho, "--expect-rho");
-      if (!h) return h.status();
-      command.expectRho = *h;
+    // A claim that is given counts for the usage checks even when it does
+    // not parse: the usage error comes first, as it always has.
+    pot::Status badClaim;
+    for (auto [text, what, out] :
+         {std::tuple{&expectRho, "--expect-rho", &command.expectRho},
+          std::tuple{&expectState, "--expect-state", &command.expectState}}) {
+      if (text->empty()) continue;
+      auto h = pot::parseHashArg(*text, what);
+      *out = h ? *h : pot::Hash256{};
+      if (!h && badClaim.isOk()) badClaim = h.status();
     }
-    if (!expectState.empty()) {
-      auto h = pot::parseHashArg(expectState, "--expect-state");
-      if (!h) return h.status();
-      command.expectState = *h;
-    }
+    POT_TRY(pot::checkStageCommand(command));
+    POT_TRY(badClaim);
     return pot::runStageCommand(command, argc, argv, std::cout, std::cerr);
   });
 }
