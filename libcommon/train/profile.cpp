@@ -88,6 +88,13 @@ std::vector<std::pair<std::string, std::string>> profileEnvironment(
   };
 }
 
+std::string profileShellExports(const ComputeProfileSpec& spec, uint32_t threads) {
+  std::string out;
+  for (const auto& [name, value] : profileEnvironment(spec, threads, ""))
+    out += (value.empty() ? "unset " + name : "export " + name + "='" + value + "'") + "\n";
+  return out;
+}
+
 Status keepStdinAcrossReexec() {
   if (::lseek(STDIN_FILENO, 0, SEEK_CUR) >= 0) return Status::ok();
   auto bytes = readFile("-", 1ull << 32);

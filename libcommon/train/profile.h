@@ -39,6 +39,11 @@ void fillRequestProfile(const ComputeProfileSpec& spec, schema::ComputeProfile::
 std::vector<std::pair<std::string, std::string>> profileEnvironment(
     const ComputeProfileSpec& spec, uint32_t threads, const std::string& oldLdLibraryPath);
 
+// The same environment as shell lines ("export NAME='value'", or "unset NAME"
+// for an empty value), with no old LD_LIBRARY_PATH: what `pot-train-stage
+// print-env` prints for `eval`, so a script saves the re-exec.
+std::string profileShellExports(const ComputeProfileSpec& spec, uint32_t threads);
+
 // A profile re-exec replaces the process image, and a pipe on standard input
 // cannot be read twice: call this before reading "-" in a tool that may
 // re-exec. It copies a non-seekable stdin into a memory file on fd 0 (the

@@ -1,79 +1,30 @@
-// The stage function, state files, evaluation and compute-profile enforcement:
-// the only translation unit that includes libtorch (DESIGN 2, 4).
+// The stage function's training loop, state files, S_0, evaluation and the benchmark baseline
+// (DESIGN 4.1, 4.3); input checks, the optimizer step and profile set-up are beside it.
 #include "libcommon/train/train.h"
 
 #include <capnp/message.h>
-#include <link.h>
 #include <torch/script.h>
 #include <torch/torch.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
-#include "libcommon/consensus/ledger.h"
 #include "libcommon/core/coding.h"
 #include "libcommon/train/architecture.h"
-#include "libcommon/train/profile.h"
+#include "libcommon/train/optimizer_step.h"
+#include "libcommon/train/stage_inputs.h"
+#include "libcommon/train/torch_errors.h"
+#include "libcommon/train/training_secret.h"
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "state files hold little-endian data");
 
 namespace pot {
 
-Hash256 trainingSecret(const std::vector<float>& losses) {
-  Hash256 h;
-  for (size_t j = 0; j < losses.size(); ++j) {
-    uint32_t bits;
-    std::memcpy(&bits, &losses[j], 4);
-    Sha256 s;
-    s.updateU32(bits);
-    if (j > 0) s.update(h);
-    h = s.finish();
-  }
-  return h;
-}
-
-std::optional<size_t> firstDivergingSample(const std::vector<float>& a,
-                                           const std::vector<float>& b) {
-  size_t n = std::min(a.size(), b.size());
-  for (size_t i = 0; i < n; ++i)
-    if (std::memcmp(&a[i], &b[i], 4) != 0) return i;
-  if (a.size() != b.size()) return n;
-  return std::nullopt;
-}
-
-uint64_t stageSeed(uint64_t seed, uint32_t stage) {
-  Hash256 h = Sha256().updateU64(seed).updateU32(stage).finish();
-  return coding::getLe64(h.bytes.data());
-}
-
 namespace {
 
 using schema::Envelope;
-
-// libtorch messages span lines (backtraces, TorchScript source); errors are one line.
-std::string firstLine(const std::string& text) {
-  std::string line = text.substr(0, text.find('\n'));
-  return line.size() > 300 ? line.substr(0, 300) + "..." : line;
-}
-
-// Every libtorch exception stops at this file's boundary (STYLE 4).
-template <typename F>
-auto guardTorch(const char* what, F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const c10::Error& e) {
-    return Status::internal(std::string(what) +
-                            ": libtorch: " + firstLine(e.what_without_backtrace()));
-  } catch (const std::bad_alloc&) {
-    return Status::io(std::string(what) + ": out of memory");
-  } catch (const std::exception& e) {
-    return Status::internal(std::string(what) + ": " + firstLine(e.what()));
-  }
-}
 
 std::string shapeText(const std::vector<int64_t>& shape) {
   std::string s = "[";
@@ -273,12 +224,6 @@ Bytes encodeState(const Model& model, const std::string& optimizer, bool momentu
   return encodeMessage(builder.getRoot<Envelope>().asReader());
 }
 
-std::string architectureName(schema::Architecture::Reader a) {
-  if (a.isBuiltin()) return a.getBuiltin();
-  auto h = a.getTorchScript();
-  return torchScriptArchitectureName(toHex(h.begin(), h.size()));
-}
-
 // Inputs of samples [from, from + n) as float32 of shape [n, sampleShape...].
 // `data` is read from the message once per stage: every Cap'n Proto read
 // counts against the reader's traversal limit.
@@ -311,121 +256,28 @@ torch::Tensor perSampleLosses(const torch::Tensor& out, const torch::Tensor& lab
 Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
                                   const Message& batch, uint32_t stage, const Bytes* module,
                                   const StageProgress& progress) {
-  POT_TRY(expectKind(request, Envelope::TRAINING_REQUEST, "request"));
-  POT_TRY(expectKind(state, Envelope::MODEL_STATE, "state"));
-  POT_TRY(expectKind(batch, Envelope::STAGE_BATCH, "batch"));
-  auto req = request.envelope().getTrainingRequest().getBody();
-  auto batches = req.getStageBatches();
-  if (stage < 1 || batches.size() == 0)
-    return Status::invalid("stage " + std::to_string(stage) + " is out of range: the request has " +
-                           std::to_string(batches.size()) + " stages");
-  auto want = batches[stageBatchIndex(stage, batches.size())];
-  Hash256 got = batch.fileHash();
-  if (want.size() != 32 || std::memcmp(want.begin(), got.data(), 32) != 0)
-    return Status::invalid("the batch file's hash " + got.hex() + " is not B_" +
-                           std::to_string(stage) + " of the request (" +
-                           toHex(want.begin(), want.size()) + ")");
-  uint32_t b = req.getMinibatchSize();
-  if (b < 2)
-    return Status::invalid("the request's minibatch size is " + std::to_string(b) +
-                           " (must be >= 2)");
-
-  auto arch = req.getArchitecture();
-  std::string archName = architectureName(arch);
-  auto model = loadModel(archName, module);
+  auto plan = checkStageRequest(request, state, batch, stage);
+  if (!plan) return plan.status();
+  auto model = loadModel(plan->architecture, module);
   if (!model) return model.status();
-
-  auto opt = req.getOptimizer();
-  std::string optimizer = opt.isAdam() ? "adam" : "sgd";
-  bool momentum = opt.isSgd() && opt.getSgd().getMomentum() != 0;
-  auto ms = state.envelope().getModelState();
-  if (ms.getStage() != stage - 1)
-    return Status::invalid("the state file is S_" + std::to_string(ms.getStage()) + ", stage " +
-                           std::to_string(stage) + " needs S_" + std::to_string(stage - 1));
-  auto loaded = loadState(ms, *model, optimizer, momentum);
+  POT_TRY(checkStageState(state, stage));
+  auto loaded =
+      loadState(state.envelope().getModelState(), *model, plan->optimizer, plan->momentumBuffers);
   if (!loaded) return loaded.status();
-  // S_0 is named by the signed request, so a stage-1 run can check it (after
-  // the checks above, which say more precisely what is wrong); a later S_i
-  // is checked by the caller against the chain.
-  if (stage == 1) {
-    auto s0 = req.getInitialState();
-    Hash256 gotState = state.fileHash();
-    if (s0.size() != 32 || std::memcmp(s0.begin(), gotState.data(), 32) != 0)
-      return Status::invalid("the state file's hash " + gotState.hex() +
-                             " is not the request's S_0 (" + toHex(s0.begin(), s0.size()) + ")");
-  }
+  // After the checks above, which say more precisely what is wrong.
+  POT_TRY(checkInitialState(request, state, stage));
+  auto samples = checkStageBatch(request, batch, stage);
+  if (!samples) return samples.status();
+  torch::Tensor labels = torch::tensor(samples->labels, torch::kInt64);
 
-  auto sb = batch.envelope().getStageBatch();
-  if (sb.getStage() != stage)
-    return Status::invalid("the batch is for stage " + std::to_string(sb.getStage()) +
-                           ", not stage " + std::to_string(stage));
-  std::vector<int64_t> sampleShape;
-  for (auto d : sb.getSampleShape()) sampleShape.push_back(d);
-  std::vector<int64_t> archShape;
-  for (auto d : arch.getInputShape()) archShape.push_back(d);
-  if (sampleShape != archShape)
-    return Status::invalid("the batch's samples have shape " + shapeText(sampleShape) +
-                           ", the architecture takes " + shapeText(archShape));
-  uint64_t per = 1;
-  for (auto d : sampleShape) {
-    // Bounded before multiplying so a crafted shape cannot wrap the size check.
-    if (d == 0 || d > (1 << 24))
-      return Status::malformed("the batch's sample shape is out of range");
-    per *= static_cast<uint64_t>(d);
-    if (per > (1ull << 31)) return Status::malformed("the batch's samples are too large");
-  }
-  auto sbLabels = sb.getLabels();
-  auto inputType = sb.getInputType();
-  auto inputsData = sb.getInputs();
-  uint64_t n = sbLabels.size();
-  uint64_t elem = inputType == schema::DType::UINT8     ? 1
-                  : inputType == schema::DType::FLOAT32 ? 4
-                                                        : 0;
-  if (elem == 0) return Status::malformed("the batch's input type is neither uint8 nor float32");
-  if (n == 0 || inputsData.size() != n * per * elem)
-    return Status::malformed("the batch holds " + std::to_string(inputsData.size()) +
-                             " input bytes for " + std::to_string(n) + " samples");
-  if (n % b != 0)
-    return Status::invalid("the batch's " + std::to_string(n) +
-                           " samples are not a multiple of the minibatch size " +
-                           std::to_string(b));
-  uint32_t classes = arch.getNumClasses();
-  std::vector<int64_t> labelsVec;
-  for (auto l : sbLabels) {
-    if (l >= classes)
-      return Status::invalid("label " + std::to_string(l) + " is out of range for " +
-                             std::to_string(classes) + " classes");
-    labelsVec.push_back(l);
-  }
-  torch::Tensor labels = torch::tensor(labelsVec, torch::kInt64);
-
-  // Hyper-parameters read once: the loop runs thousands of steps.
-  struct {
-    bool adam;
-    double learningRate, momentum, weightDecay, beta1, beta2, eps;
-    bool nesterov;
-  } hp{};
-  hp.adam = opt.isAdam();
-  if (hp.adam) {
-    auto a = opt.getAdam();
-    hp.learningRate = a.getLearningRate();
-    hp.weightDecay = a.getWeightDecay();
-    hp.beta1 = a.getBeta1();
-    hp.beta2 = a.getBeta2();
-    hp.eps = a.getEps();
-  } else {
-    auto sg = opt.getSgd();
-    hp.learningRate = sg.getLearningRate();
-    hp.momentum = sg.getMomentum();
-    hp.weightDecay = sg.getWeightDecay();
-    hp.nesterov = sg.getNesterov();
-  }
-  auto lossKind = req.getLoss();
-
-  torch::manual_seed(stageSeed(req.getSeed(), stage));
+  const uint64_t n = samples->count;
+  const uint32_t b = plan->minibatch;
+  const uint32_t classes = samples->classes;
+  torch::manual_seed(stageSeed(plan->seed, stage));
   uint64_t nextReport = 0;
   for (auto& p : model->params) p.set_requires_grad(true);
   auto& bufs = loaded->buffers;
+  const size_t perParameter = bufferPrefixes(plan->optimizer, plan->momentumBuffers).size();
   uint64_t step = loaded->step;
   StageOutcome outcome;
   outcome.losses.reserve(n);
@@ -434,8 +286,8 @@ Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
       progress(from, n);
       nextReport = from + std::max<uint64_t>(n / 100, b);
     }
-    torch::Tensor x =
-        batchInputs(inputsData, inputType, sampleShape, static_cast<int64_t>(from), b);
+    torch::Tensor x = batchInputs(samples->inputs, samples->inputType, samples->sampleShape,
+                                  static_cast<int64_t>(from), b);
     torch::Tensor out;
     try {
       out = model->forward(x);
@@ -453,45 +305,43 @@ Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
       return Status::invalid("the model's output has shape " + shapeText(out.sizes().vec()) +
                              ", expected [" + std::to_string(b) + ", " + std::to_string(classes) +
                              "]");
-    torch::Tensor losses = perSampleLosses(out, labels.slice(0, from, from + b), lossKind);
+    torch::Tensor losses = perSampleLosses(out, labels.slice(0, from, from + b), plan->loss);
     torch::Tensor lc = losses.detach().contiguous();
     const float* lp = lc.data_ptr<float>();
     outcome.losses.insert(outcome.losses.end(), lp, lp + b);
     for (auto& p : model->params) p.mutable_grad().reset();
     losses.mean().backward();
     ++step;
+    // The step works on the tensors' own float32 storage. Parameters and
+    // buffers are contiguous as made here (a gradient follows its parameter's
+    // layout); a TorchScript module's strided parameter is stepped in a
+    // contiguous copy and copied back, which changes no value.
     torch::NoGradGuard noGrad;
-    // PyTorch's SGD and Adam update rules written out, so every optimizer
-    // buffer is a named tensor of the state file (DESIGN 4.3).
+    std::vector<torch::Tensor> values, grads;
+    std::vector<ParameterSlot> slots(model->params.size());
     for (size_t i = 0; i < model->params.size(); ++i) {
       torch::Tensor& p = model->params[i];
-      torch::Tensor g = p.grad();
-      if (!g.defined()) g = torch::zeros_like(p);
-      if (hp.weightDecay != 0) g = g.add(p, hp.weightDecay);
-      if (!hp.adam) {
-        if (momentum) {
-          torch::Tensor& buf = bufs[i];
-          buf.mul_(hp.momentum).add_(g);
-          g = hp.nesterov ? g.add(buf, hp.momentum) : buf;
-        }
-        p.add_(g, -hp.learningRate);
-      } else {
-        torch::Tensor& m = bufs[2 * i];
-        torch::Tensor& v = bufs[2 * i + 1];
-        m.mul_(hp.beta1).add_(g, 1 - hp.beta1);
-        v.mul_(hp.beta2).addcmul_(g, g, 1 - hp.beta2);
-        double bc1 = 1 - std::pow(hp.beta1, static_cast<double>(step));
-        double bc2 = 1 - std::pow(hp.beta2, static_cast<double>(step));
-        torch::Tensor denom = (v.sqrt() / std::sqrt(bc2)).add_(hp.eps);
-        p.addcdiv_(m, denom, -hp.learningRate / bc1);
+      values.push_back(p.contiguous());
+      ParameterSlot& slot = slots[i];
+      slot.value = values.back().data_ptr<float>();
+      slot.count = p.numel();
+      if (p.grad().defined()) {
+        grads.push_back(p.grad().contiguous());
+        slot.grad = grads.back().data_ptr<float>();
       }
+      for (size_t k = 0; k < perParameter; ++k)
+        slot.buffers[k] = bufs[perParameter * i + k].data_ptr<float>();
     }
+    applyOptimizerStep(plan->settings, plan->momentumBuffers, step, slots);
+    for (size_t i = 0; i < model->params.size(); ++i)
+      if (!values[i].is_same(model->params[i])) model->params[i].copy_(values[i]);
   }
   for (float l : outcome.losses)
     if (!std::isfinite(l))
       return Status::invalid("training diverged: a per-sample loss is not finite");
   outcome.rho = trainingSecret(outcome.losses);
-  outcome.nextState = encodeState(*model, optimizer, momentum, stage, step, bufs);
+  outcome.nextState =
+      encodeState(*model, plan->optimizer, plan->momentumBuffers, stage, step, bufs);
   outcome.stateHash = sha256(outcome.nextState);
   return outcome;
 }
@@ -679,136 +529,6 @@ Result<Evaluation> evaluateState(const Message& state, const Bytes* module, cons
     ev.meanLoss = lossSum / static_cast<double>(ev.samples);
     return ev;
   });
-}
-
-std::string computeProbeDigest() {
-  // Integer-generated inputs: the probe must not depend on any RNG.
-  auto make = [](int64_t r, int64_t c, uint32_t salt) {
-    torch::Tensor t = torch::empty({r, c}, torch::kFloat32);
-    float* p = t.data_ptr<float>();
-    uint32_t x = salt;
-    for (int64_t i = 0; i < r * c; ++i) {
-      x = x * 1664525u + 1013904223u;
-      p[i] = static_cast<float>((x >> 8) & 0xffff) / 65536.0f - 0.5f;
-    }
-    return t;
-  };
-  torch::NoGradGuard noGrad;
-  torch::Tensor a = make(64, 257, 1), b = make(257, 33, 2);
-  torch::Tensor c = torch::mm(a, b);              // BLAS sgemm: reference vs OpenBLAS kernels
-  torch::Tensor d = torch::log_softmax(c, 1);     // ATen vectorised exp/log: default vs avx2
-  torch::Tensor e = torch::tanh(c).sum(1, true);  // ATen vectorised reduction
-  Sha256 h;
-  for (const torch::Tensor& t : {c, d, e}) {
-    torch::Tensor u = t.contiguous();
-    h.update(u.data_ptr<float>(), static_cast<size_t>(u.numel()) * 4);
-  }
-  return h.finish().hex();
-}
-
-namespace {
-
-std::string loadedBlasPath() {
-  std::string found;
-  dl_iterate_phdr(
-      [](struct dl_phdr_info* info, size_t, void* out) {
-        std::string name = info->dlpi_name ? info->dlpi_name : "";
-        if (name.find("libblas.so") != std::string::npos) *static_cast<std::string*>(out) = name;
-        return 0;
-      },
-      &found);
-  return found.empty() ? "none" : found;
-}
-
-bool envIs(const char* name, const std::string& value) {
-  const char* v = std::getenv(name);
-  return value.empty() ? v == nullptr : (v && value == v);
-}
-
-}  // namespace
-
-namespace {
-
-Status applyComputeProfile(const std::string& profileName, int argc, char** argv, bool verify) {
-  auto spec = findComputeProfile(profileName);
-  if (!spec) return spec.status();
-  std::string missing = cpuMissingFeatures(*spec);
-  if (!missing.empty())
-    return Status::io("compute profile '" + spec->name + "' cannot run here: " + missing +
-                      " (it needs an AVX2+FMA CPU; the request fixes the profile, so train it "
-                      "on such a machine)");
-  std::string lib = spec->blasDir + "/libblas.so.3";
-  if (::access(lib.c_str(), R_OK) != 0)
-    return Status::io("compute profile '" + spec->name + "' needs " + lib + " (install " +
-                      (spec->blas == "reference" ? "libblas3" : "libopenblas0-pthread") +
-                      ": scripts/install-deps)");
-  uint32_t threads = spec->threads;
-  if (const char* t = std::getenv("POT_STAGE_THREADS")) {
-    char* end = nullptr;
-    unsigned long v = std::strtoul(t, &end, 10);
-    if (*t == '\0' || *end != '\0' || v == 0 || v > 256)
-      return Status::usage("POT_STAGE_THREADS='" + std::string(t) +
-                           "' is not a thread count 1..256");
-    threads = static_cast<uint32_t>(v);
-  }
-  const char* ldPath = std::getenv("LD_LIBRARY_PATH");
-  auto env = profileEnvironment(*spec, threads, ldPath ? ldPath : "");
-  bool envOk = true;
-  for (const auto& [name, value] : env)
-    if (!envIs(name.c_str(), value)) envOk = false;
-  const char* marker = std::getenv(kProfileMarkerEnv);
-  std::string self = spec->name + ":" + std::to_string(::getpid());
-  if (!envOk) {
-    if (marker && self == marker)
-      return Status::internal("re-executing with compute profile '" + spec->name +
-                              "' did not set its environment");
-    // The loader picks libblas.so.3 and OpenBLAS reads its core type only at
-    // exec, so the profile's environment needs a fresh process image.
-    for (const auto& [name, value] : env) {
-      if (value.empty())
-        ::unsetenv(name.c_str());
-      else
-        ::setenv(name.c_str(), value.c_str(), 1);
-    }
-    ::setenv(kProfileMarkerEnv, self.c_str(), 1);
-    // keepStdinAcrossReexec() left a seekable stdin: the new image reads it again.
-    ::lseek(STDIN_FILENO, 0, SEEK_SET);
-    std::vector<char*> args(argv, argv + argc);
-    args.push_back(nullptr);
-    ::execv("/proc/self/exe", args.data());
-    return Status::io("cannot re-execute with compute profile '" + spec->name +
-                      "': " + std::strerror(errno));
-  }
-  return guardTorch("compute profile", [&]() -> Status {
-    torch::set_num_threads(static_cast<int>(threads));
-    try {
-      torch::set_num_interop_threads(1);
-    } catch (const c10::Error&) {
-      // Already fixed for this process; inter-op threads do not change bits.
-    }
-    at::globalContext().setUserEnabledMkldnn(false);
-    if (!verify) return Status::ok();
-    std::string digest = computeProbeDigest();
-    if (verify && digest != spec->probeDigest)
-      return Status::io("compute profile '" + spec->name +
-                        "' is not honoured here: the known-answer probe gives " +
-                        digest.substr(0, 16) + ", expected " + spec->probeDigest.substr(0, 16) +
-                        " (loaded BLAS: " + loadedBlasPath() + "; the profile needs " + spec->blas +
-                        (spec->blasCoreType.empty() ? "" : " " + spec->blasCoreType) +
-                        " BLAS from " + spec->blasDir + " and ATen '" + spec->atenCapability +
-                        "'; check LD_PRELOAD and the libtorch/BLAS package versions)");
-    return Status::ok();
-  });
-}
-
-}  // namespace
-
-Status enforceComputeProfile(const std::string& profileName, int argc, char** argv) {
-  return applyComputeProfile(profileName, argc, argv, true);
-}
-
-Status prepareComputeProfile(const std::string& profileName, int argc, char** argv) {
-  return applyComputeProfile(profileName, argc, argv, false);
 }
 
 }  // namespace pot

@@ -1,9 +1,8 @@
-// The stage function S_{i+1}, rho = f(S_i, B_{i+1}) and compute-profile enforcement (DESIGN 4).
+// The stage function S_{i+1}, rho = f(S_i, B_{i+1}), S_0 and evaluation (DESIGN 4.1, 4.3).
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +10,9 @@
 #include "libcommon/core/message_io.h"
 #include "libcommon/core/status.h"
 #include "libcommon/train/dataset.h"
+// Every caller that trains must first put the request's compute profile into
+// effect, so the stage function's header brings its declaration along.
+#include "libcommon/train/profile_setup.h"
 
 namespace pot {
 
@@ -41,35 +43,6 @@ Result<StageOutcome> runStageWithProgress(const Message& request, const Message&
                                           const Message& batch, uint32_t stage, const Bytes* module,
                                           const StageProgress& progress);
 
-// Call in main() of any tool that trains, after reading the request and before any
-// torch op: sets/verifies threads, ATEN_CPU_CAPABILITY, oneDNN off, BLAS library and
-// OPENBLAS_CORETYPE; may re-exec the process (argv) with the profile's environment.
-// Refuses with a clear Status if the machine cannot honour the profile.
-// A tool that reads an input from "-" must call keepStdinAcrossReexec()
-// (profile.h) before reading it, or the re-executed process finds stdin empty.
-// Unknown profile: invalid (1); machine cannot honour it: I/O/environment (4).
-// The environment variable POT_STAGE_THREADS, when set, replaces the profile's
-// intra-op thread count (stages are invariant to it, tested with 1 and 2); the
-// OpenBLAS thread count stays the profile's because it changes GEMM bits.
-Status enforceComputeProfile(const std::string& profileName, int argc, char** argv);
-
-// The same environment and settings without the known-answer check: for
-// measuring a profile's probe digest (`pot-train-stage --probe`).
-Status prepareComputeProfile(const std::string& profileName, int argc, char** argv);
-
-// The training secret over per-sample losses (DESIGN 4.2):
-// h_1 = H(le32(l_1)), h_j = H(le32(l_j) || h_{j-1}).
-Hash256 trainingSecret(const std::vector<float>& losses);
-
-// Index of the first sample whose loss bits differ, or nullopt if the traces
-// agree (a shorter trace diverges where it ends).
-std::optional<size_t> firstDivergingSample(const std::vector<float>& a,
-                                           const std::vector<float>& b);
-
-// The per-stage randomness seed H(le64(seed) || le32(stage)) (DESIGN 4.1),
-// as the first 8 bytes little-endian.
-uint64_t stageSeed(uint64_t seed, uint32_t stage);
-
 // S_0 for a built-in architecture spec, or a TorchScript module (whose own
 // stored parameters become S_0). Built-in weights are uniform in
 // [-1/sqrt(fanIn), 1/sqrt(fanIn)] from SHA-256 of the seed, so S_0 does not
@@ -95,19 +68,6 @@ struct Evaluation {
   double meanLoss = 0;  // cross-entropy
 };
 Result<Evaluation> evaluateState(const Message& state, const Bytes* module, const Dataset& data);
-
-// Runs the known-answer GEMM and vector-math probe in this process and
-// returns the SHA-256 (hex) of its output bits (DESIGN 4.4).
-std::string computeProbeDigest();
-
-// Known-answer stages (`pot-train-stage --selfcheck`): each case's rho and
-// state hash as computed here.
-struct SelfcheckCase {
-  std::string name;
-  Hash256 rho;
-  Hash256 stateHash;
-};
-Result<std::vector<SelfcheckCase>> runSelfcheckCases();
 
 // Benchmark baselines (bench/train_stage): the same stage as a bare libtorch
 // loop (torch::optim, mean loss, data already in one tensor, no secret, no

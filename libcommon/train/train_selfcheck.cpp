@@ -1,5 +1,7 @@
-// Known-answer stages for `pot-train-stage --selfcheck`: synthetic requests built in memory
+// Known-answer stages for `pot-train-stage selfcheck`: synthetic requests built in memory
 // (DESIGN 4.4).
+#include "libcommon/train/train_selfcheck.h"
+
 #include <capnp/message.h>
 
 #include "libcommon/train/architecture.h"
@@ -106,6 +108,19 @@ Result<std::vector<SelfcheckCase>> runSelfcheckCases() {
     out.push_back(*r);
   }
   return out;
+}
+
+Status runSelfcheck(const std::string& profile, const std::string& vectorsPath, bool json,
+                    std::ostream& out) {
+  auto cases = runSelfcheckCases();
+  if (!cases) return cases.status();
+  auto path = findSelfcheckVectors(vectorsPath);
+  if (!path) return path.status();
+  auto answers = readSelfcheckVectors(*path, profile);
+  if (!answers) return answers.status();
+  auto rows = compareSelfcheck(*cases, *answers);
+  out << selfcheckReport(profile, rows, json);
+  return selfcheckStatus(profile, *path, *answers, rows);
 }
 
 }  // namespace pot

@@ -1,13 +1,16 @@
 // pot-evaluate: test-set accuracy and loss of a model state file (the employer's view of the
 // result).
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
 #include "libcommon/core/fileio.h"
+#include "libcommon/core/json_writer.h"
 #include "libcommon/core/message_io.h"
 #include "libcommon/tool/tool.h"
 #include "libcommon/train/dataset.h"
 #include "libcommon/train/profile.h"
+#include "libcommon/train/profile_setup.h"
 #include "libcommon/train/train.h"
 
 int main(int argc, char** argv) {
@@ -54,17 +57,32 @@ int main(int argc, char** argv) {
     if (!profile.empty()) POT_TRY(pot::enforceComputeProfile(profile, argc, argv));
     auto ev = pot::evaluateState(**state, modulePath.empty() ? nullptr : &module, *data);
     if (!ev) return ev.status();
-    char line[256];
-    if (json)
-      std::snprintf(line, sizeof line,
-                    "{\"samples\": %llu, \"correct\": %llu, \"accuracy\": %.6f, \"loss\": %.6f}\n",
-                    static_cast<unsigned long long>(ev->samples),
-                    static_cast<unsigned long long>(ev->correct), ev->accuracy, ev->meanLoss);
-    else
-      std::snprintf(line, sizeof line, "accuracy %.4f (%llu/%llu)\nloss %.4f\n", ev->accuracy,
-                    static_cast<unsigned long long>(ev->correct),
-                    static_cast<unsigned long long>(ev->samples), ev->meanLoss);
-    std::cout << line;
+    if (json) {
+      pot::JsonWriter w;
+      // Six decimals, as scripts have always read them; JSON has no NaN.
+      auto sixDecimals = [&w](double v) {
+        if (!std::isfinite(v)) {
+          w.null();
+          return;
+        }
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.6f", v);
+        w.raw(buf);
+      };
+      w.beginObject().field("samples", ev->samples).field("correct", ev->correct);
+      w.key("accuracy");
+      sixDecimals(ev->accuracy);
+      w.key("loss");
+      sixDecimals(ev->meanLoss);
+      w.endObject();
+      std::cout << w.str() << "\n";
+      return pot::Status::ok();
+    }
+    char text[256];
+    std::snprintf(text, sizeof text, "accuracy %.4f (%llu/%llu)\nloss %.4f\n", ev->accuracy,
+                  static_cast<unsigned long long>(ev->correct),
+                  static_cast<unsigned long long>(ev->samples), ev->meanLoss);
+    std::cout << text;
     return pot::Status::ok();
   });
 }

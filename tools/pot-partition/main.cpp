@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "libcommon/core/fileio.h"
+#include "libcommon/core/json_writer.h"
 #include "libcommon/core/message_io.h"
 #include "libcommon/tool/tool.h"
 #include "libcommon/train/dataset.h"
@@ -126,13 +127,18 @@ int main(int argc, char** argv) {
     if (progress) std::cerr << "\n";
     if (!r) return r.status();
     if (json) {
-      std::cout << "{\"modelId\": \"" << r->modelId.hex() << "\", \"request\": \"" << out
-                << "/request\", \"requestHash\": \"" << r->requestHash.hex()
-                << "\", \"initialState\": \"" << r->initialState.hex()
-                << "\", \"stages\": " << r->stageBatches.size()
-                << ", \"samplesPerStage\": " << r->samplesPerStage
-                << ", \"flopsPerSample\": " << r->tau << ", \"samplesPerEpoch\": " << r->samplesUsed
-                << "}\n";
+      pot::JsonWriter w;
+      w.beginObject()
+          .field("modelId", r->modelId.hex())
+          .field("request", out + "/request")
+          .field("requestHash", r->requestHash.hex())
+          .field("initialState", r->initialState.hex())
+          .field("stages", r->stageBatches.size())
+          .field("samplesPerStage", r->samplesPerStage)
+          .field("flopsPerSample", r->tau)
+          .field("samplesPerEpoch", r->samplesUsed)
+          .endObject();
+      std::cout << w.str() << "\n";
     } else {
       std::cout << r->modelId.hex() << "\n";
     }

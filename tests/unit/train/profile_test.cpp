@@ -61,4 +61,15 @@ TEST(Profile, EnvironmentPinsBlasThreadsAndKeepsTheOldLibraryPath) {
   EXPECT_EQ(get("OPENBLAS_CORETYPE"), "");  // unset
 }
 
+TEST(Profile, ShellExportsForEval) {
+  auto spec = pot::findComputeProfile("portable");
+  ASSERT_TRUE(spec);
+  EXPECT_EQ(pot::profileShellExports(*spec, 2),
+            "export LD_LIBRARY_PATH='/usr/lib/x86_64-linux-gnu/blas'\n"
+            "unset OPENBLAS_CORETYPE\n"
+            "export ATEN_CPU_CAPABILITY='default'\n"
+            "export OPENBLAS_NUM_THREADS='1'\n"
+            "export OMP_NUM_THREADS='2'\n");
+}
+
 }  // namespace
