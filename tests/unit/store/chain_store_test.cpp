@@ -1,6 +1,6 @@
 // pot-chaind's store: a new store seeded from a genesis, refusals at open, and
 // the read-only chain view other tools use.
-#include "libcommon/net/chaind.h"
+#include "libcommon/store/chain_store.h"
 
 #include <gtest/gtest.h>
 
