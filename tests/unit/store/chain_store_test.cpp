@@ -13,10 +13,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class ChaindTest : public ::testing::Test {
+class ChainStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/pot-chaind-test-XXXXXX";
+    char tmpl[] = "/tmp/pot-chain-store-test-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     auto key = pot::SigningKey::generate();
@@ -38,7 +38,7 @@ class ChaindTest : public ::testing::Test {
   pot::Hash256 genesisId_;
 };
 
-TEST_F(ChaindTest, NewStoreStartsAtGenesisWithItsAllocations) {
+TEST_F(ChainStoreTest, NewStoreStartsAtGenesisWithItsAllocations) {
   auto chain = pot::chaind::ChainStore::open(dir_ + "/db", genesis_, false);
   ASSERT_TRUE(chain) << chain.status().message();
   auto tip = (*chain)->tip();
@@ -51,7 +51,7 @@ TEST_F(ChaindTest, NewStoreStartsAtGenesisWithItsAllocations) {
   EXPECT_FALSE((*chain)->stateRecord(pot::sha256("nothing"))->has_value());
 }
 
-TEST_F(ChaindTest, OpenRefusesMissingGenesisAndAnotherGenesis) {
+TEST_F(ChainStoreTest, OpenRefusesMissingGenesisAndAnotherGenesis) {
   auto none = pot::chaind::ChainStore::open(dir_ + "/db", "", false);
   ASSERT_FALSE(none);
   EXPECT_EQ(none.status().code(), pot::ExitCode::kUsage);
@@ -65,7 +65,7 @@ TEST_F(ChaindTest, OpenRefusesMissingGenesisAndAnotherGenesis) {
   EXPECT_TRUE(pot::chaind::ChainStore::open(dir_ + "/db", "", false));
 }
 
-TEST_F(ChaindTest, ReadOnlyViewOfAStore) {
+TEST_F(ChainStoreTest, ReadOnlyViewOfAStore) {
   // One environment per process (LMDB's rule): the writer closes first here;
   // across processes pot-chaind keeps writing while tools read.
   ASSERT_TRUE(pot::chaind::ChainStore::open(dir_ + "/db", genesis_, false));
