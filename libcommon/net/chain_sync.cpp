@@ -208,10 +208,6 @@ void ChainSync::onBlocks(Peer& p, const net::Frames& blocks) {
       backOff(p, milliseconds(5000));
       return;
     }
-    if (why == RejectReason::kTimeTooNew) {  // valid later
-      backOff(p, milliseconds(o_.intervalMs));
-      return;
-    }
     if (why == RejectReason::kUnknownParent && i == 0 && probe && from > 1) {
       // Our chains part below the probe: look twice as far down, so a fork
       // of any depth is found in log2(depth) one-block probes.
@@ -224,8 +220,15 @@ void ChainSync::onBlocks(Peer& p, const net::Frames& blocks) {
       backOff(p, milliseconds(0));  // the peer reorganised between requests
       return;
     }
-    // A block refused for the peer's fault (isPeerFault), or a chain that
-    // does not link up (down to genesis): no honest peer's best chain holds one.
+    // Anywhere else an unknown parent means a chain that does not link up
+    // (below); other reasons are judged by whose fault they are: a block
+    // from the future is not the peer's and may become valid later.
+    if (why != RejectReason::kUnknownParent && why != RejectReason::kNone && !isPeerFault(why)) {
+      backOff(p, milliseconds(o_.intervalMs));
+      return;
+    }
+    // A block refused for the peer's fault, or a chain that does not link up
+    // (down to genesis): no honest peer's best chain holds one.
     log_("refused block from " + p.endpoint + ": " + s.message() + "; dropped sync peer for " +
          std::to_string(o_.banSeconds) + " s");
     p.socket.reset();

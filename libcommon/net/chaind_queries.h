@@ -1,6 +1,7 @@
-// pot-chaind's query verbs (docs/protocol.md, "Network"): one table that the
-// server answers from and the client checks its arguments against, and the
-// JSON views of the answers.
+// pot-chaind's query verbs (docs/protocol.md, "Network") and their JSON views.
+//
+// One table that the server answers from and the client checks its
+// arguments against, so the two cannot drift apart.
 #pragma once
 
 #include <optional>

@@ -1,5 +1,7 @@
-// pot-chaind's daemon (DESIGN 6): answers queries, imports blocks from
-// clients, gossip and sync peers, drops misbehaving clients.
+// pot-chaind's daemon loop (DESIGN 6).
+//
+// Answers queries, imports blocks from clients, gossip and sync peers, and
+// drops misbehaving clients.
 #pragma once
 
 #include <memory>

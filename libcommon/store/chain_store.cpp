@@ -1,5 +1,4 @@
-// pot-chaind's chain store: LMDB records, the ledger view over them, import
-// with reorganisation, readers and export (see chain_store.h).
+// The chain store: LMDB records, ledger view, import, readers, export (see chain_store.h).
 #include "libcommon/store/chain_store.h"
 
 #include <unistd.h>

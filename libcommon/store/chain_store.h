@@ -1,6 +1,8 @@
-// pot-chaind's chain on LMDB (DESIGN 6): blocks, header index with cumulative
-// trust, ledger state of the best chain, undo data, block import with
-// validation and reorganisation, and the readers tools use.
+// The chain store: pot-chaind's chain on LMDB (DESIGN 6), read by tools too.
+//
+// Blocks, header index with cumulative trust, ledger state of the best
+// chain, undo data, block import with validation and reorganisation, and
+// the readers and export that tools use.
 #pragma once
 
 #include <memory>
