@@ -51,6 +51,27 @@ TEST_F(ChainStoreTest, NewStoreStartsAtGenesisWithItsAllocations) {
   EXPECT_FALSE((*chain)->stateRecord(pot::sha256("nothing"))->has_value());
 }
 
+// The layout of docs/protocol.md ("pot-chaind"), schema version 1: heights
+// as big-endian keys, integers in records little-endian.
+TEST_F(ChainStoreTest, RecordsKeepTheirLayoutOnDisk) {
+  auto chain = pot::chaind::ChainStore::open(dir_ + "/db", genesis_, false);
+  ASSERT_TRUE(chain) << chain.status().message();
+  auto txn = (*chain)->env().beginRead();
+  ASSERT_TRUE(txn);
+  auto supply = txn->get("chain", "supply");
+  ASSERT_TRUE(supply && supply->has_value());
+  EXPECT_EQ(**supply, (pot::Bytes{0x88, 0x13, 0, 0, 0, 0, 0, 0}));  // 5000
+  auto atZero = txn->get("active", pot::Bytes(8, 0));
+  ASSERT_TRUE(atZero && atZero->has_value());
+  EXPECT_EQ(**atZero, pot::Bytes(genesisId_.bytes.begin(), genesisId_.bytes.end()));
+  auto info = txn->get("infos", genesisId_);
+  ASSERT_TRUE(info && info->has_value());
+  ASSERT_EQ((*info)->size(), 144u);
+  // id, parent, height (le64), timestamp (le64) = 1700000000 = 0x6553f100.
+  EXPECT_EQ(pot::Bytes((*info)->begin() + 72, (*info)->begin() + 80),
+            (pot::Bytes{0x00, 0xf1, 0x53, 0x65, 0, 0, 0, 0}));
+}
+
 TEST_F(ChainStoreTest, OpenRefusesMissingGenesisAndAnotherGenesis) {
   auto none = pot::chaind::ChainStore::open(dir_ + "/db", "", false);
   ASSERT_FALSE(none);
