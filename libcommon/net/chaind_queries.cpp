@@ -233,8 +233,8 @@ std::string queryUsage() {
   return out;
 }
 
-net::Frames QueryAnswer::reply() const {
-  return status ? net::okReply(payload) : net::errorReply(status);
+net::Frames QueryAnswer::reply() && {
+  return status ? net::okReply(std::move(payload)) : net::errorReply(status);
 }
 
 QueryAnswer answerQuery(QueryContext& context, const net::Frames& request) {

@@ -37,7 +37,8 @@ struct QueryAnswer {
   net::Frames payload;                          // answered: the ok reply's frames
   RejectReason rejected = RejectReason::kNone;  // submit: why the block was refused
   std::optional<ImportResult> imported;         // submit: the stored (or known) block
-  net::Frames reply() const;
+  // The frames sent back; moves the payload (up to 256 blocks) out.
+  net::Frames reply() &&;
 };
 
 struct QueryVerb {

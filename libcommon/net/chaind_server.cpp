@@ -152,7 +152,7 @@ Status Server::onRequest() {
   }
   if (answer.imported) afterImport(*answer.imported, body[1], false);
   net::Frames reply{(*f)[0], Bytes{}};
-  for (auto& r : answer.reply()) reply.push_back(std::move(r));
+  for (auto& r : std::move(answer).reply()) reply.push_back(std::move(r));
   (void)net::send(*k.queries, reply);
   return Status::ok();
 }

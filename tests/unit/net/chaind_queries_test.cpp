@@ -60,7 +60,7 @@ TEST_F(ChaindQueries, TipIsTheGenesisAsJson) {
   ASSERT_TRUE(doc);
   EXPECT_EQ(doc->string("id"), genesisId_.hex());
   EXPECT_EQ(doc->uint("height"), 0u);
-  EXPECT_EQ(a.reply().size(), 2u);
+  EXPECT_EQ(std::move(a).reply().size(), 2u);
 }
 
 TEST_F(ChaindQueries, AccountViewKeepsItsExactText) {
