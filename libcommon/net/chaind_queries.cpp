@@ -153,10 +153,6 @@ QueryAnswer pendingQuery(QueryContext& c, const net::Frames&) {
   return ok(std::move(*txs));
 }
 
-const char* importStatus(const ImportResult& r) {
-  return r.known ? "known" : r.tipChanged ? "tip" : "side";
-}
-
 QueryAnswer submitQuery(QueryContext& c, const net::Frames& req) {
   QueryAnswer a;
   auto r = c.chain.importBlock(req[1], c.now, &a.rejected);
@@ -187,6 +183,10 @@ bool argumentFits(QueryArg kind, const Bytes& frame) {
 }
 
 }  // namespace
+
+std::string_view importStatus(const ImportResult& r) {
+  return r.known ? "known" : r.tipChanged ? "tip" : "side";
+}
 
 const std::vector<QueryVerb>& queryVerbs() {
   using A = QueryArg;

@@ -73,6 +73,9 @@ Result<net::Frames> query(const std::string& endpoint, const net::Frames& reques
 // answer as one JSON object, other text answers one frame a line.
 Result<std::string> queryText(std::string_view verb, const net::Frames& payload);
 
+// How submit and `pot-chaind import --json` name an import: "known", "tip" or "side".
+std::string_view importStatus(const ImportResult& result);
+
 // JSON views for queries and --json output.
 std::string blockInfoJson(const BlockInfo& info);
 std::string accountJson(const Address& address, const std::optional<Account>& account);

@@ -115,9 +115,7 @@ int main(int argc, char** argv) {
             .field("file", f)
             .field("id", res->id.hex())
             .field("height", res->height)
-            .field("status", res->known        ? "known"
-                             : res->tipChanged ? "tip"
-                                               : "side")
+            .field("status", pot::chaind::importStatus(*res))
             .endObject();
         std::cout << j.str() << std::endl;
       }
