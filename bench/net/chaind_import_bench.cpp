@@ -11,7 +11,7 @@
 #include "libcommon/core/canonical.h"
 #include "libcommon/core/fileio.h"
 #include "libcommon/core/message_io.h"
-#include "libcommon/net/chaind.h"
+#include "libcommon/store/chain_store.h"
 
 namespace {
 

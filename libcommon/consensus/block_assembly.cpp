@@ -107,8 +107,8 @@ Result<StakeOutput> stake(const ChainView& chain, const SigningKey& key, const B
     // Never emit a block this node would itself reject.
     auto verdict = validateBlockBytes(chain, *block, UINT64_MAX);
     if (!verdict.valid())
-      return Status::invalid("the assembled block is invalid: " + verdict.code + ": " +
-                             verdict.message);
+      return Status::invalid("the assembled block is invalid: " +
+                             std::string(rejectName(verdict.reason)) + ": " + verdict.message);
     out.message = std::move(*block);
     out.index = k;
     out.isBlock = true;

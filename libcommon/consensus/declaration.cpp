@@ -92,38 +92,40 @@ std::optional<Rejection> checkDeclaration(schema::TrainingDeclaration::Reader td
   for (auto d : {b.getModelId(), b.getStateHash(), b.getCommitment(), b.getRand(), b.getPubkey(),
                  b.getAnchor(), b.getCoinstake().getStaker()})
     if (d.size() != 32)
-      return Rejection{"bad-field-size", who + " has a field that is not 32 bytes"};
+      return Rejection{RejectReason::kBadFieldSize, who + " has a field that is not 32 bytes"};
   const PublicKey pub = hashFrom(b.getPubkey());
   auto sig = td.getSignature();
   if (!signatureVerified && !verifyBody(pub, Domain::kDeclaration, b, sig.begin(), sig.size()))
-    return Rejection{"bad-td-sig", who + ": signature does not verify"};
+    return Rejection{RejectReason::kBadTdSig, who + ": signature does not verify"};
   if (hashFrom(b.getModelId()) != expected.modelId)
-    return Rejection{"td-wrong-model", who + " is for model " + hashFrom(b.getModelId()).hex()};
+    return Rejection{RejectReason::kTdWrongModel,
+                     who + " is for model " + hashFrom(b.getModelId()).hex()};
   if (b.getStage() != expected.stage)
-    return Rejection{"td-wrong-stage", who + " is for stage " + std::to_string(b.getStage()) +
-                                           ", not " + std::to_string(expected.stage)};
+    return Rejection{RejectReason::kTdWrongStage, who + " is for stage " +
+                                                      std::to_string(b.getStage()) + ", not " +
+                                                      std::to_string(expected.stage)};
   if (hashFrom(b.getAnchor()) != expected.anchor)
-    return Rejection{"td-wrong-anchor", who + " anchors at " + hashFrom(b.getAnchor()).hex() +
-                                            ", not the model's last block " +
-                                            expected.anchor.hex()};
+    return Rejection{RejectReason::kTdWrongAnchor,
+                     who + " anchors at " + hashFrom(b.getAnchor()).hex() +
+                         ", not the model's last block " + expected.anchor.hex()};
   if (hashFrom(b.getStateHash()) != expected.stateHash)
-    return Rejection{"state-hash-mismatch", who + " claims state " +
-                                                hashFrom(b.getStateHash()).hex() + ", the header " +
-                                                expected.stateHash.hex()};
+    return Rejection{RejectReason::kStateHashMismatch,
+                     who + " claims state " + hashFrom(b.getStateHash()).hex() + ", the header " +
+                         expected.stateHash.hex()};
   if (commitmentOf(expected.rho, hashFrom(b.getRand())) != hashFrom(b.getCommitment()))
-    return Rejection{"td-commitment-mismatch",
+    return Rejection{RejectReason::kTdCommitmentMismatch,
                      who + ": commitment is not H(rho || rand) for the revealed rho"};
   if (hashFrom(b.getCoinstake().getStaker()) != pub)
-    return Rejection{"bad-coinstake", who + " stakes coins of another key"};
+    return Rejection{RejectReason::kBadCoinstake, who + " stakes coins of another key"};
   Rejection why;
   auto target = stakeTarget(
       state, params,
       {StakePhase::kDeclaration, pub, b.getCoinstake().getAmount(), b.getTimestamp()}, &why);
-  if (!target) return Rejection{why.code, who + ": " + why.message};
+  if (!target) return Rejection{why.reason, who + ": " + why.message};
   if (!meetsTarget(posKernel(StakePhase::kDeclaration, expected.anchor, pub, expected.modelId,
                              b.getStage(), expected.stateHash, b.getTimestamp()),
                    *target))
-    return Rejection{"td-kernel-above-target", who + ": PoS kernel is above its target"};
+    return Rejection{RejectReason::kTdKernelAboveTarget, who + ": PoS kernel is above its target"};
   return std::nullopt;
 }
 

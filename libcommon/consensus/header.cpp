@@ -71,7 +71,8 @@ Result<BuiltHeader> buildHeader(const ChainView& chain, const SigningKey& key,
     }
     auto td = m->envelope().getTrainingDeclaration();
     if (auto why = checkDeclaration(td, expect, *state, params)) {
-      out.skipped.push_back(name + ": " + why->code + ": " + why->message);
+      out.skipped.push_back(name + ": " + std::string(rejectName(why->reason)) + ": " +
+                            why->message);
       continue;
     }
     const uint64_t ts = td.getBody().getTimestamp();

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "libcommon/consensus/reject_reason.h"
 #include "libcommon/core/crypto.h"
 #include "libcommon/core/hash.h"
 #include "libcommon/core/status.h"
@@ -14,9 +15,9 @@
 
 namespace pot {
 
-// A broken consensus rule: stable reason code (docs/protocol.md) and a message.
+// A broken consensus rule: its reason (docs/protocol.md) and a message.
 struct Rejection {
-  std::string code;
+  RejectReason reason = RejectReason::kNone;
   std::string message;
 };
 

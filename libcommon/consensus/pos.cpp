@@ -40,20 +40,21 @@ Hash256 kernelOf(schema::BlockHeader::Reader header) {
 
 Result<Uint256> stakeTarget(const LedgerReader& state, const ChainParams& params,
                             const StakeClaim& claim, Rejection* why) {
-  auto reject = [&](const std::string& code, const std::string& msg) -> Status {
-    if (why) *why = {code, msg};
-    return Status::invalid(code + ": " + msg);
+  auto reject = [&](RejectReason reason, const std::string& msg) -> Status {
+    if (why) *why = {reason, msg};
+    return Status::invalid(std::string(rejectName(reason)) + ": " + msg);
   };
   auto acc = state.account(claim.staker);
   uint64_t balance = acc ? acc->balance : 0;
   if (claim.amount == 0 || claim.amount > balance)
-    return reject("bad-coinstake", "stakes " + std::to_string(claim.amount) + " but " +
-                                       claim.staker.hex() + " holds " + std::to_string(balance));
+    return reject(RejectReason::kBadCoinstake, "stakes " + std::to_string(claim.amount) + " but " +
+                                                   claim.staker.hex() + " holds " +
+                                                   std::to_string(balance));
   uint64_t age = claim.timestamp > acc->ageSince ? claim.timestamp - acc->ageSince : 0;
   if (age < params.minStakeAge)
-    return reject("stake-too-young", "coins of " + claim.staker.hex() + " are " +
-                                         std::to_string(age) + " s old, minimum " +
-                                         std::to_string(params.minStakeAge) + " s");
+    return reject(RejectReason::kStakeTooYoung, "coins of " + claim.staker.hex() + " are " +
+                                                    std::to_string(age) + " s old, minimum " +
+                                                    std::to_string(params.minStakeAge) + " s");
   const Uint256& base = claim.phase == StakePhase::kDeclaration ? params.declarationBaseTarget
                                                                 : params.headerBaseTarget;
   return posTarget(base, claim.amount, std::min(age, params.maxStakeAge));

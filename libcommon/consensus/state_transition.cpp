@@ -41,9 +41,9 @@ class UndoRecorder {
   std::set<Hash256> seenModels_;
 };
 
-Status fail(Rejection* why, const std::string& code, const std::string& message) {
-  if (why) *why = {code, message};
-  return Status::invalid(code + ": " + message);
+Status fail(Rejection* why, RejectReason reason, const std::string& message) {
+  if (why) *why = {reason, message};
+  return Status::invalid(std::string(rejectName(reason)) + ": " + message);
 }
 
 }  // namespace
@@ -62,7 +62,8 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
 
   auto model = store.model(modelId);
   if (!model)
-    return fail(failure, "unknown-model", "model " + modelId.hex() + " is not registered");
+    return fail(failure, RejectReason::kUnknownModel,
+                "model " + modelId.hex() + " is not registered");
   const ModelRecord parentModel = *model;
   // The stage fee is paid from the escrow as it stood at the parent (DESIGN 5.6).
   const uint64_t parentEscrow = rec.get(parentModel.escrow).balance;
@@ -95,14 +96,14 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
     auto tb = tx.getBody();
     const Address sender = hashFrom(tb.getSender());
     if (!txIds.insert(messageId(Domain::kTx, tb)).second)
-      return fail(failure, "duplicate-tx", where + " appears twice in the block");
+      return fail(failure, RejectReason::kDuplicateTx, where + " appears twice in the block");
     if (isEscrow(store, sender))
       return fail(
-          failure, "escrow-without-stage",
+          failure, RejectReason::kEscrowWithoutStage,
           where + " spends from escrow " + sender.hex() + ": escrow pays only stage rewards");
     Account from = rec.get(sender);
     if (tb.getNonce() != from.nonce)
-      return fail(failure, "bad-nonce",
+      return fail(failure, RejectReason::kBadNonce,
                   where + " has nonce " + std::to_string(tb.getNonce()) + ", expected " +
                       std::to_string(from.nonce));
     uint64_t amount = tb.isTransfer() ? tb.getTransfer().getAmount() : 0;
@@ -113,14 +114,15 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
       for (const auto& [a, prev] : undo.accounts)
         if (a == sender) original = prev ? prev->balance : 0;
       if (cost <= original)
-        return fail(failure, "double-spend",
+        return fail(failure, RejectReason::kDoubleSpend,
                     where + " spends coins an earlier transaction of the block spent");
-      return fail(failure, "insufficient-balance",
+      return fail(failure, RejectReason::kInsufficientBalance,
                   where + " spends " +
                       std::to_string((uint64_t)std::min<Uint128>(cost, UINT64_MAX)) + " but " +
                       sender.hex() + " has " + std::to_string(from.balance));
     }
-    if (fees + tb.getFee() < fees) return fail(failure, "bad-tx", where + ": fees overflow");
+    if (fees + tb.getFee() < fees)
+      return fail(failure, RejectReason::kBadTx, where + ": fees overflow");
     fees += tb.getFee();
     from.balance -= static_cast<uint64_t>(cost);
     from.nonce += 1;
@@ -128,11 +130,11 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
     if (tb.isTransfer()) {
       auto tr = tb.getTransfer();
       if (tr.getTo().size() != 32)
-        return fail(failure, "bad-tx", where + ": recipient is not 32 bytes");
+        return fail(failure, RejectReason::kBadTx, where + ": recipient is not 32 bytes");
       const Address to = hashFrom(tr.getTo());
       Account dest = rec.get(to);
       if (dest.balance + amount < dest.balance)
-        return fail(failure, "bad-tx", where + ": balance overflow");
+        return fail(failure, RejectReason::kBadTx, where + ": balance overflow");
       dest.ageSince = mergedAgeSince(dest.balance, dest.ageSince, amount, now);
       dest.balance += amount;
       POT_TRY(rec.put(to, dest));
@@ -142,22 +144,23 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
       auto employer = Hash256::fromBytes(rb.getEmployer().begin(), rb.getEmployer().size());
       auto sig = request.getSignature();
       if (!employer || !verifyBody(*employer, Domain::kRequest, rb, sig.begin(), sig.size()))
-        return fail(failure, "bad-request-sig",
+        return fail(failure, RejectReason::kBadRequestSig,
                     where + ": the training request's signature does not verify");
       if (rb.getDeclarers() < params.minDeclarers || rb.getDeclarers() > params.maxDeclarers ||
           rb.getDeclarers() == 0)
-        return fail(failure, "bad-request",
+        return fail(failure, RejectReason::kBadRequest,
                     where + ": request asks C=" + std::to_string(rb.getDeclarers()) +
                         " declarers, outside [" + std::to_string(params.minDeclarers) + ", " +
                         std::to_string(params.maxDeclarers) + "]");
       auto record = modelRecordFor(request, blockId, header.getHeight(), false);
-      if (!record) return fail(failure, "bad-request", where + ": " + record.status().message());
+      if (!record)
+        return fail(failure, RejectReason::kBadRequest, where + ": " + record.status().message());
       if (store.model(record->modelId))
-        return fail(failure, "duplicate-model",
+        return fail(failure, RejectReason::kDuplicateModel,
                     where + " registers model " + record->modelId.hex() + " again");
       POT_TRY(rec.putModel(*record));
     } else {
-      return fail(failure, "bad-tx", where + " has an unknown kind");
+      return fail(failure, RejectReason::kBadTx, where + " has an unknown kind");
     }
   }
 
@@ -175,12 +178,12 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
       POT_TRY(rec.put(parentModel.escrow, escrow));
     } else if (p.kind != schema::PayoutKind::TRANSACTION_FEES) {
       if (supply + p.amount < supply)
-        return fail(failure, "bad-coinbase", "total supply overflows");
+        return fail(failure, RejectReason::kBadCoinbase, "total supply overflows");
       supply += p.amount;
     }
     Account dest = rec.get(p.to);
     if (dest.balance + p.amount < dest.balance)
-      return fail(failure, "bad-coinbase", "balance overflows");
+      return fail(failure, RejectReason::kBadCoinbase, "balance overflows");
     dest.ageSince = mergedAgeSince(dest.balance, dest.ageSince, p.amount, now);
     dest.balance += p.amount;
     POT_TRY(rec.put(p.to, dest));

@@ -2,8 +2,8 @@
 // "Reject codes").
 #include "libcommon/consensus/validate.h"
 
+#include <cassert>
 #include <set>
-#include <sstream>
 
 #include "libcommon/consensus/block.h"
 #include "libcommon/consensus/declaration.h"
@@ -12,28 +12,10 @@
 #include "libcommon/consensus/state_transition.h"
 #include "libcommon/core/canonical.h"
 #include "libcommon/core/data_field.h"
+#include "libcommon/core/json_writer.h"
 
 namespace pot {
 namespace {
-
-std::string jsonString(const std::string& s) {
-  std::ostringstream o;
-  o << '"';
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\')
-      o << '\\' << c;
-    else if (c == '\n')
-      o << "\\n";
-    else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      o << buf;
-    } else
-      o << c;
-  }
-  o << '"';
-  return o.str();
-}
 
 bool is32(capnp::Data::Reader d) { return d.size() == 32; }
 
@@ -54,7 +36,7 @@ ExitCode ValidationResult::exitCode() const {
 }
 
 Status ValidationResult::toStatus() const {
-  const std::string msg = code + ": " + message;
+  const std::string msg = std::string(rejectName(reason)) + ": " + message;
   switch (verdict) {
     case Verdict::kValid:
       return Status::ok();
@@ -68,36 +50,39 @@ Status ValidationResult::toStatus() const {
 }
 
 std::string ValidationResult::toJson() const {
-  std::ostringstream o;
-  o << "{\"valid\": " << (valid() ? "true" : "false") << ", \"code\": " << jsonString(code)
-    << ", \"message\": " << jsonString(message);
-  if (valid()) o << ", \"id\": \"" << blockId.hex() << "\", \"trust\": \"" << trust.hex() << "\"";
-  o << "}";
-  return o.str();
+  JsonWriter j;
+  j.beginObject()
+      .field("valid", valid())
+      .field("code", rejectName(reason))
+      .field("message", message);
+  if (valid()) j.field("id", blockId.hex()).field("trust", trust.hex());
+  return j.endObject().str();
 }
 
-ValidationResult reject(const std::string& code, const std::string& message, Verdict verdict) {
+ValidationResult reject(RejectReason reason, const std::string& message, Verdict verdict) {
+  assert(reason != RejectReason::kNone && "a reject names its reason");
   ValidationResult r;
   r.verdict = verdict;
-  r.code = code;
+  r.reason = reason;
   r.message = message;
   return r;
 }
 
+RejectReason undecodableReason(const Status& failure) {
+  // decodeMessage names a well-framed message that is not in canonical form so.
+  return failure.message() == "non-canonical encoding" ? RejectReason::kNonCanonical
+                                                       : RejectReason::kMalformed;
+}
+
 ValidationResult validateBlockBytes(const ChainView& chain, Bytes bytes, uint64_t now) {
   auto m = decodeMessage(std::move(bytes));
-  if (!m) {
-    // decodeMessage names a well-framed message that is not in canonical form so.
-    const bool nonCanonical = m.status().message() == "non-canonical encoding";
-    return reject(nonCanonical ? "non-canonical" : "malformed", m.status().message(),
-                  Verdict::kMalformed);
-  }
+  if (!m) return reject(undecodableReason(m.status()), m.status().message(), Verdict::kMalformed);
   return validateBlock(chain, **m, now);
 }
 
 ValidationResult validateBlock(const ChainView& chain, const Message& message, uint64_t now) {
   if (message.kind() != schema::Envelope::BLOCK)
-    return reject("not-a-block", "expected a block, got a " + kindName(message.kind()),
+    return reject(RejectReason::kNotABlock, "expected a block, got a " + kindName(message.kind()),
                   Verdict::kMalformed);
   const ChainParams& params = chain.params();
   auto block = message.envelope().getBlock();
@@ -109,75 +94,78 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
   if (!is32(h.getParent()) || !is32(h.getModelId()) || !is32(h.getStateHash()) ||
       !is32(h.getRho()) || !is32(h.getPubkey()) || !is32(h.getCoinstake().getStaker()) ||
       !is32(body.getWrapper()) || (h.getLossTraceHash().size() != 0 && !is32(h.getLossTraceHash())))
-    return reject("bad-field-size", "a header or block field is not 32 bytes");
+    return reject(RejectReason::kBadFieldSize, "a header or block field is not 32 bytes");
   for (auto id : h.getDeclarations())
     if (!is32(id))
-      return reject("bad-field-size", "a declaration id in the header is not 32 bytes");
+      return reject(RejectReason::kBadFieldSize, "a declaration id in the header is not 32 bytes");
   for (auto s : body.getStakeholderSignatures())
     if (!is32(s.getBody().getHeaderId()) || !is32(s.getBody().getPubkey()))
-      return reject("bad-field-size", "a stakeholder signature field is not 32 bytes");
+      return reject(RejectReason::kBadFieldSize, "a stakeholder signature field is not 32 bytes");
   if (body.getTransactions().size() > kMaxTransactionsPerBlock)
-    return reject("too-many-transactions",
+    return reject(RejectReason::kTooManyTransactions,
                   std::to_string(body.getTransactions().size()) + " transactions, at most " +
                       std::to_string(kMaxTransactionsPerBlock) + " per block");
   for (auto tx : body.getTransactions())
     if (!is32(tx.getBody().getSender()))
-      return reject("bad-field-size", "a transaction sender is not 32 bytes");
+      return reject(RejectReason::kBadFieldSize, "a transaction sender is not 32 bytes");
 
   // Place in the chain (DESIGN 5.7): parent, height, time.
   const Hash256 parentId = hashFrom(h.getParent());
   auto parent = chain.blockInfo(parentId);
   if (!parent)
-    return reject("unknown-parent", "parent " + parentId.hex() + " is not a known block");
+    return reject(RejectReason::kUnknownParent,
+                  "parent " + parentId.hex() + " is not a known block");
   if (h.getHeight() != parent->height + 1)
-    return reject("bad-height", "height " + std::to_string(h.getHeight()) + ", parent is at " +
-                                    std::to_string(parent->height));
+    return reject(RejectReason::kBadHeight, "height " + std::to_string(h.getHeight()) +
+                                                ", parent is at " + std::to_string(parent->height));
   if (h.getTimestamp() <= parent->timestamp)
-    return reject("time-too-old", "header time " + std::to_string(h.getTimestamp()) +
-                                      " is not after its parent's " +
-                                      std::to_string(parent->timestamp));
+    return reject(RejectReason::kTimeTooOld, "header time " + std::to_string(h.getTimestamp()) +
+                                                 " is not after its parent's " +
+                                                 std::to_string(parent->timestamp));
   if (now != UINT64_MAX && h.getTimestamp() > now + params.maxClockDrift)
-    return reject("time-too-new", "header time " + std::to_string(h.getTimestamp()) +
-                                      " is more than " + std::to_string(params.maxClockDrift) +
-                                      " s ahead of " + std::to_string(now));
+    return reject(RejectReason::kTimeTooNew,
+                  "header time " + std::to_string(h.getTimestamp()) + " is more than " +
+                      std::to_string(params.maxClockDrift) + " s ahead of " + std::to_string(now));
   const LedgerReader* state = chain.stateAt(parentId);
   if (!state)
-    return reject("no-parent-state", "no ledger state for parent " + parentId.hex(),
+    return reject(RejectReason::kNoParentState, "no ledger state for parent " + parentId.hex(),
                   Verdict::kError);
 
   // The model and its next stage.
   const Hash256 modelId = hashFrom(h.getModelId());
   auto model = state->model(modelId);
-  if (!model) return reject("unknown-model", "model " + modelId.hex() + " is not registered");
+  if (!model)
+    return reject(RejectReason::kUnknownModel, "model " + modelId.hex() + " is not registered");
   if (h.getStage() != model->lastStage + 1 || !model->active())
-    return reject("stage-out-of-order", "stage " + std::to_string(h.getStage()) +
-                                            " but the chain has stage " +
-                                            std::to_string(model->lastStage) + " of " +
-                                            std::to_string(model->stagesTotal));
+    return reject(RejectReason::kStageOutOfOrder, "stage " + std::to_string(h.getStage()) +
+                                                      " but the chain has stage " +
+                                                      std::to_string(model->lastStage) + " of " +
+                                                      std::to_string(model->stagesTotal));
 
   // The header's signature.
   const Hash256 headerId = headerIdOf(hdr);
   {
     auto sig = hdr.getSignature();
     if (!verifyBody(hashFrom(h.getPubkey()), Domain::kHeader, h, sig.begin(), sig.size()))
-      return reject("bad-header-sig", "the header's signature does not verify");
+      return reject(RejectReason::kBadHeaderSig, "the header's signature does not verify");
   }
   // The header's stake (DESIGN 5.2) right after its signature, before the
   // other signatures: a forged block must pass a real PoS kernel before it
   // can make the validator verify its declarations and transactions.
   const PublicKey builder = hashFrom(h.getPubkey());
   if (hashFrom(h.getCoinstake().getStaker()) != builder)
-    return reject("bad-coinstake", "the header stakes coins of another key");
+    return reject(RejectReason::kBadCoinstake, "the header stakes coins of another key");
   Rejection why;
   auto target = stakeTarget(
       *state, params,
       {StakePhase::kHeader, builder, h.getCoinstake().getAmount(), h.getTimestamp()}, &why);
-  if (!target) return reject(why.code, "header: " + why.message);
+  if (!target) return reject(why.reason, "header: " + why.message);
   const Hash256 headerKernel =
       posKernel(StakePhase::kHeader, parentId, builder, modelId, h.getStage(),
                 hashFrom(h.getStateHash()), h.getTimestamp());
   if (!meetsTarget(headerKernel, *target))
-    return reject("header-kernel-above-target", "the header's PoS kernel is above its target");
+    return reject(RejectReason::kHeaderKernelAboveTarget,
+                  "the header's PoS kernel is above its target");
 
   // Every other signature.
   int n = 0;
@@ -187,7 +175,7 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
     auto sig = td.getSignature();
     if (b.getPubkey().size() != 32 ||
         !verifyBody(hashFrom(b.getPubkey()), Domain::kDeclaration, b, sig.begin(), sig.size()))
-      return reject("bad-td-sig",
+      return reject(RejectReason::kBadTdSig,
                     "declaration " + std::to_string(n) + ": signature does not verify");
   }
   n = 0;
@@ -196,13 +184,13 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
     auto sig = s.getSignature();
     if (!verifyBody(hashFrom(s.getBody().getPubkey()), Domain::kStakeSig, s.getBody(), sig.begin(),
                     sig.size()))
-      return reject("bad-stake-sig",
+      return reject(RejectReason::kBadStakeSig,
                     "stakeholder signature " + std::to_string(n) + " does not verify");
   }
   {
     auto sig = block.getSignature();
     if (!verifyBody(hashFrom(body.getWrapper()), Domain::kBlock, body, sig.begin(), sig.size()))
-      return reject("bad-block-sig", "the wrapper's block signature does not verify");
+      return reject(RejectReason::kBadBlockSig, "the wrapper's block signature does not verify");
   }
   n = 0;
   for (auto tx : body.getTransactions()) {
@@ -210,38 +198,40 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
     const Address sender = hashFrom(tx.getBody().getSender());
     // An escrow has no key: whatever it "signs" is a spend outside a stage.
     if (isEscrow(*state, sender))
-      return reject("escrow-without-stage", "transaction " + std::to_string(n) +
-                                                " spends from escrow " + sender.hex() +
-                                                ": escrow pays only stage rewards");
+      return reject(RejectReason::kEscrowWithoutStage, "transaction " + std::to_string(n) +
+                                                           " spends from escrow " + sender.hex() +
+                                                           ": escrow pays only stage rewards");
     auto sig = tx.getSignature();
     if (!verifyBody(sender, Domain::kTx, tx.getBody(), sig.begin(), sig.size()))
-      return reject("bad-tx-sig",
+      return reject(RejectReason::kBadTxSig,
                     "transaction " + std::to_string(n) + ": signature does not verify");
   }
 
   // Exactly C distinct declarers, named by the header in block order.
   const uint32_t c = model->declarers;
   if (h.getDeclarations().size() != c)
-    return reject("wrong-declarer-count",
+    return reject(RejectReason::kWrongDeclarerCount,
                   "the header names " + std::to_string(h.getDeclarations().size()) +
                       " declarations, the model needs C = " + std::to_string(c));
   if (body.getDeclarations().size() != c)
-    return reject("declaration-mismatch",
+    return reject(RejectReason::kDeclarationMismatch,
                   "the block carries " + std::to_string(body.getDeclarations().size()) +
                       " declarations, its header names " + std::to_string(c));
   std::set<PublicKey> voters;
   for (uint32_t i = 0; i < c; ++i) {
     auto td = body.getDeclarations()[i];
     if (messageId(Domain::kDeclaration, td.getBody()) != hashFrom(h.getDeclarations()[i]))
-      return reject("declaration-mismatch", "declaration " + std::to_string(i + 1) +
-                                                " is not the one its header names there");
+      return reject(
+          RejectReason::kDeclarationMismatch,
+          "declaration " + std::to_string(i + 1) + " is not the one its header names there");
     if (!voters.insert(hashFrom(td.getBody().getPubkey())).second)
-      return reject("duplicate-voter", "declaration " + std::to_string(i + 1) + " repeats signer " +
-                                           hashFrom(td.getBody().getPubkey()).hex());
+      return reject(RejectReason::kDuplicateVoter, "declaration " + std::to_string(i + 1) +
+                                                       " repeats signer " +
+                                                       hashFrom(td.getBody().getPubkey()).hex());
   }
   auto anchor = chain.blockInfo(model->anchor);
   if (!anchor)
-    return reject("no-anchor", "anchor block " + model->anchor.hex() + " is unknown",
+    return reject(RejectReason::kNoAnchor, "anchor block " + model->anchor.hex() + " is unknown",
                   Verdict::kError);
   DeclarationExpectation expect{modelId, h.getStage(), hashFrom(h.getStateHash()),
                                 hashFrom(h.getRho()), model->anchor};
@@ -249,36 +239,38 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
     auto td = body.getDeclarations()[i];
     const uint64_t ts = td.getBody().getTimestamp();
     if (ts <= anchor->timestamp)
-      return reject("time-too-old", "declaration " + std::to_string(i + 1) + " time " +
-                                        std::to_string(ts) + " is not after its anchor's " +
-                                        std::to_string(anchor->timestamp));
+      return reject(RejectReason::kTimeTooOld,
+                    "declaration " + std::to_string(i + 1) + " time " + std::to_string(ts) +
+                        " is not after its anchor's " + std::to_string(anchor->timestamp));
     if (ts > h.getTimestamp())
-      return reject("td-after-header", "declaration " + std::to_string(i + 1) + " time " +
-                                           std::to_string(ts) + " is after the header's " +
-                                           std::to_string(h.getTimestamp()));
+      return reject(RejectReason::kTdAfterHeader,
+                    "declaration " + std::to_string(i + 1) + " time " + std::to_string(ts) +
+                        " is after the header's " + std::to_string(h.getTimestamp()));
     if (auto why = checkDeclaration(td, expect, *state, params, /*signatureVerified=*/true))
-      return reject(why->code, why->message);
+      return reject(why->reason, why->message);
   }
 
   // Proof of activity: the K stakeholders recomputed (DESIGN 5.5), drawn
   // from the kernel so the builder cannot re-draw them (see poa.h).
   auto drawn = followTheCoin(*state, headerKernel, params.stakeholders);
-  if (!drawn) return reject("no-stakeholders", drawn.status().message(), Verdict::kError);
+  if (!drawn)
+    return reject(RejectReason::kNoStakeholders, drawn.status().message(), Verdict::kError);
   const uint32_t k = params.stakeholders;
   if (body.getStakeholderSignatures().size() != k - 1)
-    return reject("wrong-stakeholder",
+    return reject(RejectReason::kWrongStakeholder,
                   "the block carries " + std::to_string(body.getStakeholderSignatures().size()) +
                       " stakeholder signatures, K - 1 = " + std::to_string(k - 1));
   for (uint32_t i = 0; i + 1 < k; ++i) {
     auto s = body.getStakeholderSignatures()[i].getBody();
     if (s.getIndex() != i + 1 || hashFrom(s.getHeaderId()) != headerId ||
         hashFrom(s.getPubkey()) != (*drawn)[i])
-      return reject("wrong-stakeholder", "stakeholder signature " + std::to_string(i + 1) +
-                                             " is not stakeholder " + std::to_string(i + 1) + " (" +
-                                             (*drawn)[i].hex() + ") endorsing this header");
+      return reject(RejectReason::kWrongStakeholder,
+                    "stakeholder signature " + std::to_string(i + 1) + " is not stakeholder " +
+                        std::to_string(i + 1) + " (" + (*drawn)[i].hex() +
+                        ") endorsing this header");
   }
   if (hashFrom(body.getWrapper()) != (*drawn)[k - 1])
-    return reject("wrong-stakeholder",
+    return reject(RejectReason::kWrongStakeholder,
                   "the wrapper is not stakeholder K (" + (*drawn)[k - 1].hex() + ")");
 
   // Transactions and state rules, simulated on the parent state.
@@ -287,13 +279,14 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
   Rejection fail;
   auto undo = applyBlock(scratch, block, params, blockId, &fail);
   if (!undo) {
-    if (fail.code.empty()) return reject("apply-failed", undo.status().message(), Verdict::kError);
-    return reject(fail.code, fail.message);
+    if (fail.reason == RejectReason::kNone)
+      return reject(RejectReason::kApplyFailed, undo.status().message(), Verdict::kError);
+    return reject(fail.reason, fail.message);
   }
 
   // Rewards, derived and compared exactly (DESIGN 5.6).
   auto expected = expectedCoinbase(chain, block);
-  if (!expected) return reject("bad-coinbase", expected.status().message());
+  if (!expected) return reject(RejectReason::kBadCoinbase, expected.status().message());
   auto got = body.getCoinbase();
   bool same = got.size() == expected->size();
   for (size_t i = 0; same && i < got.size(); ++i) {
@@ -302,8 +295,9 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
            got[i].getAmount() == e.amount && got[i].getKind() == e.kind;
   }
   if (!same)
-    return reject("bad-coinbase", "the coinbase differs from the recomputed one (" +
-                                      std::to_string(expected->size()) + " payouts expected)");
+    return reject(RejectReason::kBadCoinbase, "the coinbase differs from the recomputed one (" +
+                                                  std::to_string(expected->size()) +
+                                                  " payouts expected)");
 
   ValidationResult ok;
   ok.blockId = blockId;

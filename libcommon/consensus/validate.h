@@ -4,6 +4,7 @@
 #include <string>
 
 #include "libcommon/consensus/chain_view.h"
+#include "libcommon/consensus/reject_reason.h"
 #include "libcommon/core/message_io.h"
 #include "libcommon/core/target.h"
 
@@ -18,8 +19,8 @@ enum class Verdict { kValid, kInvalid, kMalformed, kError };
 
 struct ValidationResult {
   Verdict verdict = Verdict::kValid;
-  std::string code;     // stable kebab-case reason (docs/protocol.md); empty when valid
-  std::string message;  // for people
+  RejectReason reason = RejectReason::kNone;  // the broken rule (docs/protocol.md)
+  std::string message;                        // for people
   // Filled for a valid block: its id, the header target and trust.
   Hash256 blockId;
   Uint256 headerTarget;
@@ -33,7 +34,7 @@ struct ValidationResult {
 };
 
 // A ValidationResult for a broken rule.
-ValidationResult reject(const std::string& code, const std::string& message,
+ValidationResult reject(RejectReason reason, const std::string& message,
                         Verdict verdict = Verdict::kInvalid);
 
 // Checks a decoded block message against the chain at local time `now`
@@ -43,5 +44,9 @@ ValidationResult validateBlock(const ChainView& chain, const Message& block, uin
 // The same from file bytes: decoding errors become `non-canonical` or
 // `malformed` verdicts.
 ValidationResult validateBlockBytes(const ChainView& chain, Bytes bytes, uint64_t now);
+
+// The reason for bytes decodeMessage refused with `failure`: `non-canonical`
+// or `malformed`.
+RejectReason undecodableReason(const Status& failure);
 
 }  // namespace pot

@@ -37,6 +37,9 @@ inline void appendLe64(std::vector<uint8_t>& out, uint64_t v) {
 }
 
 // Big-endian: LMDB keys that must sort numerically (heights), IDX headers.
+inline void putBe32(uint8_t* out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out[i] = static_cast<uint8_t>(v >> (8 * (3 - i)));
+}
 inline void putBe64(uint8_t* out, uint64_t v) {
   for (int i = 0; i < 8; ++i) out[i] = static_cast<uint8_t>(v >> (8 * (7 - i)));
 }

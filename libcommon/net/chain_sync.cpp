@@ -5,31 +5,25 @@
 #include <chrono>
 #include <ctime>
 
+#include "libcommon/core/json_reader.h"
+
 namespace pot::chaind {
 
 namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 uint64_t wallClock() { return static_cast<uint64_t>(std::time(nullptr)); }
-bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
 // The id and height in a tip query's JSON answer (blockInfoJson).
 bool parseTip(const std::string& json, Hash256& id, uint64_t& height) {
-  auto field = [&](const std::string& name) -> std::string {
-    const std::string key = "\"" + name + "\": ";
-    auto at = json.find(key);
-    if (at == std::string::npos) return "";
-    at += key.size();
-    if (at < json.size() && json[at] == '"') ++at;
-    auto end = json.find_first_of("\",}", at);
-    return end == std::string::npos ? "" : json.substr(at, end - at);
-  };
-  auto h = Hash256::fromHex(field("id"));
-  const std::string n = field("height");
-  if (!h || n.empty() || n.size() > 19 || n.find_first_not_of("0123456789") != std::string::npos)
-    return false;
+  auto doc = JsonDocument::parse(json);
+  if (!doc) return false;
+  auto hex = doc->string("id");
+  auto h = hex ? Hash256::fromHex(*hex) : std::nullopt;
+  auto n = doc->uint("height");
+  if (!h || !n) return false;
   id = *h;
-  height = std::stoull(n);
+  height = *n;
   return true;
 }
 }  // namespace
@@ -200,25 +194,21 @@ void ChainSync::onBlocks(Peer& p, const net::Frames& blocks) {
     return;
   }
   for (size_t i = 0; i < blocks.size(); ++i) {
-    auto r = chain_.importBlock(blocks[i], wallClock());
+    RejectReason why = RejectReason::kNone;
+    auto r = chain_.importBlock(blocks[i], wallClock(), &why);
     if (r) {
       onImport_(*r, blocks[i]);
       continue;
     }
     const Status& s = r.status();
-    const std::string& why = s.message();
     if (s.code() != ExitCode::kInvalid && s.code() != ExitCode::kMalformed) {
       // Our store, or a rule that could not be evaluated: not the peer's
       // proven fault, and never a reason to stop the daemon.
-      log_("cannot import a block from " + p.endpoint + ": " + why);
+      log_("cannot import a block from " + p.endpoint + ": " + s.message());
       backOff(p, milliseconds(5000));
       return;
     }
-    if (startsWith(why, "time-too-new")) {  // valid later
-      backOff(p, milliseconds(o_.intervalMs));
-      return;
-    }
-    if (startsWith(why, "unknown-parent") && i == 0 && probe && from > 1) {
+    if (why == RejectReason::kUnknownParent && i == 0 && probe && from > 1) {
       // Our chains part below the probe: look twice as far down, so a fork
       // of any depth is found in log2(depth) one-block probes.
       p.depth *= 2;
@@ -226,13 +216,20 @@ void ChainSync::onBlocks(Peer& p, const net::Frames& blocks) {
       p.nextAt = Clock::now();
       return;
     }
-    if (startsWith(why, "unknown-parent") && i == 0 && !probe) {
+    if (why == RejectReason::kUnknownParent && i == 0 && !probe) {
       backOff(p, milliseconds(0));  // the peer reorganised between requests
       return;
     }
-    // A block invalid in itself, or a chain that does not link up (down to
-    // genesis): no honest peer's best chain holds one.
-    log_("refused block from " + p.endpoint + ": " + why + "; dropped sync peer for " +
+    // Anywhere else an unknown parent means a chain that does not link up
+    // (below); other reasons are judged by whose fault they are: a block
+    // from the future is not the peer's and may become valid later.
+    if (why != RejectReason::kUnknownParent && why != RejectReason::kNone && !isPeerFault(why)) {
+      backOff(p, milliseconds(o_.intervalMs));
+      return;
+    }
+    // A block refused for the peer's fault, or a chain that does not link up
+    // (down to genesis): no honest peer's best chain holds one.
+    log_("refused block from " + p.endpoint + ": " + s.message() + "; dropped sync peer for " +
          std::to_string(o_.banSeconds) + " s");
     p.socket.reset();
     backOff(p, std::max(milliseconds(o_.intervalMs), milliseconds(o_.banSeconds * 1000)));

@@ -10,7 +10,8 @@
 #include <vector>
 #include <zmq.hpp>
 
-#include "libcommon/net/chaind.h"
+#include "libcommon/net/net.h"
+#include "libcommon/store/chain_store.h"
 
 namespace pot::chaind {
 

@@ -14,6 +14,7 @@
 
 #include "libcommon/core/fileio.h"
 #include "libcommon/core/inspect.h"
+#include "libcommon/core/json_writer.h"
 #include "libcommon/core/signatures.h"
 #include "libcommon/net/peer_guard.h"
 
@@ -452,14 +453,20 @@ class Daemon {
   std::string statsJson() const {
     size_t outboundLive = 0;
     for (const auto& l : outbound_) outboundLive += l->socket ? 1 : 0;
-    std::ostringstream j;
-    j << "{\"accepted\": " << stats_.accepted << ", \"duplicates\": " << stats_.duplicates
-      << ", \"refused\": " << stats_.refused << ", \"droppedPeers\": " << stats_.droppedPeers
-      << ", \"ignoredFromDropped\": " << stats_.ignoredFromDropped
-      << ", \"bannedAddresses\": " << guard_->bans().size()
-      << ", \"refusedHandshakes\": " << guard_->refusedHandshakes()
-      << ", \"refusedFull\": " << stats_.refusedFull << ", \"inboundPeers\": " << inbound_.size()
-      << ", \"outboundPeers\": " << outboundLive << ", \"seen\": " << seen_.size() << "}";
+    JsonWriter j;
+    j.beginObject()
+        .field("accepted", stats_.accepted)
+        .field("duplicates", stats_.duplicates)
+        .field("refused", stats_.refused)
+        .field("droppedPeers", stats_.droppedPeers)
+        .field("ignoredFromDropped", stats_.ignoredFromDropped)
+        .field("bannedAddresses", guard_->bans().size())
+        .field("refusedHandshakes", guard_->refusedHandshakes())
+        .field("refusedFull", stats_.refusedFull)
+        .field("inboundPeers", inbound_.size())
+        .field("outboundPeers", outboundLive)
+        .field("seen", seen_.size())
+        .endObject();
     return j.str();
   }
 

@@ -5,7 +5,7 @@
 
 #include "libcommon/consensus/memory_chain.h"
 #include "libcommon/core/fileio.h"
-#include "libcommon/net/chaind.h"
+#include "libcommon/store/chain_store.h"
 
 namespace pot {
 

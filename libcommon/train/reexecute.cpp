@@ -21,52 +21,58 @@ ValidationResult reexecuteStage(const ChainView& chain, const Message& block,
   const Hash256 parent = hashFrom(header.getParent());
   const LedgerReader* state = chain.stateAt(parent);
   if (!state)
-    return reject("no-parent-state", "no ledger state for parent " + parent.hex(), Verdict::kError);
+    return reject(RejectReason::kNoParentState, "no ledger state for parent " + parent.hex(),
+                  Verdict::kError);
   auto model = state->model(hashFrom(header.getModelId()));
-  if (!model) return reject("unknown-model", "model is not registered", Verdict::kInvalid);
+  if (!model)
+    return reject(RejectReason::kUnknownModel, "model is not registered", Verdict::kInvalid);
   auto request = decodeMessage(model->request);
   if (!request)
-    return reject("reexecute-error", "stored request: " + request.status().message(),
+    return reject(RejectReason::kReexecuteError, "stored request: " + request.status().message(),
                   Verdict::kError);
   auto body = (*request)->envelope().getTrainingRequest().getBody();
   const uint32_t stage = header.getStage();
   Status s = enforceComputeProfile(body.getProfile().getName().cStr(), argc, argv);
-  if (!s) return reject("reexecute-error", "compute profile: " + s.message(), Verdict::kError);
+  if (!s)
+    return reject(RejectReason::kReexecuteError, "compute profile: " + s.message(),
+                  Verdict::kError);
 
   // S_{i-1}: the chain's record of the previous stage, by hash.
   auto statePath = objectPath(repo, model->lastStateHash);
   auto prev = readMessage(statePath, schema::Envelope::MODEL_STATE);
   if (!prev)
-    return reject("reexecute-error",
+    return reject(RejectReason::kReexecuteError,
                   "S_" + std::to_string(stage - 1) + ": " + prev.status().message(),
                   Verdict::kError);
   if ((*prev)->fileHash() != model->lastStateHash)
-    return reject("reexecute-error",
+    return reject(RejectReason::kReexecuteError,
                   "repository object '" + statePath + "' does not match its hash", Verdict::kError);
   auto batchHash =
       hashFrom(body.getStageBatches()[stageBatchIndex(stage, body.getStageBatches().size())]);
   auto batch = readMessage(objectPath(repo, batchHash), schema::Envelope::STAGE_BATCH);
   if (!batch)
-    return reject("reexecute-error", "B_" + std::to_string(stage) + ": " + batch.status().message(),
-                  Verdict::kError);
+    return reject(RejectReason::kReexecuteError,
+                  "B_" + std::to_string(stage) + ": " + batch.status().message(), Verdict::kError);
   Bytes module;
   const Bytes* modulePtr = nullptr;
   if (body.getArchitecture().isTorchScript()) {
     auto m =
         readFile(objectPath(repo, hashFrom(body.getArchitecture().getTorchScript())), 1ull << 30);
-    if (!m) return reject("reexecute-error", "module: " + m.status().message(), Verdict::kError);
+    if (!m)
+      return reject(RejectReason::kReexecuteError, "module: " + m.status().message(),
+                    Verdict::kError);
     module = std::move(*m);
     modulePtr = &module;
   }
   auto outcome = runStageWithModule(**request, **prev, **batch, stage, modulePtr);
   if (!outcome)
-    return reject("reexecute-error",
+    return reject(RejectReason::kReexecuteError,
                   "stage " + std::to_string(stage) + ": " + outcome.status().message(),
                   Verdict::kError);
   const bool rhoOk = outcome->rho == hashFrom(header.getRho());
   const bool stateOk = outcome->stateHash == hashFrom(header.getStateHash());
   if (!rhoOk || !stateOk)
-    return reject("reexecute-mismatch",
+    return reject(RejectReason::kReexecuteMismatch,
                   std::string("re-running stage ") + std::to_string(stage) + " gives " +
                       (rhoOk ? "" : "rho " + outcome->rho.hex() + " ") +
                       (stateOk ? "" : "state " + outcome->stateHash.hex() + " ") +

@@ -3,7 +3,10 @@
 #include <iostream>
 
 #include "libcommon/core/fileio.h"
-#include "libcommon/net/chaind.h"
+#include "libcommon/core/json_writer.h"
+#include "libcommon/net/chaind_queries.h"
+#include "libcommon/net/chaind_server.h"
+#include "libcommon/store/chain_store.h"
 #include "libcommon/tool/tool.h"
 
 int main(int argc, char** argv) {
@@ -67,11 +70,7 @@ int main(int argc, char** argv) {
   std::string connect, output = "-";
   std::vector<std::string> args;
   int timeoutMs = 10000;
-  auto* q = app.add_subcommand(
-      "query",
-      "Ask a running pot-chaind: tip | block ID | block-at HEIGHT | "
-      "account ADDR | model ID | models | state HASH | stakeholders HEADER-FILE | "
-      "range FROM COUNT | pending | submit BLOCK-FILE");
+  auto* q = app.add_subcommand("query", "Ask a running pot-chaind: " + pot::chaind::queryUsage());
   q->add_option("--connect", connect, "pot-chaind query endpoint")->required();
   q->add_option("query", args, "The query and its arguments")->required();
   q->add_option("-o,--output", output, "Where a block (or range stream) goes")
@@ -80,47 +79,19 @@ int main(int argc, char** argv) {
 
   return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
     if (q->parsed()) {
-      pot::net::Frames req{pot::net::frame(args[0])};
-      const std::string& verb = args[0];
-      bool binary = verb == "block" || verb == "block-at" || verb == "range" || verb == "pending";
-      for (size_t i = 1; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if ((verb == "block" || verb == "account" || verb == "model" || verb == "state") &&
-            i == 1) {
-          auto h = pot::Hash256::fromHex(a);
-          if (!h) return pot::Status::usage("'" + a + "' is not 64 hex digits");
-          req.push_back(pot::Bytes(h->bytes.begin(), h->bytes.end()));
-        } else if ((verb == "stakeholders" || verb == "submit") && i == 1) {
-          auto bytes = pot::readFile(a, 1ull << 30);
-          if (!bytes) return bytes.status();
-          req.push_back(std::move(*bytes));
-        } else {
-          // Checked here so a typo is a usage error, not a malformed request.
-          if ((verb == "block-at" || verb == "range") &&
-              (a.empty() || a.size() > 19 ||
-               a.find_first_not_of("0123456789") != std::string::npos))
-            return pot::Status::usage("'" + a + "' is not a decimal number");
-          if (verb == "range" && i == 1 && a.find_first_not_of('0') == std::string::npos)
-            return pot::Status::usage("range starts at height 1");
-          req.push_back(pot::net::frame(a));
-        }
-      }
-      auto reply = pot::chaind::query(connect, req, timeoutMs);
+      auto req = pot::chaind::queryRequest(args);
+      if (!req) return req.status();
+      auto reply = pot::chaind::query(connect, *req, timeoutMs);
       if (!reply) return reply.status();
-      if (binary) {
+      const pot::chaind::QueryVerb* verb = pot::chaind::findQuery(args[0]);
+      if (verb && verb->binaryReply) {
         pot::Bytes all;
         for (const auto& f : *reply) all.insert(all.end(), f.begin(), f.end());
         return pot::writeOutput(output, all, true);
       }
-      std::string text;
-      if (verb == "submit" && reply->size() == 3) {
-        text = "{\"id\": \"" + pot::toHex((*reply)[0]) + "\", \"status\": \"" +
-               pot::net::text((*reply)[1]) + "\", \"height\": " + pot::net::text((*reply)[2]) + "}";
-      } else {
-        for (const auto& f : *reply) text += pot::net::text(f) + "\n";
-        if (!text.empty()) text.pop_back();
-      }
-      return pot::writeOutput(output, text + "\n");
+      auto text = pot::chaind::queryText(args[0], *reply);
+      if (!text) return text.status();
+      return pot::writeOutput(output, *text);
     }
     auto chain = pot::chaind::ChainStore::open(db, genesis, ex->parsed() || tp->parsed());
     if (!chain) return chain.status();
@@ -138,13 +109,16 @@ int main(int argc, char** argv) {
       if (!bytes) return bytes.status();
       auto res = (*chain)->importBlock(*bytes, clock);
       if (!res) return res.status().withContext("'" + f + "'");
-      if (json)
-        std::cout << "{\"file\": \"" << f << "\", \"id\": \"" << res->id.hex()
-                  << "\", \"height\": " << res->height << ", \"status\": \""
-                  << (res->known        ? "known"
-                      : res->tipChanged ? "tip"
-                                        : "side")
-                  << "\"}" << std::endl;
+      if (json) {
+        pot::JsonWriter j;
+        j.beginObject()
+            .field("file", f)
+            .field("id", res->id.hex())
+            .field("height", res->height)
+            .field("status", pot::chaind::importStatus(*res))
+            .endObject();
+        std::cout << j.str() << std::endl;
+      }
     }
     return pot::Status::ok();
   });

@@ -51,8 +51,8 @@ int main(int argc, char** argv) {
           v = audit;
         }
       } else {
-        v = pot::reject("reexecute-error", "cannot re-read the block: " + m.status().message(),
-                        pot::Verdict::kError);
+        v = pot::reject(pot::RejectReason::kReexecuteError,
+                        "cannot re-read the block: " + m.status().message(), pot::Verdict::kError);
       }
     }
 #endif
@@ -60,15 +60,6 @@ int main(int argc, char** argv) {
       std::cout << v.toJson() << "\n";
     else if (!quiet && v.valid())
       std::cout << "valid " << v.blockId.hex() << "\n";
-    if (v.valid()) return pot::Status::ok();
-    const std::string msg = v.code + ": " + v.message;
-    switch (v.verdict) {
-      case pot::Verdict::kMalformed:
-        return pot::Status::malformed(msg);
-      case pot::Verdict::kError:
-        return pot::Status::io(msg);
-      default:
-        return pot::Status::invalid(msg);
-    }
+    return v.toStatus();
   });
 }

@@ -63,11 +63,11 @@ TEST(PosTarget, AgeRulesAndWeight) {
   p.declarationBaseTarget = uint256FromU64(1);
   Rejection why;
   EXPECT_FALSE(stakeTarget(l, p, {StakePhase::kDeclaration, k, 1000, 5099}, &why));
-  EXPECT_EQ(why.code, "stake-too-young");
+  EXPECT_EQ(why.reason, RejectReason::kStakeTooYoung);
   EXPECT_FALSE(stakeTarget(l, p, {StakePhase::kDeclaration, k, 1001, 9000}, &why));
-  EXPECT_EQ(why.code, "bad-coinstake");
+  EXPECT_EQ(why.reason, RejectReason::kBadCoinstake);
   EXPECT_FALSE(stakeTarget(l, p, {StakePhase::kDeclaration, k, 0, 9000}, &why));
-  EXPECT_EQ(why.code, "bad-coinstake");
+  EXPECT_EQ(why.reason, RejectReason::kBadCoinstake);
   auto t = stakeTarget(l, p, {StakePhase::kDeclaration, k, 500, 5200});
   ASSERT_TRUE(t);
   EXPECT_EQ(*t, uint256FromU64(500 * 200));

@@ -1,6 +1,6 @@
 // pot-chaind's store: a new store seeded from a genesis, refusals at open, and
 // the read-only chain view other tools use.
-#include "libcommon/net/chaind.h"
+#include "libcommon/store/chain_store.h"
 
 #include <gtest/gtest.h>
 
@@ -13,10 +13,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class ChaindTest : public ::testing::Test {
+class ChainStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/pot-chaind-test-XXXXXX";
+    char tmpl[] = "/tmp/pot-chain-store-test-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     auto key = pot::SigningKey::generate();
@@ -38,7 +38,7 @@ class ChaindTest : public ::testing::Test {
   pot::Hash256 genesisId_;
 };
 
-TEST_F(ChaindTest, NewStoreStartsAtGenesisWithItsAllocations) {
+TEST_F(ChainStoreTest, NewStoreStartsAtGenesisWithItsAllocations) {
   auto chain = pot::chaind::ChainStore::open(dir_ + "/db", genesis_, false);
   ASSERT_TRUE(chain) << chain.status().message();
   auto tip = (*chain)->tip();
@@ -51,7 +51,28 @@ TEST_F(ChaindTest, NewStoreStartsAtGenesisWithItsAllocations) {
   EXPECT_FALSE((*chain)->stateRecord(pot::sha256("nothing"))->has_value());
 }
 
-TEST_F(ChaindTest, OpenRefusesMissingGenesisAndAnotherGenesis) {
+// The layout of docs/protocol.md ("pot-chaind"), schema version 1: heights
+// as big-endian keys, integers in records little-endian.
+TEST_F(ChainStoreTest, RecordsKeepTheirLayoutOnDisk) {
+  auto chain = pot::chaind::ChainStore::open(dir_ + "/db", genesis_, false);
+  ASSERT_TRUE(chain) << chain.status().message();
+  auto txn = (*chain)->env().beginRead();
+  ASSERT_TRUE(txn);
+  auto supply = txn->get("chain", "supply");
+  ASSERT_TRUE(supply && supply->has_value());
+  EXPECT_EQ(**supply, (pot::Bytes{0x88, 0x13, 0, 0, 0, 0, 0, 0}));  // 5000
+  auto atZero = txn->get("active", pot::Bytes(8, 0));
+  ASSERT_TRUE(atZero && atZero->has_value());
+  EXPECT_EQ(**atZero, pot::Bytes(genesisId_.bytes.begin(), genesisId_.bytes.end()));
+  auto info = txn->get("infos", genesisId_);
+  ASSERT_TRUE(info && info->has_value());
+  ASSERT_EQ((*info)->size(), 144u);
+  // id, parent, height (le64), timestamp (le64) = 1700000000 = 0x6553f100.
+  EXPECT_EQ(pot::Bytes((*info)->begin() + 72, (*info)->begin() + 80),
+            (pot::Bytes{0x00, 0xf1, 0x53, 0x65, 0, 0, 0, 0}));
+}
+
+TEST_F(ChainStoreTest, OpenRefusesMissingGenesisAndAnotherGenesis) {
   auto none = pot::chaind::ChainStore::open(dir_ + "/db", "", false);
   ASSERT_FALSE(none);
   EXPECT_EQ(none.status().code(), pot::ExitCode::kUsage);
@@ -65,7 +86,7 @@ TEST_F(ChaindTest, OpenRefusesMissingGenesisAndAnotherGenesis) {
   EXPECT_TRUE(pot::chaind::ChainStore::open(dir_ + "/db", "", false));
 }
 
-TEST_F(ChaindTest, ReadOnlyViewOfAStore) {
+TEST_F(ChainStoreTest, ReadOnlyViewOfAStore) {
   // One environment per process (LMDB's rule): the writer closes first here;
   // across processes pot-chaind keeps writing while tools read.
   ASSERT_TRUE(pot::chaind::ChainStore::open(dir_ + "/db", genesis_, false));

@@ -1,16 +1,17 @@
-// pot-chaind (DESIGN 6): the node's chain on LMDB: blocks, header index with
-// cumulative trust, ledger state of the best chain, undo data, block import
-// with validation and reorganisation, and the queries peers and tools make.
+// The chain store: pot-chaind's chain on LMDB (DESIGN 6), read by tools too.
+//
+// Blocks, header index with cumulative trust, ledger state of the best
+// chain, undo data, block import with validation and reorganisation, and
+// the readers and export that tools use.
 #pragma once
 
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "libcommon/consensus/chain_view.h"
-#include "libcommon/net/net.h"
+#include "libcommon/consensus/reject_reason.h"
 #include "libcommon/store/store.h"
 
 namespace pot::chaind {
@@ -46,7 +47,11 @@ class ChainStore {
   // has more cumulative trust (DESIGN 5.7). Returns only after the LMDB
   // transaction committed, so an acknowledged block survives kill -9.
   // Invalid blocks: Status::invalid("<reason-code>: ..."), nothing written.
-  Result<ImportResult> importBlock(const Bytes& bytes, uint64_t now);
+  // `rejected`, when given, receives the reason a refused block was
+  // refused for (kNone when no rule refused it: our store failed, say), so
+  // callers act on the reason, never on the message text.
+  Result<ImportResult> importBlock(const Bytes& bytes, uint64_t now,
+                                   RejectReason* rejected = nullptr);
 
   Result<BlockInfo> tip();
   Result<std::optional<Hash256>> activeAt(uint64_t height);  // best chain at height
@@ -90,56 +95,5 @@ class StoreChainView : public ChainView {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// Transactions seen on gossip that may go into the next block (the
-// "pending" query). Signatures were checked by pot-gossip; nonces and
-// balances are the validator's, so this only orders and filters by nonce.
-class PendingPool {
- public:
-  // Nonces kept per sender: [next nonce at the tip, next + kNonceWindow).
-  static constexpr uint64_t kNonceWindow = 64;
-  explicit PendingPool(size_t capacity = 10000) : capacity_(capacity) {}
-  // Keeps a decoded transaction message whose sender exists at the tip, can
-  // pay its fee and uses a nonce in the window; refuses other kinds.
-  Status add(const Bytes& message, ChainStore& chain);
-  // For each sender, the transactions whose nonces follow its on-chain nonce
-  // without a gap, in nonce order; those the chain already used are dropped.
-  Result<std::vector<Bytes>> select(ChainStore& chain);
-  size_t size() const;
-
- private:
-  size_t capacity_;
-  std::map<Address, std::map<uint64_t, Bytes>> bySender_;
-};
-
-// JSON views for queries and --json output.
-std::string blockInfoJson(const BlockInfo& info);
-std::string accountJson(const Address& address, const std::optional<Account>& account);
-std::string modelJson(const ModelRecord& model);
-
-// Answers one query (see docs/protocol.md, "Network"): tip, block,
-// block-at, account, model, models, state, stakeholders, range, submit,
-// pending.
-net::Frames handle(ChainStore& chain, const net::Frames& request, uint64_t now,
-                   PendingPool* pending = nullptr);
-
-struct ServeOptions {
-  std::string bind = "tcp://127.0.0.1:*";
-  std::string endpointFile;
-  std::string gossipEvents;           // import blocks published on local gossip
-  std::string gossipControl;          // publish blocks we import from files/sync
-  std::vector<std::string> syncFrom;  // peers' chaind endpoints to catch up from
-  std::string exportDir;              // keep a --chain directory up to date
-  int syncIntervalMs = 500;
-  uint64_t syncBatchBlocks = 64;  // blocks per sync request (at most 256)
-  uint64_t maxMessageBytes = 64ull << 20;
-  uint64_t banSeconds = 600;         // how long a misbehaving client or sync peer is refused
-  std::vector<std::string> trusted;  // --trust: never banned (see trustedAddresses)
-  bool quiet = false;
-};
-Status serve(ChainStore& chain, const ServeOptions& options);
-
-// Client side of the query protocol.
-Result<net::Frames> query(const std::string& endpoint, const net::Frames& request, int timeoutMs);
 
 }  // namespace pot::chaind

@@ -1,15 +1,12 @@
-// pot-chaind: LMDB ledger and chain index, block import with reorganisation, queries.
-#include "libcommon/net/chaind.h"
+// The chain store: LMDB records, ledger view, import, readers, export (see chain_store.h).
+#include "libcommon/store/chain_store.h"
 
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
+#include <cstdio>
 #include <filesystem>
-#include <iostream>
-#include <set>
-#include <sstream>
+#include <map>
 #include <stdexcept>
 
 #include "libcommon/consensus/block.h"
@@ -17,11 +14,9 @@
 #include "libcommon/consensus/ledger_records.h"
 #include "libcommon/consensus/state_transition.h"
 #include "libcommon/consensus/validate.h"
+#include "libcommon/core/coding.h"
 #include "libcommon/core/fileio.h"
 #include "libcommon/core/signatures.h"
-#include "libcommon/net/chain_sync.h"
-#include "libcommon/net/gossip.h"
-#include "libcommon/net/peer_guard.h"
 
 namespace pot::chaind {
 
@@ -37,26 +32,18 @@ const char* kUndo = "undo";          // block id -> BlockUndo record
 const char* kStates = "states";  // H(S_i) on the best chain -> model id || stage (BE32) || block id
 const char* kMeta = "chain";     // "genesis" -> file bytes, "tip" -> id, "supply" -> u64
 
+// Big-endian, so LMDB's byte order is height order.
 Bytes heightKey(uint64_t h) {
   Bytes k(8);
-  for (int i = 0; i < 8; ++i) k[i] = static_cast<uint8_t>(h >> (8 * (7 - i)));
+  coding::putBe64(k.data(), h);
   return k;
-}
-
-void putU64(Bytes& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
-uint64_t getU64(const uint8_t* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= uint64_t{p[i]} << (8 * i);
-  return v;
 }
 
 Bytes encodeInfo(const BlockInfo& b) {
   Bytes out(b.id.bytes.begin(), b.id.bytes.end());
   out.insert(out.end(), b.parent.bytes.begin(), b.parent.bytes.end());
-  putU64(out, b.height);
-  putU64(out, b.timestamp);
+  coding::appendLe64(out, b.height);
+  coding::appendLe64(out, b.timestamp);
   out.insert(out.end(), b.trust.bytes.begin(), b.trust.bytes.end());
   out.insert(out.end(), b.cumulativeTrust.bytes.begin(), b.cumulativeTrust.bytes.end());
   return out;
@@ -67,8 +54,8 @@ std::optional<BlockInfo> decodeInfo(const Bytes& r) {
   BlockInfo b;
   b.id = *Hash256::fromBytes(r.data(), 32);
   b.parent = *Hash256::fromBytes(r.data() + 32, 32);
-  b.height = getU64(r.data() + 64);
-  b.timestamp = getU64(r.data() + 72);
+  b.height = coding::getLe64(r.data() + 64);
+  b.timestamp = coding::getLe64(r.data() + 72);
   b.trust = *Hash256::fromBytes(r.data() + 80, 32);
   b.cumulativeTrust = *Hash256::fromBytes(r.data() + 112, 32);
   return b;
@@ -128,7 +115,7 @@ class LmdbLedger : public LedgerStore {
   }
   uint64_t totalSupply() const override {
     auto v = orThrow(txn_.get(kMeta, "supply"));
-    return v && v->size() == 8 ? getU64(v->data()) : 0;
+    return v && v->size() == 8 ? coding::getLe64(v->data()) : 0;
   }
   Status putAccount(const Address& a, const Account& acc) override {
     return txn_.put(kAccounts, a, encodeAccount(acc));
@@ -146,7 +133,7 @@ class LmdbLedger : public LedgerStore {
   }
   Status setTotalSupply(uint64_t supply) override {
     Bytes b;
-    putU64(b, supply);
+    coding::appendLe64(b, supply);
     return txn_.put(kMeta, "supply", b);
   }
 
@@ -274,8 +261,6 @@ Status guarded(F&& fn) {
 
 }  // namespace
 
-// ------------------------------------------------------------------ store
-
 Result<std::unique_ptr<ChainStore>> ChainStore::open(const std::string& dir,
                                                      const std::string& genesisPath,
                                                      bool readOnly) {
@@ -330,16 +315,29 @@ Result<std::unique_ptr<ChainStore>> ChainStore::open(const std::string& dir,
   return c;
 }
 
-Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now) {
+Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now,
+                                             RejectReason* rejected) {
+  RejectReason ignored;
+  RejectReason& why = rejected ? *rejected : ignored;
+  why = RejectReason::kNone;
   ReadLimits limits;
   limits.maxBytes = 64ull << 20;
   auto m = decodeMessage(bytes, limits);
-  if (!m) return m.status();
-  POT_TRY(expectKind(**m, schema::Envelope::BLOCK, "submitted message"));
+  if (!m) {
+    why = undecodableReason(m.status());
+    return m.status();
+  }
+  if (Status s = expectKind(**m, schema::Envelope::BLOCK, "submitted message"); !s) {
+    why = RejectReason::kNotABlock;
+    return s;
+  }
   // Checked before "known": a copy of a stored block with a forged
   // signature has the same id but is still a bad message.
-  if (!hasValidSignature(**m))
-    return Status::invalid("bad-block-sig: the wrapper's signature does not verify");
+  if (!hasValidSignature(**m)) {
+    why = RejectReason::kBadBlockSig;
+    return Status::invalid(std::string(rejectName(why)) +
+                           ": the wrapper's signature does not verify");
+  }
   auto blk = (*m)->envelope().getBlock();
   ImportResult result;
   result.id = blockIdOf(blk);
@@ -355,6 +353,7 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now) {
       }
       TxnChainView view(genesis_, txn);
       ValidationResult v = validateBlock(view, **m, now);
+      why = v.reason;
       POT_TRY(v.toStatus());
       auto parentId =
           Hash256::fromBytes(blk.getBody().getHeader().getBody().getParent().begin(), 32);
@@ -410,17 +409,19 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now) {
         if (!b->has_value()) return Status::io("missing block " + c.hex());
         auto cm = decodeMessage(**b, limits);
         if (!cm) return cm.status();
-        Rejection why;
-        auto undo = applyBlock(ledger, (*cm)->envelope().getBlock(), genesis_.params, c, &why);
+        Rejection failure;
+        auto undo = applyBlock(ledger, (*cm)->envelope().getBlock(), genesis_.params, c, &failure);
         if (!undo)
-          return Status::internal("stored block " + c.hex() + " failed to apply: " + why.code +
+          return Status::internal("stored block " + c.hex() +
+                                  " failed to apply: " + std::string(rejectName(failure.reason)) +
                                   " " + undo.status().message());
         POT_TRY(txn.put(kUndo, c, encodeUndo(*undo)));
         // The per-model stage index: which states the best chain recorded.
         auto ch = (*cm)->envelope().getBlock().getBody().getHeader().getBody();
         Bytes where(ch.getModelId().begin(), ch.getModelId().end());
-        for (int i = 3; i >= 0; --i)
-          where.push_back(static_cast<uint8_t>(ch.getStage() >> (8 * i)));
+        uint8_t stage[4];
+        coding::putBe32(stage, ch.getStage());
+        where.insert(where.end(), stage, stage + 4);
         where.insert(where.end(), c.bytes.begin(), c.bytes.end());
         POT_TRY(txn.put(kStates, store::Slice(ch.getStateHash().begin(), ch.getStateHash().size()),
                         where));
@@ -448,7 +449,7 @@ Result<std::optional<StateRecord>> ChainStore::stateRecord(const Hash256& stateH
   if (b.size() != 68) return Status::io("damaged stage index record");
   StateRecord rec;
   rec.modelId = *Hash256::fromBytes(b.data(), 32);
-  rec.stage = (uint32_t{b[32]} << 24) | (uint32_t{b[33]} << 16) | (uint32_t{b[34]} << 8) | b[35];
+  rec.stage = coding::getBe32(b.data() + 32);
   rec.block = *Hash256::fromBytes(b.data() + 36, 32);
   return std::optional<StateRecord>(rec);
 }
@@ -620,367 +621,6 @@ Status ChainStore::exportChain(const std::string& dir) {
     POT_TRY(writeFileAtomic(name(h), *bytes));
   }
   if (::unlink(marker.c_str()) != 0) return Status::io("cannot remove '" + marker + "'");
-  return Status::ok();
-}
-
-// ------------------------------------------------------------------ JSON
-
-std::string blockInfoJson(const BlockInfo& b) {
-  std::ostringstream j;
-  j << "{\"id\": \"" << b.id.hex() << "\", \"parent\": \"" << b.parent.hex()
-    << "\", \"height\": " << b.height << ", \"timestamp\": " << b.timestamp << ", \"trust\": \""
-    << b.trust.hex() << "\", \"cumulativeTrust\": \"" << b.cumulativeTrust.hex() << "\"}";
-  return j.str();
-}
-
-std::string accountJson(const Address& address, const std::optional<Account>& a) {
-  std::ostringstream j;
-  j << "{\"address\": \"" << address.hex() << "\", \"exists\": " << (a ? "true" : "false")
-    << ", \"balance\": " << (a ? a->balance : 0) << ", \"nonce\": " << (a ? a->nonce : 0)
-    << ", \"ageSince\": " << (a ? a->ageSince : 0) << "}";
-  return j.str();
-}
-
-std::string modelJson(const ModelRecord& m) {
-  std::ostringstream j;
-  j << "{\"modelId\": \"" << m.modelId.hex() << "\", \"escrow\": \"" << m.escrow.hex()
-    << "\", \"feePerStage\": " << m.feePerStage << ", \"declarers\": " << m.declarers
-    << ", \"stagesTotal\": " << m.stagesTotal << ", \"lastStage\": " << m.lastStage
-    << ", \"lastStateHash\": \"" << m.lastStateHash.hex() << "\", \"anchor\": \"" << m.anchor.hex()
-    << "\", \"lastHeight\": " << m.lastHeight << ", \"active\": " << (m.active() ? "true" : "false")
-    << ", \"isDummy\": " << (m.isDummy ? "true" : "false") << "}";
-  return j.str();
-}
-
-// ------------------------------------------------------------------ queries
-
-namespace {
-std::optional<uint64_t> parseU64(const Bytes& b) {
-  std::string s = net::text(b);
-  if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  return std::stoull(s);
-}
-Bytes hashFrame(const Hash256& h) { return Bytes(h.bytes.begin(), h.bytes.end()); }
-constexpr uint64_t kMaxRange = 256;
-}  // namespace
-
-Status PendingPool::add(const Bytes& message, ChainStore& chain) {
-  auto m = decodeMessage(message);
-  if (!m) return m.status();
-  POT_TRY(expectKind(**m, schema::Envelope::TRANSACTION, "pending transaction"));
-  auto body = (*m)->envelope().getTransaction().getBody();
-  auto sender = Hash256::fromBytes(body.getSender().begin(), body.getSender().size());
-  if (!sender) return Status::malformed("transaction sender is not 32 bytes");
-  // Signed spam from fresh keys costs nothing: keep only what the sender
-  // could pay for, within a window of its next nonce, so the pool cannot be
-  // filled by accounts that will never make a block.
-  auto account = chain.account(*sender);
-  if (!account) return account.status();
-  if (!*account || (*account)->balance < body.getFee())
-    return Status::invalid("the sender cannot pay the fee at the tip");
-  const uint64_t next = (*account)->nonce;
-  if (body.getNonce() < next || body.getNonce() - next >= kNonceWindow)
-    return Status::invalid("nonce " + std::to_string(body.getNonce()) + " is outside [" +
-                           std::to_string(next) + ", " + std::to_string(next + kNonceWindow) + ")");
-  if (size() >= capacity_) return Status::io("pending pool is full");
-  bySender_[*sender][body.getNonce()] = message;
-  return Status::ok();
-}
-
-size_t PendingPool::size() const {
-  size_t n = 0;
-  for (const auto& [sender, txs] : bySender_) n += txs.size();
-  return n;
-}
-
-Result<std::vector<Bytes>> PendingPool::select(ChainStore& chain) {
-  std::vector<Bytes> out;
-  for (auto it = bySender_.begin(); it != bySender_.end();) {
-    auto account = chain.account(it->first);
-    if (!account) return account.status();
-    uint64_t next = *account ? (*account)->nonce : 0;
-    auto& txs = it->second;
-    txs.erase(txs.begin(), txs.lower_bound(next));  // already on chain
-    for (auto t = txs.find(next); t != txs.end() && t->first == next; ++t, ++next)
-      out.push_back(t->second);
-    it = txs.empty() ? bySender_.erase(it) : std::next(it);
-  }
-  return out;
-}
-
-net::Frames handle(ChainStore& chain, const net::Frames& req, uint64_t now, PendingPool* pending) {
-  using net::errorReply;
-  using net::frame;
-  using net::okReply;
-  if (req.empty()) return errorReply(Status::malformed("empty request"));
-  const std::string verb = net::text(req[0]);
-  auto hashArg = [&](size_t i) { return Hash256::fromBytes(req[i].data(), req[i].size()); };
-  if (verb == "tip" && req.size() == 1) {
-    auto t = chain.tip();
-    return t ? okReply({frame(blockInfoJson(*t))}) : errorReply(t.status());
-  }
-  if (verb == "block" && req.size() == 2) {
-    auto id = hashArg(1);
-    if (!id) return errorReply(Status::malformed("block needs a 32-byte id"));
-    auto b = chain.block(*id);
-    if (!b) return errorReply(b.status());
-    if (!b->has_value()) return errorReply(Status::invalid("no block " + id->hex()));
-    return okReply({**b});
-  }
-  if (verb == "block-at" && req.size() == 2) {
-    auto h = parseU64(req[1]);
-    if (!h) return errorReply(Status::malformed("block-at needs a decimal height"));
-    auto id = chain.activeAt(*h);
-    if (!id) return errorReply(id.status());
-    if (!id->has_value() || *h == 0)
-      return errorReply(Status::invalid("no block at height " + std::to_string(*h)));
-    auto b = chain.block(**id);
-    if (!b || !b->has_value()) return errorReply(Status::io("best chain block missing"));
-    return okReply({**b});
-  }
-  if (verb == "range" && req.size() == 3) {
-    auto from = parseU64(req[1]), count = parseU64(req[2]);
-    if (!from || !count || *from == 0)
-      return errorReply(Status::malformed("range needs FROM>=1 COUNT"));
-    net::Frames blocks;
-    for (uint64_t h = *from; h < *from + std::min(*count, kMaxRange); ++h) {
-      auto id = chain.activeAt(h);
-      if (!id) return errorReply(id.status());
-      if (!id->has_value()) break;
-      auto b = chain.block(**id);
-      if (!b || !b->has_value()) return errorReply(Status::io("best chain block missing"));
-      blocks.push_back(std::move(**b));
-    }
-    return okReply(std::move(blocks));
-  }
-  if (verb == "account" && req.size() == 2) {
-    auto a = hashArg(1);
-    if (!a) return errorReply(Status::malformed("account needs a 32-byte address"));
-    auto acc = chain.account(*a);
-    return acc ? okReply({frame(accountJson(*a, *acc))}) : errorReply(acc.status());
-  }
-  if (verb == "model" && req.size() == 2) {
-    auto id = hashArg(1);
-    if (!id) return errorReply(Status::malformed("model needs a 32-byte model id"));
-    auto m = chain.model(*id);
-    if (!m) return errorReply(m.status());
-    if (!m->has_value()) return errorReply(Status::invalid("no model " + id->hex()));
-    return okReply({frame(modelJson(**m))});
-  }
-  if (verb == "state" && req.size() == 2) {
-    auto h = hashArg(1);
-    if (!h) return errorReply(Status::malformed("state needs a 32-byte hash"));
-    auto rec = chain.stateRecord(*h);
-    if (!rec) return errorReply(rec.status());
-    if (!rec->has_value())
-      return errorReply(Status::invalid("state " + h->hex() + " is not on the best chain"));
-    return okReply(
-        {frame("{\"stateHash\": \"" + h->hex() + "\", \"modelId\": \"" + (*rec)->modelId.hex() +
-               "\", \"stage\": " + std::to_string((*rec)->stage) + ", \"block\": \"" +
-               (*rec)->block.hex() + "\"}")});
-  }
-  if (verb == "models" && req.size() == 1) {
-    auto ms = chain.models();
-    if (!ms) return errorReply(ms.status());
-    std::string j = "[";
-    for (size_t i = 0; i < ms->size(); ++i) j += (i ? ", " : "") + modelJson((*ms)[i]);
-    return okReply({frame(j + "]")});
-  }
-  if (verb == "stakeholders" && req.size() == 2) {
-    auto s = chain.stakeholders(req[1]);
-    if (!s) return errorReply(s.status());
-    net::Frames keys;
-    for (const auto& k : *s) keys.push_back(frame(k.hex()));
-    return okReply(std::move(keys));
-  }
-  if (verb == "pending" && req.size() == 1) {
-    if (!pending) return okReply({});
-    auto txs = pending->select(chain);
-    if (!txs) return errorReply(txs.status());
-    return okReply(std::move(*txs));
-  }
-  if (verb == "submit" && req.size() == 2) {
-    auto r = chain.importBlock(req[1], now);
-    if (!r) return errorReply(r.status());
-    return okReply({hashFrame(r->id),
-                    frame(r->known        ? "known"
-                          : r->tipChanged ? "tip"
-                                          : "side"),
-                    frame(std::to_string(r->height))});
-  }
-  return errorReply(Status::malformed("unknown query '" + verb.substr(0, 32) + "'"));
-}
-
-Result<net::Frames> query(const std::string& endpoint, const net::Frames& request, int timeoutMs) {
-  return net::request(endpoint, request, timeoutMs, 1ull << 30);
-}
-
-// ------------------------------------------------------------------ daemon
-
-namespace {
-uint64_t wallClock() { return static_cast<uint64_t>(std::time(nullptr)); }
-}  // namespace
-
-namespace {
-// A refused request that an honest client never sends: undecodable or
-// unknown requests, and blocks that are invalid for good. An orphan or a
-// block from the future may be an honest race, and "not found" answers are
-// not refusals.
-bool isMisbehaviour(const net::Frames& request, const net::Frames& reply) {
-  if (reply.size() != 3 || net::text(reply[0]) != "error") return false;
-  const std::string code = net::text(reply[1]), why = net::text(reply[2]);
-  if (code == std::to_string(static_cast<int>(ExitCode::kMalformed))) return true;
-  const bool submit = !request.empty() && net::text(request[0]) == "submit";
-  return submit && code == std::to_string(static_cast<int>(ExitCode::kInvalid)) &&
-         why.rfind("unknown-parent", 0) != 0 && why.rfind("time-too-new", 0) != 0;
-}
-}  // namespace
-
-Status serve(ChainStore& chain, const ServeOptions& o) {
-  net::GuardOptions g;
-  g.banDuration = std::chrono::seconds(o.banSeconds);
-  g.trusted = net::trustedAddresses(o.trusted);
-  auto guard = net::PeerGuard::create(g);
-  if (!guard) return guard.status();
-  zmq::socket_t sock(net::context(), zmq::socket_type::router);
-  sock.set(zmq::sockopt::linger, 0);
-  net::setMaxMessageSize(sock, o.maxMessageBytes);
-  (*guard)->protect(sock);
-  auto endpoint = net::bind(sock, o.bind);
-  if (!endpoint) return endpoint.status();
-  std::unique_ptr<zmq::socket_t> events;
-  if (!o.gossipEvents.empty()) {
-    POT_TRY(net::checkEndpoint(o.gossipEvents, false));
-    events = std::make_unique<zmq::socket_t>(net::context(), zmq::socket_type::sub);
-    events->set(zmq::sockopt::linger, 0);
-    net::setMaxMessageSize(*events, o.maxMessageBytes);
-    events->set(zmq::sockopt::subscribe, "block");
-    events->set(zmq::sockopt::subscribe, "transaction");
-    events->set(zmq::sockopt::subscribe, gossip::kWelcome);
-    events->connect(o.gossipEvents);
-    // Announce the endpoint only once the subscription is live, so a block
-    // published right after start-up is not missed.
-    zmq::pollitem_t item{static_cast<void*>(*events), 0, ZMQ_POLLIN, 0};
-    bool live = false;
-    for (int i = 0; i < 100 && !live; ++i) {
-      if (zmq::poll(&item, 1, std::chrono::milliseconds(100)) == 0) continue;
-      auto f = net::receive(*events, true);
-      live = f && f->size() == 1 && net::text((*f)[0]) == gossip::kWelcome;
-    }
-    if (!live && !o.quiet)
-      std::cerr << "pot-chaind: no welcome from " << o.gossipEvents << std::endl;
-  }
-  // Blocks we import otherwise go to gossip without waiting for its answer:
-  // a gossip daemon that is down must not hold up imports.
-  std::unique_ptr<zmq::socket_t> gossipOut;
-  if (!o.gossipControl.empty()) {
-    POT_TRY(net::checkEndpoint(o.gossipControl, false));
-    gossipOut = std::make_unique<zmq::socket_t>(net::context(), zmq::socket_type::dealer);
-    gossipOut->set(zmq::sockopt::linger, 0);
-    gossipOut->connect(o.gossipControl);
-  }
-  net::installStopHandler();
-  auto log = [&](const std::string& line) {
-    if (!o.quiet) std::cerr << "pot-chaind: " << line << std::endl;
-  };
-  auto afterImport = [&](const ImportResult& r, const Bytes& bytes, bool fromGossip) {
-    if (r.known) return;
-    log(std::string(r.tipChanged ? "new tip " : "side block ") + r.id.hex().substr(0, 16) +
-        " at height " + std::to_string(r.height) +
-        (r.disconnected ? " (reorganised " + std::to_string(r.disconnected) + " blocks)" : ""));
-    if (r.tipChanged && !o.exportDir.empty()) {
-      Status s = chain.exportChain(o.exportDir);
-      if (!s) log("cannot export: " + s.message());
-    }
-    if (!fromGossip && gossipOut) {
-      Status sent = net::send(*gossipOut, {Bytes{}, net::frame("publish"), bytes});
-      if (!sent) log("cannot hand block to gossip: " + sent.message());
-    }
-  };
-  SyncOptions so;
-  so.peers = o.syncFrom;
-  so.intervalMs = o.syncIntervalMs;
-  so.banSeconds = o.banSeconds;
-  so.maxMessageBytes = o.maxMessageBytes;
-  so.batchBlocks = o.syncBatchBlocks;
-  auto syncer = ChainSync::create(
-      chain, so, [&](const ImportResult& r, const Bytes& b) { afterImport(r, b, false); }, log);
-  if (!syncer) return syncer.status();
-  ChainSync& sync = **syncer;
-
-  if (!o.exportDir.empty()) POT_TRY(chain.exportChain(o.exportDir));
-  POT_TRY(net::announceEndpoint(o.endpointFile, *endpoint));
-  log("serving on " + *endpoint);
-  PendingPool pending;
-  net::PeerGuard& peers = **guard;
-  while (!net::stopRequested()) {
-    std::vector<zmq::pollitem_t> items = {
-        {static_cast<void*>(sock), 0, ZMQ_POLLIN, 0},
-        {static_cast<void*>(peers.handshakes()), 0, ZMQ_POLLIN, 0},
-        {events ? static_cast<void*>(*events) : nullptr, -1,
-         static_cast<short>(events ? ZMQ_POLLIN : 0), 0}};
-    sync.addPollItems(items);
-    try {
-      zmq::poll(items.data(), items.size(), std::chrono::milliseconds(100));
-    } catch (const zmq::error_t& e) {
-      if (e.num() == EINTR) continue;
-      return Status::io(std::string("poll failed: ") + e.what());
-    }
-    if (items[1].revents & ZMQ_POLLIN) peers.answerHandshake();
-    peers.tick();
-    if (items[0].revents & ZMQ_POLLIN) {
-      net::PeerOrigin origin;
-      auto f = net::receiveFrom(sock, origin);
-      if (!f) return f.status();
-      if (peers.banned(origin)) {
-        net::PeerGuard::disconnect(origin);  // sent before its ban took effect
-      } else if (f->size() < 3 || !(*f)[1].empty()) {
-        log("dropped client " + origin.address + ": not a request");
-        peers.drop(origin);  // not even framed as a request: nothing to answer
-      } else {
-        net::Frames body(f->begin() + 2, f->end());
-        net::Frames answer = handle(chain, body, wallClock(), &pending);
-        if (isMisbehaviour(body, answer)) {
-          log("dropped client " + origin.address + ": " + net::text(answer[2]));
-          // The reply still leaves, so an honest tool with a bug learns why.
-          peers.drop(origin, std::chrono::milliseconds(200));
-        }
-        net::Frames reply{(*f)[0], Bytes{}};
-        for (auto& r : answer) reply.push_back(std::move(r));
-        if (net::text(body[0]) == "submit" && net::text(reply[2]) == "ok" &&
-            net::text(reply[4]) != "known") {
-          ImportResult r;
-          r.id = *Hash256::fromBytes(reply[3].data(), 32);
-          r.tipChanged = net::text(reply[4]) == "tip";
-          r.height = std::stoull(net::text(reply[5]));
-          afterImport(r, body[1], false);
-        }
-        (void)net::send(sock, reply);
-      }
-    }
-    if (events && (items[2].revents & ZMQ_POLLIN)) {
-      auto f = net::receive(*events, true);
-      if (f && f->size() == 2 && net::text((*f)[0]) == "transaction") {
-        Status s = pending.add((*f)[1], chain);
-        if (!s) log("pending transaction not kept: " + s.message());
-      }
-      if (f && f->size() == 2 && net::text((*f)[0]) == "block") {  // not the welcome
-        auto r = chain.importBlock((*f)[1], wallClock());
-        if (r)
-          afterImport(*r, (*f)[1], true);
-        else
-          log("refused gossiped block: " + r.status().message());
-      }
-    }
-    sync.onPoll(items.data() + 3);
-    // Gossip's answers to our publishes: read only so they do not pile up.
-    while (gossipOut) {
-      auto answer = net::receive(*gossipOut, true);
-      if (!answer || answer->empty()) break;
-    }
-  }
-  if (!o.endpointFile.empty()) ::unlink(o.endpointFile.c_str());
   return Status::ok();
 }
 
