@@ -9,8 +9,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto file = pot::readSafetensors(bytes);
   if (!file) return 0;
   auto again = pot::readSafetensors(pot::writeSafetensors(*file));
-  if (!again || again->tensors.size() != file->tensors.size() ||
-      again->metadata != file->metadata)
+  if (!again || again->tensors.size() != file->tensors.size() || again->metadata != file->metadata)
     __builtin_trap();
   for (size_t i = 0; i < file->tensors.size(); ++i)
     if (again->tensors[i].data != file->tensors[i].data ||
