@@ -29,6 +29,10 @@ class JsonDocument {
   std::optional<uint64_t> uint(std::string_view name) const;
   std::optional<double> number(std::string_view name) const;
   std::optional<bool> boolean(std::string_view name) const;
+  // A string, number or boolean member as plain text, what a script reads:
+  // a string unquoted, a number in its shortest exact form ("42", "0.8125"),
+  // "true" or "false". nullopt for a missing member, null, array or object.
+  std::optional<std::string> scalar(std::string_view name) const;
   // A member that is itself an object, as its own document.
   std::optional<JsonDocument> object(std::string_view name) const;
 

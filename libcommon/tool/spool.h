@@ -1,0 +1,34 @@
+// The gossip spool folder read back as messages, and message streams read from files.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "libcommon/core/message_io.h"
+
+namespace pot {
+
+// One spooled message and the file it came from.
+struct SpoolEntry {
+  std::string path;
+  MessagePtr message;
+};
+
+// The messages of `kind` that pot-gossip spooled into SPOOL/<topic>/*.msg,
+// by file name. A file that vanishes meanwhile (the spool prunes old files)
+// or does not decode as `kind` is skipped: pot-gossip wrote only checked
+// messages there, so such a file is not this reader's to judge. A missing
+// topic folder is an empty list; an unreadable spool folder an I/O error.
+Result<std::vector<SpoolEntry>> readSpool(const std::string& spoolDir,
+                                          schema::Envelope::Which kind);
+
+// The messages of a stream file ("-" for stdin), as `pot-chaind query
+// pending` writes them; every one must be of `kind`. An empty file is none.
+Result<std::vector<MessagePtr>> readMessageStream(const std::string& path,
+                                                  schema::Envelope::Which kind);
+
+// Plain pointers for the consensus functions, which never own messages.
+std::vector<const Message*> pointersOf(const std::vector<SpoolEntry>& entries);
+std::vector<const Message*> pointersOf(const std::vector<MessagePtr>& messages);
+
+}  // namespace pot
