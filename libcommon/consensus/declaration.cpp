@@ -48,7 +48,8 @@ Result<Bytes> declare(const ChainView& chain, const SigningKey& key, const Decla
     return Status::invalid("stage " + std::to_string(options.stage) +
                            " is not next: the chain has stage " + std::to_string(model->lastStage) +
                            " of " + std::to_string(model->stagesTotal) + " for this model");
-  if (next > model->stagesTotal) return Status::invalid("the model has no stage left to train");
+  // Only the dummy model goes past its t stages (DESIGN 5.8).
+  if (!model->active()) return Status::invalid("the model has no stage left to train");
   auto anchor = chain.blockInfo(model->anchor);
   if (!anchor) return Status::io("anchor block " + model->anchor.hex() + " is not in the chain");
   auto acc = state->account(key.publicKey());

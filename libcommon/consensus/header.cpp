@@ -53,8 +53,8 @@ Result<BuiltHeader> buildHeader(const ChainView& chain, const SigningKey& key,
   if (!model) return Status::invalid("no declaration names a model registered on chain");
   DeclarationExpectation expect{model->modelId, model->lastStage + 1, options.stateHash,
                                 options.rho, model->anchor};
-  if (expect.stage > model->stagesTotal)
-    return Status::invalid("the model has no stage left to train");
+  // Only the dummy model goes past its t stages (DESIGN 5.8).
+  if (!model->active()) return Status::invalid("the model has no stage left to train");
   auto anchor = chain.blockInfo(model->anchor);
   if (!anchor) return Status::io("anchor block " + model->anchor.hex() + " is not in the chain");
 
