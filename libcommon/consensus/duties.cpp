@@ -114,4 +114,21 @@ std::vector<StakeDuty> stakeDuties(const ChainView& chain, const PublicKey& key,
   return out;
 }
 
+Result<StakeOutput> stakeWithPending(const ChainView& chain, const SigningKey& key,
+                                     const BlockParts& parts,
+                                     const std::vector<const Message*>& candidates) {
+  BlockParts all = parts;
+  all.transactions.insert(all.transactions.end(), candidates.begin(), candidates.end());
+  auto out = stake(chain, key, all);
+  if (out || candidates.empty() || out.status().code() != ExitCode::kInvalid) return out;
+  // Rare (the pool already keeps only nonce-ordered, fee-paying ones), so
+  // one validation per candidate is cheap enough.
+  BlockParts chosen = parts;
+  for (const Message* tx : candidates) {
+    chosen.transactions.push_back(tx);
+    if (!stake(chain, key, chosen)) chosen.transactions.pop_back();
+  }
+  return stake(chain, key, chosen);
+}
+
 }  // namespace pot

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "libcommon/consensus/block_assembly.h"
 #include "libcommon/consensus/chain_view.h"
 #include "libcommon/core/message_io.h"
 
@@ -70,5 +71,15 @@ struct StakeDuty {
 std::vector<StakeDuty> stakeDuties(const ChainView& chain, const PublicKey& key,
                                    const std::vector<const Message*>& headers,
                                    const std::vector<const Message*>& signatures);
+
+// What pot-stake does for the key, with the pending transactions
+// `candidates` (in order) as the wrapper's choice: all of them when that
+// block is valid, else each in turn that keeps the block valid. One
+// transaction the ledger refuses (say, more than its sender holds) must not
+// stop every wrapper, and with them the chain (DESIGN 5.8). parts.transactions
+// come first and are kept as given.
+Result<StakeOutput> stakeWithPending(const ChainView& chain, const SigningKey& key,
+                                     const BlockParts& parts,
+                                     const std::vector<const Message*>& candidates);
 
 }  // namespace pot

@@ -93,10 +93,11 @@ int main(int argc, char** argv) {
     if (!sigs) return sigs.status();
     auto txs = pot::readMessages(transactions, pot::schema::Envelope::TRANSACTION);
     if (!txs) return txs.status();
+    std::vector<pot::MessagePtr> pendingTxs;
     if (!pending.empty()) {
       auto more = pot::readMessageStream(pending, pot::schema::Envelope::TRANSACTION);
       if (!more) return more.status();
-      for (auto& m : *more) txs->push_back(std::move(m));
+      pendingTxs = std::move(*more);
     }
     pot::BlockParts parts;
     parts.header = header->get();
@@ -121,7 +122,7 @@ int main(int argc, char** argv) {
                                                            pot::pointersOf(spooledSigs)))
         parts.signatures.push_back(m);
     }
-    auto result = pot::stake(**c, *key, parts);
+    auto result = pot::stakeWithPending(**c, *key, parts, pot::pointersOf(pendingTxs));
     if (!result) return result.status();
     POT_TRY(pot::writeOutput(out, result->message, /*binary=*/true));
     std::ostream& report = out == "-" ? std::cerr : std::cout;

@@ -151,5 +151,34 @@ TEST_F(Duties, EachDrawnKeySignsItsIndicesThenTheWrapperWraps) {
   }
 }
 
+TEST_F(Duties, APendingTransactionTheLedgerRefusesIsLeftOut) {
+  const auto drawn = drawn2();
+  ASSERT_EQ(drawn.size(), 3u);
+  BlockParts parts;
+  parts.header = round2.header.get();
+  parts.declarations = ptrs(round2.declarations);
+  parts.signatures = ptrs(round2.signatures);
+  // The employer's next nonce is 2; it holds far less than this.
+  auto tooMuch = decodeOrDie(makeTransfer(*employer, 2, 10, nodes[1].publicKey(), 1000000 * kCoin));
+  auto out = stakeWithPending(*chain, *keys.at(drawn[2]), parts, {tooMuch.get(), txs2[0].get()});
+  ASSERT_TRUE(out) << out.status().message();
+  ASSERT_TRUE(out->isBlock);
+  auto block = decodeOrDie(out->message);
+  auto txs = block->envelope().getBlock().getBody().getTransactions();
+  ASSERT_EQ(txs.size(), 1u);
+  EXPECT_EQ(txs[0].getBody().getNonce(), 0u);  // nodes[0]'s transfer, the good one
+  EXPECT_TRUE(validateBlockBytes(*chain, out->message, round2.now).valid());
+  // All good: all in, in order.
+  auto both = stakeWithPending(*chain, *keys.at(drawn[2]), parts, ptrs(txs2));
+  ASSERT_TRUE(both) << both.status().message();
+  EXPECT_EQ(decodeOrDie(both->message)->envelope().getBlock().getBody().getTransactions().size(),
+            txs2.size());
+  // A stakeholder's signature does not depend on them.
+  auto sig = stakeWithPending(*chain, *keys.at(drawn[0]), BlockParts{round2.header.get()},
+                              {tooMuch.get()});
+  ASSERT_TRUE(sig) << sig.status().message();
+  EXPECT_FALSE(sig->isBlock);
+}
+
 }  // namespace
 }  // namespace pot::testing
