@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
   double accuracy = 0, referenceAccuracy = 0;
   app.add_option("blocks", blocks, "Block files, in chain order")->required();
   app.add_option("--keys", keys, "A folder whose NAME.pem keys are shown as NAME");
-  app.add_option("--model", models, "NAME=ID: show model ID as NAME (repeatable)");
+  app.add_option("--model", models, "NAME=ID: show model ID as NAME (repeatable)")
+      ->allow_extra_args(false);
   app.add_option("--final", finalState, "The chain's final state hash");
   app.add_option("--reference", referenceState, "The single-process run's state hash");
   app.add_option("--accuracy", accuracy, "The final state's test accuracy");
