@@ -36,7 +36,7 @@ Bytes signDeclaration(const SigningKey& key, const DeclarationFields& f) {
 }
 
 Result<Bytes> declare(const ChainView& chain, const SigningKey& key, const DeclareOptions& options,
-                      const Clock& clock) {
+                      const Clock& clock, std::optional<PosMiss>* miss) {
   const BlockInfo tip = chain.tip();
   const LedgerReader* state = chain.stateAt(tip.id);
   if (!state) return Status::io("no ledger state for the chain tip " + tip.id.hex());
@@ -77,6 +77,7 @@ Result<Bytes> declare(const ChainView& chain, const SigningKey& key, const Decla
   };
   const uint64_t earliest = std::max(anchor->timestamp + 1, acc->ageSince + params.minStakeAge);
   auto t = searchTimestamp(passes, earliest, clock, options.maxWait);
+  if (!t && miss) *miss = PosMiss{earliest, clock.now()};
   if (!t)
     return Status::invalid("no passing declaration timestamp up to " + std::to_string(clock.now()) +
                            " (earliest " + std::to_string(earliest) + ")");

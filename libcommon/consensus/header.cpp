@@ -35,7 +35,8 @@ Bytes signHeader(const SigningKey& key, const HeaderFields& f) {
 
 Result<BuiltHeader> buildHeader(const ChainView& chain, const SigningKey& key,
                                 const std::vector<const Message*>& declarations,
-                                const BuildHeaderOptions& options, const Clock& clock) {
+                                const BuildHeaderOptions& options, const Clock& clock,
+                                std::optional<PosMiss>* miss) {
   const BlockInfo tip = chain.tip();
   const LedgerReader* state = chain.stateAt(tip.id);
   if (!state) return Status::io("no ledger state for the chain tip " + tip.id.hex());
@@ -126,6 +127,7 @@ Result<BuiltHeader> buildHeader(const ChainView& chain, const SigningKey& key,
       std::max({tip.timestamp + 1, latest, acc->ageSince + params.minStakeAge,
                 options.after == UINT64_MAX ? UINT64_MAX : options.after + 1});
   auto t = searchTimestamp(passes, earliest, clock, options.maxWait);
+  if (!t && miss) *miss = PosMiss{earliest, clock.now()};
   if (!t)
     return Status::invalid("no passing header timestamp up to " + std::to_string(clock.now()) +
                            " (earliest " + std::to_string(earliest) + ")");

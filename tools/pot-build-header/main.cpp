@@ -89,8 +89,14 @@ int main(int argc, char** argv) {
     }
     auto c = chain.load();
     if (!c) return c.status();
-    auto built = pot::buildHeader(**c, *key, ptrs, o, chain.makeClock());
-    if (!built) return built.status();
+    std::optional<pot::PosMiss> miss;
+    auto built = pot::buildHeader(**c, *key, ptrs, o, chain.makeClock(), &miss);
+    if (!built) {
+      // A plain answer a script can act on (ask again later), besides the message.
+      if (miss)
+        std::cout << "no-passing-second " << miss->earliest << " " << miss->latest << std::endl;
+      return built.status();
+    }
     if (!quiet)
       for (const auto& s : built->skipped) pot::note("pot-build-header", "left out " + s);
     POT_TRY(pot::writeOutput(out, built->header, /*binary=*/true));
