@@ -139,16 +139,13 @@ TEST_F(Duties, EachDrawnKeySignsItsIndicesThenTheWrapperWraps) {
   EXPECT_EQ(one[0].index, 2u);
   // Both in: the wrapper wraps, and nobody owes a signature any more.
   auto all = ptrs(round2.signatures);
-  for (const auto& n : nodes) {
-    auto duties = stakeDuties(*chain, n.publicKey(), headers, all);
-    if (n.publicKey() == drawn[2]) {
-      ASSERT_EQ(duties.size(), 1u);
-      EXPECT_EQ(duties[0].kind, StakeDuty::Kind::kWrap);
-      EXPECT_EQ(duties[0].index, 3u);
-    } else {
-      EXPECT_TRUE(duties.empty());
-    }
-  }
+  auto wrap = stakeDuties(*chain, drawn[2], headers, all);  // the employer holds coins too
+  ASSERT_EQ(wrap.size(), 1u);
+  EXPECT_EQ(wrap[0].kind, StakeDuty::Kind::kWrap);
+  EXPECT_EQ(wrap[0].index, 3u);
+  for (const auto& n : nodes)
+    if (n.publicKey() != drawn[2])
+      EXPECT_TRUE(stakeDuties(*chain, n.publicKey(), headers, all).empty());
 }
 
 TEST_F(Duties, APendingTransactionTheLedgerRefusesIsLeftOut) {
