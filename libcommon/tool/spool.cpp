@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "libcommon/consensus/block.h"
+#include "libcommon/consensus/duties.h"
 #include "libcommon/core/fileio.h"
 #include "libcommon/net/gossip.h"
 
@@ -58,6 +60,27 @@ Result<std::vector<MessagePtr>> readMessageStream(const std::string& path,
   if (fd != STDIN_FILENO) ::close(fd);
   if (!failed) return failed;
   return out;
+}
+
+Status addSpooledParts(const ChainView& chain, const std::string& spoolDir, BlockParts& parts,
+                       SpooledParts& held) {
+  auto tds = readSpool(spoolDir, schema::Envelope::TRAINING_DECLARATION);
+  if (!tds) return tds.status();
+  held.declarations = std::move(*tds);
+  auto sigs = readSpool(spoolDir, schema::Envelope::STAKEHOLDER_SIGNATURE);
+  if (!sigs) return sigs.status();
+  held.signatures = std::move(*sigs);
+  auto header = parts.header->envelope().getBlockHeader();
+  // A header naming a declaration the spool lacks gets none from it: the
+  // wrapper then refuses with the missing id, which is the useful message.
+  if (auto named = namedDeclarations(header, pointersOf(held.declarations)))
+    parts.declarations.insert(parts.declarations.end(), named->begin(), named->end());
+  auto drawn = stakeholdersOf(chain, header);
+  if (!drawn) return drawn.status();
+  for (const auto& [index, m] :
+       countedSignatures(headerIdOf(header), *drawn, pointersOf(held.signatures)))
+    parts.signatures.push_back(m);
+  return Status::ok();
 }
 
 std::vector<const Message*> pointersOf(const std::vector<SpoolEntry>& entries) {

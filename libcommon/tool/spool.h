@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "libcommon/consensus/block_assembly.h"
+#include "libcommon/consensus/chain_view.h"
 #include "libcommon/core/message_io.h"
 
 namespace pot {
@@ -26,6 +28,17 @@ Result<std::vector<SpoolEntry>> readSpool(const std::string& spoolDir,
 // pending` writes them; every one must be of `kind`. An empty file is none.
 Result<std::vector<MessagePtr>> readMessageStream(const std::string& path,
                                                   schema::Envelope::Which kind);
+
+// What the spool holds for a header's block (pot-stake --spool): the
+// declarations the header names and, per index k < K, the first valid
+// signature of the key drawn at k. `parts.header` must be set; the messages
+// added to `parts` live in `held`.
+struct SpooledParts {
+  std::vector<SpoolEntry> declarations;
+  std::vector<SpoolEntry> signatures;
+};
+Status addSpooledParts(const ChainView& chain, const std::string& spoolDir, BlockParts& parts,
+                       SpooledParts& held);
 
 // Plain pointers for the consensus functions, which never own messages.
 std::vector<const Message*> pointersOf(const std::vector<SpoolEntry>& entries);

@@ -104,24 +104,8 @@ int main(int argc, char** argv) {
     for (auto& m : *tds) parts.declarations.push_back(m.get());
     for (auto& m : *sigs) parts.signatures.push_back(m.get());
     for (auto& m : *txs) parts.transactions.push_back(m.get());
-    std::vector<pot::SpoolEntry> spooledTds, spooledSigs;
-    if (!spool.empty()) {
-      auto t = pot::readSpool(spool, pot::schema::Envelope::TRAINING_DECLARATION);
-      if (!t) return t.status();
-      spooledTds = std::move(*t);
-      auto s = pot::readSpool(spool, pot::schema::Envelope::STAKEHOLDER_SIGNATURE);
-      if (!s) return s.status();
-      spooledSigs = std::move(*s);
-      // Only what the block can carry: the declarations the header names and
-      // the signatures of the keys drawn at their indices.
-      if (auto named = pot::namedDeclarations(headerReader, pot::pointersOf(spooledTds)))
-        parts.declarations.insert(parts.declarations.end(), named->begin(), named->end());
-      auto drawn = pot::stakeholdersOf(**c, headerReader);
-      if (!drawn) return drawn.status();
-      for (const auto& [index, m] : pot::countedSignatures(pot::headerIdOf(headerReader), *drawn,
-                                                           pot::pointersOf(spooledSigs)))
-        parts.signatures.push_back(m);
-    }
+    pot::SpooledParts spooled;
+    if (!spool.empty()) POT_TRY(pot::addSpooledParts(**c, spool, parts, spooled));
     auto result = pot::stakeWithPending(**c, *key, parts, pot::pointersOf(pendingTxs));
     if (!result) return result.status();
     POT_TRY(pot::writeOutput(out, result->message, /*binary=*/true));

@@ -73,3 +73,43 @@ TEST_F(Spool, StreamsOfOneKind) {
 
 }  // namespace
 }  // namespace pot::testing
+
+namespace pot::testing {
+namespace {
+
+class SpooledBlock : public ConsensusFixture {};
+
+TEST_F(SpooledBlock, TheWrapperFindsTheNamedDeclarationsAndCountedSignatures) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("pot-spooled-test-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  auto put = [&](const std::string& topic, const std::string& name, const Bytes& bytes) {
+    fs::create_directories(dir / topic);
+    ASSERT_TRUE(writeFileAtomic((dir / topic / name).string(), bytes));
+  };
+  // Round 2's declarations and signatures, and round 1's, which do not belong.
+  for (size_t i = 0; i < 2; ++i) {
+    put("training-declaration", "r2-" + std::to_string(i) + ".msg",
+        round2.declarations[i]->bytes());
+    put("stakeholder-signature", "r2-" + std::to_string(i) + ".msg", round2.signatures[i]->bytes());
+    put("training-declaration", "r1-" + std::to_string(i) + ".msg",
+        round1.declarations[i]->bytes());
+    put("stakeholder-signature", "r1-" + std::to_string(i) + ".msg", round1.signatures[i]->bytes());
+  }
+  BlockParts parts;
+  parts.header = round2.header.get();
+  SpooledParts held;
+  Status s = addSpooledParts(*chain, dir.string(), parts, held);
+  ASSERT_TRUE(s) << s.message();
+  EXPECT_EQ(parts.declarations.size(), 2u);
+  EXPECT_EQ(parts.signatures.size(), 2u);
+  auto drawn = stakeholdersOf(*chain, round2.header->envelope().getBlockHeader());
+  ASSERT_TRUE(drawn);
+  auto block = stake(*chain, *keys.at(drawn->back()), parts);
+  ASSERT_TRUE(block) << block.status().message();
+  EXPECT_TRUE(block->isBlock);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace pot::testing
