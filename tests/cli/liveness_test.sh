@@ -6,17 +6,7 @@
 # dummy goes on again. Every node holds those stages, and nothing the test
 # started is left running.
 source "$(dirname "$0")/lib.sh"
-NODE="$POT_SOURCE_DIR/scripts/pot-node"
-PIDS=()
-stop_all() {
-  local p
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-  PIDS=()
-}
-trap 'stop_all; rm -rf "$T"' EXIT
-wait_file() { for _ in $(seq 300); do [ -s "$1" ] && return 0; sleep 0.1; done; fail "no $1"; return 1; }
-ep() { awk -v k="$2" '$1==k{print $2}' "$T/n$1/endpoints"; }
+source "$(dirname "$0")/node_lib.sh"
 q() { local n="$1"; shift; pot-chaind query --connect "$(ep "$n" chaind)" "$@"; }
 # last_stage NODE MODEL: the model's last stage on that node's best chain (0 if unknown).
 last_stage() { q "$1" model "$2" 2>/dev/null | pot-json get lastStage 2>/dev/null || echo 0; }
@@ -64,13 +54,6 @@ pot-genesis -o "$T/genesis" --timestamp $((NOW - 3600)) --stakeholders 3 --min-s
   --alloc "$T/employer.pem=1000000000" >/dev/null && pass || fail "pot-genesis"
 
 : >"$T/repos"
-start_node() {
-  local i="$1"; shift
-  "$NODE" --home "$T/n$i" --key "$T/node$i.pem" --genesis "$T/genesis" --repo-file "$T/repos" \
-    --bin "$POT_TOOL_DIR" "$@" 2>>"$T/node$i.log" &
-  PIDS+=($!)
-  wait_file "$T/n$i/endpoints"
-}
 serve() {  # serve REPO: the employer's repository for it, listed for the nodes
   pot-repo serve "$T/$1" --chaind "$(ep 1 chaind)" --endpoint-file "$T/$1.ep" --quiet 2>>"$T/repo.log" &
   PIDS+=($!)

@@ -7,17 +7,7 @@
 # third stage's state is uploaded, and nothing the test started is left
 # running. (The dummy model's stages then go on, DESIGN 5.8.)
 source "$(dirname "$0")/lib.sh"
-NODE="$POT_SOURCE_DIR/scripts/pot-node"
-PIDS=()
-stop_all() {
-  local p
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-  PIDS=()
-}
-trap 'stop_all; rm -rf "$T"' EXIT
-wait_file() { for _ in $(seq 300); do [ -s "$1" ] && return 0; sleep 0.1; done; fail "no $1"; return 1; }
-ep() { awk -v k="$2" '$1==k{print $2}' "$T/n$1/endpoints"; }
+source "$(dirname "$0")/node_lib.sh"
 field() { pot-json get "$1"; }
 
 NOW="$(date +%s)"
@@ -51,13 +41,6 @@ pot-genesis -o "$T/genesis" --timestamp "$NOW" --stakeholders 3 --min-stake-age 
 # Nodes as pot-devnet starts them; the repository asks node 1's chaind
 # whether an uploaded state is on chain.
 : >"$T/repos"
-start_node() {
-  local i="$1"; shift
-  "$NODE" --home "$T/n$i" --key "$T/node$i.pem" --genesis "$T/genesis" --repo-file "$T/repos" \
-    --bin "$POT_TOOL_DIR" "$@" 2>>"$T/node$i.log" &
-  PIDS+=($!)
-  wait_file "$T/n$i/endpoints"
-}
 start_node 1
 pot-repo serve "$T/dummy" --chaind "$(ep 1 chaind)" --endpoint-file "$T/repo.ep" --quiet 2>>"$T/repo.log" &
 PIDS+=($!)
