@@ -36,7 +36,7 @@ Bytes signDeclaration(const SigningKey& key, const DeclarationFields& f) {
 }
 
 Result<Bytes> declare(const ChainView& chain, const SigningKey& key, const DeclareOptions& options,
-                      const Clock& clock) {
+                      const Clock& clock, std::optional<PosMiss>* miss) {
   const BlockInfo tip = chain.tip();
   const LedgerReader* state = chain.stateAt(tip.id);
   if (!state) return Status::io("no ledger state for the chain tip " + tip.id.hex());
@@ -48,7 +48,8 @@ Result<Bytes> declare(const ChainView& chain, const SigningKey& key, const Decla
     return Status::invalid("stage " + std::to_string(options.stage) +
                            " is not next: the chain has stage " + std::to_string(model->lastStage) +
                            " of " + std::to_string(model->stagesTotal) + " for this model");
-  if (next > model->stagesTotal) return Status::invalid("the model has no stage left to train");
+  // Only the dummy model goes past its t stages (DESIGN 5.8).
+  if (!model->active()) return Status::invalid("the model has no stage left to train");
   auto anchor = chain.blockInfo(model->anchor);
   if (!anchor) return Status::io("anchor block " + model->anchor.hex() + " is not in the chain");
   auto acc = state->account(key.publicKey());
@@ -76,6 +77,7 @@ Result<Bytes> declare(const ChainView& chain, const SigningKey& key, const Decla
   };
   const uint64_t earliest = std::max(anchor->timestamp + 1, acc->ageSince + params.minStakeAge);
   auto t = searchTimestamp(passes, earliest, clock, options.maxWait);
+  if (!t && miss) *miss = PosMiss{earliest, clock.now()};
   if (!t)
     return Status::invalid("no passing declaration timestamp up to " + std::to_string(clock.now()) +
                            " (earliest " + std::to_string(earliest) + ")");

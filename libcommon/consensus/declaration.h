@@ -37,8 +37,9 @@ struct DeclareOptions {
 // Alg. 1 against the chain's best tip: anchor and stage from the model's
 // progress, fresh rand, then the first passing timestamp. Invalid when the
 // stage is not next or no timestamp passes in time.
+// When no second passes, `miss` (if given) says which seconds were tried.
 Result<Bytes> declare(const ChainView& chain, const SigningKey& key, const DeclareOptions& options,
-                      const Clock& clock);
+                      const Clock& clock, std::optional<PosMiss>* miss = nullptr);
 
 // What a declaration must match: the header's model, stage, state and rho.
 struct DeclarationExpectation {

@@ -35,7 +35,8 @@ Bytes signHeader(const SigningKey& key, const HeaderFields& f) {
 
 Result<BuiltHeader> buildHeader(const ChainView& chain, const SigningKey& key,
                                 const std::vector<const Message*>& declarations,
-                                const BuildHeaderOptions& options, const Clock& clock) {
+                                const BuildHeaderOptions& options, const Clock& clock,
+                                std::optional<PosMiss>* miss) {
   const BlockInfo tip = chain.tip();
   const LedgerReader* state = chain.stateAt(tip.id);
   if (!state) return Status::io("no ledger state for the chain tip " + tip.id.hex());
@@ -53,8 +54,8 @@ Result<BuiltHeader> buildHeader(const ChainView& chain, const SigningKey& key,
   if (!model) return Status::invalid("no declaration names a model registered on chain");
   DeclarationExpectation expect{model->modelId, model->lastStage + 1, options.stateHash,
                                 options.rho, model->anchor};
-  if (expect.stage > model->stagesTotal)
-    return Status::invalid("the model has no stage left to train");
+  // Only the dummy model goes past its t stages (DESIGN 5.8).
+  if (!model->active()) return Status::invalid("the model has no stage left to train");
   auto anchor = chain.blockInfo(model->anchor);
   if (!anchor) return Status::io("anchor block " + model->anchor.hex() + " is not in the chain");
 
@@ -127,6 +128,7 @@ Result<BuiltHeader> buildHeader(const ChainView& chain, const SigningKey& key,
       std::max({tip.timestamp + 1, latest, acc->ageSince + params.minStakeAge,
                 options.after == UINT64_MAX ? UINT64_MAX : options.after + 1});
   auto t = searchTimestamp(passes, earliest, clock, options.maxWait);
+  if (!t && miss) *miss = PosMiss{earliest, clock.now()};
   if (!t)
     return Status::invalid("no passing header timestamp up to " + std::to_string(clock.now()) +
                            " (earliest " + std::to_string(earliest) + ")");

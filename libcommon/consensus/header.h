@@ -44,8 +44,10 @@ struct BuiltHeader {
 // Checks every declaration against the builder's rho and state hash on the
 // best tip, keeps the first C from distinct signers (input order), then
 // searches its own PoS. Invalid when fewer than C pass or no time passes.
+// When no second passes, `miss` (if given) says which seconds were tried.
 Result<BuiltHeader> buildHeader(const ChainView& chain, const SigningKey& key,
                                 const std::vector<const Message*>& declarations,
-                                const BuildHeaderOptions& options, const Clock& clock);
+                                const BuildHeaderOptions& options, const Clock& clock,
+                                std::optional<PosMiss>* miss = nullptr);
 
 }  // namespace pot

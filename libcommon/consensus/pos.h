@@ -55,4 +55,12 @@ Clock fixedClock(uint64_t now);
 std::optional<uint64_t> searchTimestamp(const std::function<bool(uint64_t)>& passes,
                                         uint64_t earliest, const Clock& clock, uint64_t maxWait);
 
+// A PoS search that found no passing second in [earliest, latest]: under
+// real targets an ordinary answer (ask again later), which callers tell
+// apart from every other refusal by this value, not by a message.
+struct PosMiss {
+  uint64_t earliest = 0;
+  uint64_t latest = 0;
+};
+
 }  // namespace pot

@@ -5,6 +5,7 @@
 #include <capnp/message.h>
 #include <kj/exception.h>
 
+#include <charconv>
 #include <cmath>
 
 namespace pot {
@@ -195,6 +196,17 @@ std::optional<bool> JsonDocument::boolean(std::string_view name) const {
   auto v = member(impl_->root, name);
   if (!v || !v->isBoolean()) return std::nullopt;
   return v->getBoolean();
+}
+
+std::optional<std::string> JsonDocument::scalar(std::string_view name) const {
+  if (auto s = string(name)) return s;
+  if (auto b = boolean(name)) return std::string(*b ? "true" : "false");
+  if (auto u = uint(name)) return std::to_string(*u);
+  auto n = number(name);
+  if (!n) return std::nullopt;
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, *n);
+  return std::string(buf, r.ptr);
 }
 
 std::optional<JsonDocument> JsonDocument::object(std::string_view name) const {

@@ -34,6 +34,10 @@ class JsonDocument {
   std::optional<std::vector<uint64_t>> uintArray(std::string_view name) const;
   // The member names of the top-level object, in document order.
   std::vector<std::string> keys() const;
+  // A string, number or boolean member as plain text, what a script reads:
+  // a string unquoted, a number in its shortest exact form ("42", "0.8125"),
+  // "true" or "false". nullopt for a missing member, null, array or object.
+  std::optional<std::string> scalar(std::string_view name) const;
   // A member that is itself an object, as its own document.
   std::optional<JsonDocument> object(std::string_view name) const;
 

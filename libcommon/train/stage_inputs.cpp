@@ -59,8 +59,8 @@ Result<StagePlan> checkStageRequest(const Message& request, const Message& state
   Hash256 got = batch.fileHash();
   if (want.size() != 32 || std::memcmp(want.begin(), got.data(), 32) != 0)
     return Status::invalid("the batch file's hash " + got.hex() + " is not B_" +
-                           std::to_string(stage) + " of the request (" +
-                           toHex(want.begin(), want.size()) + ")");
+                           std::to_string(stageBatchIndex(stage, batches.size()) + 1) +
+                           " of the request (" + toHex(want.begin(), want.size()) + ")");
   StagePlan plan;
   plan.minibatch = req.getMinibatchSize();
   if (plan.minibatch < 2)
@@ -98,9 +98,14 @@ Result<StageSamples> checkStageBatch(const Message& request, const Message& batc
   auto req = request.envelope().getTrainingRequest().getBody();
   auto arch = req.getArchitecture();
   auto sb = batch.envelope().getStageBatch();
-  if (sb.getStage() != stage)
+  // Beyond t the dummy's batches cycle (DESIGN 5.8): stage i trains on the
+  // batch made for stage ((i - 1) mod t) + 1.
+  if (stage < 1 || req.getStageBatches().size() == 0)
+    return Status::invalid("stage " + std::to_string(stage) + " is out of range");
+  const uint32_t batchStage = stageBatchIndex(stage, req.getStageBatches().size()) + 1;
+  if (sb.getStage() != batchStage)
     return Status::invalid("the batch is for stage " + std::to_string(sb.getStage()) +
-                           ", not stage " + std::to_string(stage));
+                           ", not stage " + std::to_string(batchStage));
   StageSamples s;
   for (auto d : sb.getSampleShape()) s.sampleShape.push_back(d);
   std::vector<int64_t> archShape;

@@ -4,6 +4,7 @@
 #include "libcommon/consensus/declaration.h"
 #include "libcommon/core/canonical.h"
 #include "libcommon/core/fileio.h"
+#include "libcommon/core/json_writer.h"
 #include "libcommon/tool/chain_args.h"
 #include "libcommon/tool/tool.h"
 
@@ -63,8 +64,14 @@ int main(int argc, char** argv) {
     o.maxWait = chain.maxWait;
     if (!quiet && !chain.now && pot::isTerminal(2))
       pot::note("pot-declare", "searching for a passing timestamp");
-    auto td = pot::declare(**c, *key, o, chain.makeClock());
-    if (!td) return td.status();
+    std::optional<pot::PosMiss> miss;
+    auto td = pot::declare(**c, *key, o, chain.makeClock(), &miss);
+    if (!td) {
+      // A plain answer a script can act on (ask again later), besides the message.
+      if (miss)
+        std::cout << "no-passing-second " << miss->earliest << " " << miss->latest << std::endl;
+      return td.status();
+    }
     POT_TRY(pot::writeOutput(out, *td, /*binary=*/true));
     if (out != "-") {
       auto m = pot::decodeMessage(*td);
@@ -72,9 +79,15 @@ int main(int argc, char** argv) {
       auto b = (*m)->envelope().getTrainingDeclaration().getBody();
       const std::string id = pot::messageId(pot::Domain::kDeclaration, b).hex();
       if (json)
-        std::cout << "{\"id\": \"" << id << "\", \"timestamp\": " << b.getTimestamp()
-                  << ", \"model\": \"" << o.modelId.hex() << "\", \"stage\": " << b.getStage()
-                  << "}\n";
+        std::cout << pot::JsonWriter()
+                         .beginObject()
+                         .field("id", id)
+                         .field("timestamp", b.getTimestamp())
+                         .field("model", o.modelId.hex())
+                         .field("stage", b.getStage())
+                         .endObject()
+                         .str()
+                  << "\n";
       else
         std::cout << id << "\n";
     }

@@ -61,3 +61,48 @@ TEST_F(Header, NothingAfterTheClockPasses) {
 
 }  // namespace
 }  // namespace pot::testing
+
+namespace pot::testing {
+namespace {
+
+class PosMisses : public ConsensusFixture {};
+
+TEST_F(PosMisses, AMissSaysWhichSecondsWereTriedOtherRefusalsAreNoMiss) {
+  BuildHeaderOptions o;
+  o.rho = rhoFor(modelId, 1);
+  o.stateHash = stateFor(modelId, 1);
+  o.after = round2.now;
+  std::optional<PosMiss> miss;
+  auto built =
+      buildHeader(*chain, nodes[0], {round2.declarations[0].get(), round2.declarations[1].get()}, o,
+                  fixedClock(round2.now), &miss);
+  ASSERT_FALSE(built);
+  ASSERT_TRUE(miss);
+  EXPECT_EQ(miss->earliest, round2.now + 1);
+  EXPECT_EQ(miss->latest, round2.now);
+  // Too few declarations is another refusal, not a miss.
+  std::optional<PosMiss> none;
+  o.after = 0;
+  auto few = buildHeader(*chain, nodes[0], {round2.declarations[0].get()}, o,
+                         fixedClock(round2.now), &none);
+  ASSERT_FALSE(few);
+  EXPECT_FALSE(none);
+
+  // Declarations: no second after the anchor up to a clock at the anchor's time.
+  DeclareOptions d;
+  d.modelId = modelId;
+  d.stateHash = stateFor(modelId, 1);
+  d.rho = rhoFor(modelId, 1);
+  const uint64_t anchorTime = chain->tip().timestamp;
+  std::optional<PosMiss> tdMiss;
+  ASSERT_FALSE(declare(*chain, nodes[0], d, fixedClock(anchorTime), &tdMiss));
+  ASSERT_TRUE(tdMiss);
+  EXPECT_EQ(tdMiss->latest, anchorTime);
+  std::optional<PosMiss> tdNone;
+  d.modelId = tagged("not registered");
+  ASSERT_FALSE(declare(*chain, nodes[0], d, fixedClock(round2.now), &tdNone));
+  EXPECT_FALSE(tdNone);
+}
+
+}  // namespace
+}  // namespace pot::testing

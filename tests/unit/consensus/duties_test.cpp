@@ -1,0 +1,181 @@
+// A node's duties: the next stage (cycling for the dummy model), matching declarations, and what a
+// key must sign or wrap on the tip.
+#include "libcommon/consensus/duties.h"
+
+#include "consensus_fixture.h"
+
+namespace pot::testing {
+namespace {
+
+class Duties : public ConsensusFixture {
+ protected:
+  static std::vector<const Message*> ptrs(const std::vector<MessagePtr>& ms) {
+    std::vector<const Message*> out;
+    for (const auto& m : ms) out.push_back(m.get());
+    return out;
+  }
+  std::vector<PublicKey> drawn2() {
+    auto d = stakeholdersOf(*chain, round2.header->envelope().getBlockHeader());
+    EXPECT_TRUE(d) << d.status().message();
+    return d ? *d : std::vector<PublicKey>{};
+  }
+  Hash256 header2Id() { return headerIdOf(round2.header->envelope().getBlockHeader()); }
+  ModelRecord dummyRecord() {
+    auto m = chain->stateAt(chain->tip().id)->model(dummyId);
+    EXPECT_TRUE(m);
+    return *m;
+  }
+};
+
+TEST_F(Duties, NextIsTheRegisteredModelsFirstStage) {
+  auto next = nextTraining(*chain);
+  ASSERT_TRUE(next) << next.status().message();
+  ASSERT_TRUE(next->has_value());
+  const TrainingDuty& d = **next;
+  EXPECT_EQ(d.modelId, modelId);
+  EXPECT_EQ(d.stage, 1u);
+  EXPECT_EQ(d.previousState, tagged("S0/real"));
+  EXPECT_EQ(d.batch, tagged("B1/real"));
+  EXPECT_EQ(d.declarers, 2u);
+  EXPECT_EQ(d.anchor, chain->tip().id);
+  EXPECT_EQ(d.parent, chain->tip().id);
+}
+
+TEST_F(Duties, TheDummysStagesCycleThroughItsBatches) {
+  ModelRecord m = dummyRecord();
+  ASSERT_EQ(m.stagesTotal, 5u);
+  // Stage i uses batch ((i - 1) mod t) + 1 (DESIGN 5.8).
+  const std::vector<std::pair<uint32_t, int>> lastAndBatch = {{0, 1}, {3, 4}, {4, 5},  {5, 1},
+                                                              {6, 2}, {9, 5}, {10, 1}, {12, 3}};
+  for (const auto& [last, batch] : lastAndBatch) {
+    m.lastStage = last;
+    auto d = trainingDutyOf(m, chain->tip().id);
+    ASSERT_TRUE(d) << d.status().message();
+    EXPECT_EQ(d->stage, last + 1);
+    EXPECT_EQ(d->batch, tagged("B" + std::to_string(batch) + "/dummy")) << "stage " << last + 1;
+  }
+}
+
+TEST_F(Duties, ARecordWhoseRequestDisagreesIsMalformed) {
+  ModelRecord m = dummyRecord();
+  m.stagesTotal = 4;
+  auto d = trainingDutyOf(m, chain->tip().id);
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.status().code(), ExitCode::kMalformed);
+  m.request = Bytes{1, 2, 3};
+  EXPECT_FALSE(trainingDutyOf(m, chain->tip().id));
+}
+
+TEST_F(Duties, DeclarationsMatchModelStageAndState) {
+  std::vector<const Message*> all = ptrs(round1.declarations);
+  for (const auto* m : ptrs(round2.declarations)) all.push_back(m);
+  auto got = matchingDeclarations(all, modelId, 1, stateFor(modelId, 1));
+  EXPECT_EQ(got, ptrs(round2.declarations));
+  EXPECT_TRUE(matchingDeclarations(all, modelId, 2, stateFor(modelId, 1)).empty());
+  EXPECT_TRUE(matchingDeclarations(all, modelId, 1, stateFor(modelId, 2)).empty());
+  EXPECT_TRUE(matchingDeclarations(all, dummyId, 1, stateFor(modelId, 1)).empty());
+  // Other kinds are never declarations.
+  EXPECT_TRUE(
+      matchingDeclarations(ptrs(round2.signatures), modelId, 1, stateFor(modelId, 1)).empty());
+}
+
+TEST_F(Duties, NamedDeclarationsComeInTheHeadersOrder) {
+  auto h = round2.header->envelope().getBlockHeader();
+  std::vector<const Message*> all = ptrs(round1.declarations);
+  all.push_back(round2.declarations[1].get());
+  all.push_back(round2.declarations[0].get());
+  auto named = namedDeclarations(h, all);
+  ASSERT_TRUE(named);
+  ASSERT_EQ(named->size(), 2u);
+  auto ids = h.getBody().getDeclarations();
+  for (size_t i = 0; i < 2; ++i)
+    EXPECT_EQ(
+        messageId(Domain::kDeclaration, (*named)[i]->envelope().getTrainingDeclaration().getBody()),
+        hashFrom(ids[i]));
+  EXPECT_FALSE(namedDeclarations(h, ptrs(round1.declarations)));
+}
+
+TEST_F(Duties, OnlySignaturesOfTheDrawnKeyForThisHeaderCount) {
+  const auto drawn = drawn2();
+  ASSERT_EQ(drawn.size(), 3u);
+  auto counted = countedSignatures(header2Id(), drawn, ptrs(round2.signatures));
+  ASSERT_EQ(counted.size(), 2u);
+  EXPECT_EQ(counted.at(1), round2.signatures[0].get());
+  EXPECT_EQ(counted.at(2), round2.signatures[1].get());
+  // Signed by a key that was not drawn at that index, for another header, or
+  // at the wrapper's index: none of them makes a valid block.
+  const SigningKey* other = nullptr;
+  for (const auto& n : nodes)
+    if (n.publicKey() != drawn[0]) other = &n;
+  auto wrongKey = decodeOrDie(signStakeholder(*other, header2Id(), 1));
+  auto wrongHeader = decodeOrDie(signStakeholder(*keys.at(drawn[0]), tagged("other"), 1));
+  auto wrapperIndex = decodeOrDie(signStakeholder(*keys.at(drawn[2]), header2Id(), 3));
+  EXPECT_TRUE(
+      countedSignatures(header2Id(), drawn, {wrongKey.get(), wrongHeader.get(), wrapperIndex.get()})
+          .empty());
+}
+
+TEST_F(Duties, EachDrawnKeySignsItsIndicesThenTheWrapperWraps) {
+  const auto drawn = drawn2();
+  ASSERT_EQ(drawn.size(), 3u);
+  const std::vector<const Message*> headers = {round1.header.get(), round2.header.get()};
+  for (const auto& n : nodes) {
+    auto duties = stakeDuties(*chain, n.publicKey(), headers, {});
+    std::vector<uint32_t> want;
+    for (uint32_t k = 1; k < 3; ++k)
+      if (drawn[k - 1] == n.publicKey()) want.push_back(k);
+    ASSERT_EQ(duties.size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(duties[i].kind, StakeDuty::Kind::kSign);
+      EXPECT_EQ(duties[i].index, want[i]);
+      EXPECT_EQ(duties[i].headerId, header2Id());
+      EXPECT_EQ(duties[i].header, round2.header.get());  // round 1's header is not on the tip
+    }
+  }
+  // Stakeholder 1's signature in: only index 2 is still owed.
+  auto one = stakeDuties(*chain, drawn[1], headers, {round2.signatures[0].get()});
+  ASSERT_FALSE(one.empty());
+  EXPECT_EQ(one[0].kind, StakeDuty::Kind::kSign);
+  EXPECT_EQ(one[0].index, 2u);
+  // Both in: the wrapper wraps, and nobody owes a signature any more.
+  auto all = ptrs(round2.signatures);
+  auto wrap = stakeDuties(*chain, drawn[2], headers, all);  // the employer holds coins too
+  ASSERT_EQ(wrap.size(), 1u);
+  EXPECT_EQ(wrap[0].kind, StakeDuty::Kind::kWrap);
+  EXPECT_EQ(wrap[0].index, 3u);
+  for (const auto& n : nodes)
+    if (n.publicKey() != drawn[2])
+      EXPECT_TRUE(stakeDuties(*chain, n.publicKey(), headers, all).empty());
+}
+
+TEST_F(Duties, APendingTransactionTheLedgerRefusesIsLeftOut) {
+  const auto drawn = drawn2();
+  ASSERT_EQ(drawn.size(), 3u);
+  BlockParts parts;
+  parts.header = round2.header.get();
+  parts.declarations = ptrs(round2.declarations);
+  parts.signatures = ptrs(round2.signatures);
+  // The employer's next nonce is 2; it holds far less than this.
+  auto tooMuch = decodeOrDie(makeTransfer(*employer, 2, 10, nodes[1].publicKey(), 1000000 * kCoin));
+  auto out = stakeWithPending(*chain, *keys.at(drawn[2]), parts, {tooMuch.get(), txs2[0].get()});
+  ASSERT_TRUE(out) << out.status().message();
+  ASSERT_TRUE(out->isBlock);
+  auto block = decodeOrDie(out->message);
+  auto txs = block->envelope().getBlock().getBody().getTransactions();
+  ASSERT_EQ(txs.size(), 1u);
+  EXPECT_EQ(txs[0].getBody().getNonce(), 0u);  // nodes[0]'s transfer, the good one
+  EXPECT_TRUE(validateBlockBytes(*chain, out->message, round2.now).valid());
+  // All good: all in, in order.
+  auto both = stakeWithPending(*chain, *keys.at(drawn[2]), parts, ptrs(txs2));
+  ASSERT_TRUE(both) << both.status().message();
+  EXPECT_EQ(decodeOrDie(both->message)->envelope().getBlock().getBody().getTransactions().size(),
+            txs2.size());
+  // A stakeholder's signature does not depend on them.
+  auto sig = stakeWithPending(*chain, *keys.at(drawn[0]), BlockParts{round2.header.get()},
+                              {tooMuch.get()});
+  ASSERT_TRUE(sig) << sig.status().message();
+  EXPECT_FALSE(sig->isBlock);
+}
+
+}  // namespace
+}  // namespace pot::testing
