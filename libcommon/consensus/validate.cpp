@@ -68,15 +68,15 @@ ValidationResult reject(RejectReason reason, const std::string& message, Verdict
   return r;
 }
 
-RejectReason undecodableReason(const Status& failure) {
-  // decodeMessage names a well-framed message that is not in canonical form so.
-  return failure.message() == "non-canonical encoding" ? RejectReason::kNonCanonical
-                                                       : RejectReason::kMalformed;
+RejectReason undecodableReason(DecodeFailure failure) {
+  return failure == DecodeFailure::kNonCanonical ? RejectReason::kNonCanonical
+                                                 : RejectReason::kMalformed;
 }
 
 ValidationResult validateBlockBytes(const ChainView& chain, Bytes bytes, uint64_t now) {
-  auto m = decodeMessage(std::move(bytes));
-  if (!m) return reject(undecodableReason(m.status()), m.status().message(), Verdict::kMalformed);
+  DecodeFailure failure;
+  auto m = decodeMessage(std::move(bytes), {}, &failure);
+  if (!m) return reject(undecodableReason(failure), m.status().message(), Verdict::kMalformed);
   return validateBlock(chain, **m, now);
 }
 

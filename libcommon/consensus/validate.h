@@ -47,6 +47,6 @@ ValidationResult validateBlockBytes(const ChainView& chain, Bytes bytes, uint64_
 
 // The reason for bytes decodeMessage refused with `failure`: `non-canonical`
 // or `malformed`.
-RejectReason undecodableReason(const Status& failure);
+RejectReason undecodableReason(DecodeFailure failure);
 
 }  // namespace pot

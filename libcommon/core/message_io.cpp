@@ -24,7 +24,14 @@ constexpr size_t kFrameBytes = 8;
 
 schema::Envelope::Reader Message::envelope() const { return reader_->getRoot<schema::Envelope>(); }
 
-Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits) {
+Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits, DecodeFailure* failure) {
+  DecodeFailure ignored;
+  DecodeFailure& why = failure ? *failure : ignored;
+  why = DecodeFailure::kMalformed;
+  auto nonCanonical = [&](const std::string& message) {
+    why = DecodeFailure::kNonCanonical;
+    return Status::malformed(message);
+  };
   if (bytes.empty()) return Status::malformed("empty input, expected a PoT message");
   if (bytes.size() > limits.maxBytes) return Status::malformed("message exceeds size limit");
   if (bytes.size() < kFrameBytes) return Status::malformed("truncated message frame");
@@ -49,7 +56,7 @@ Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits) {
   m->reader_.reset(reader);
   // kj reports malformed pointers by exception; keep it inside this boundary.
   try {
-    if (!reader->isCanonical()) return Status::malformed("non-canonical encoding");
+    if (!reader->isCanonical()) return nonCanonical("non-canonical encoding");
     // Canonical layout rules out aliasing, so every pass costs at most the
     // message size; the traversal budget is cumulative per reader, and a
     // block is read many times over (validation, ledger, stores).
@@ -57,7 +64,7 @@ Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits) {
     reader = new capnp::SegmentArrayMessageReader(kj::arrayPtr(m->segments_, 1), options);
     m->reader_.reset(reader);
     auto stray = findStrayBits(reader->getRoot<schema::Envelope>());
-    if (!stray.empty()) return Status::malformed("non-canonical encoding: " + stray);
+    if (!stray.empty()) return nonCanonical("non-canonical encoding: " + stray);
     // isCanonical() checks layout, not every bit: a field readers ignore
     // (e.g. the top bits of an inline-composite list's element count) can
     // vary, and the message would keep its id, so anyone relaying it could
@@ -66,10 +73,11 @@ Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits) {
     auto canonical = reader->getRoot<capnp::AnyStruct>().canonicalize();
     if (canonical.size() != words ||
         std::memcmp(canonical.begin(), m->words_.begin(), words * sizeof(capnp::word)) != 0)
-      return Status::malformed("non-canonical encoding: not the canonical byte form");
+      return nonCanonical("non-canonical encoding: not the canonical byte form");
   } catch (const kj::Exception& e) {
     return Status::malformed("not a valid PoT message: " + std::string(e.getDescription().cStr()));
   }
+  why = DecodeFailure::kNone;
   return m;
 }
 

@@ -19,6 +19,12 @@ struct ReadLimits {
   int nestingLimit = 16;
 };
 
+// Why bytes did not decode: not a message at all (bad frame, bad pointers,
+// over a limit), or a decodable message in another byte form than the one
+// canonical form (docs/protocol.md, "Encoding"). Callers that report a
+// reason code take it from here, never from the message text.
+enum class DecodeFailure { kNone, kMalformed, kNonCanonical };
+
 // One decoded message that owns its bytes. Its file bytes are canonical, so
 // fileHash() is the content address of states, batches and genesis files.
 class Message {
@@ -29,7 +35,7 @@ class Message {
   Hash256 fileHash() const { return sha256(bytes_); }
 
  private:
-  friend Result<std::unique_ptr<Message>> decodeMessage(Bytes, const ReadLimits&);
+  friend Result<std::unique_ptr<Message>> decodeMessage(Bytes, const ReadLimits&, DecodeFailure*);
   Message() = default;
   Bytes bytes_;
   kj::Array<capnp::word> words_;
@@ -40,8 +46,10 @@ class Message {
 using MessagePtr = std::unique_ptr<Message>;
 
 // Decodes exactly one framed message; refuses trailing bytes, multi-segment
-// framing and non-canonical encodings (exit code 3).
-Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits = {});
+// framing and non-canonical encodings (exit code 3), saying which in
+// `failure` when given.
+Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits = {},
+                                 DecodeFailure* failure = nullptr);
 
 // Reads one message file ("-" for stdin).
 Result<MessagePtr> readMessage(const std::string& path, const ReadLimits& limits = {});

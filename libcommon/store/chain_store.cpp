@@ -322,9 +322,10 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now,
   why = RejectReason::kNone;
   ReadLimits limits;
   limits.maxBytes = 64ull << 20;
-  auto m = decodeMessage(bytes, limits);
+  DecodeFailure failure;
+  auto m = decodeMessage(bytes, limits, &failure);
   if (!m) {
-    why = undecodableReason(m.status());
+    why = undecodableReason(failure);
     return m.status();
   }
   if (Status s = expectKind(**m, schema::Envelope::BLOCK, "submitted message"); !s) {

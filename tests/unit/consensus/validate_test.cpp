@@ -551,6 +551,33 @@ TEST_F(Validate, NonCanonicalEncoding) {
   EXPECT_EQ(v.exitCode(), ExitCode::kMalformed);
 }
 
+// The other two ways to be decodable but not canonical are named so too,
+// as docs/protocol.md says: bits outside any field (schema-strict form), and
+// a tag word bit readers ignore (not the canonical byte form).
+TEST_F(Validate, StrayBitsAndIgnoredTagBitsAreNonCanonical) {
+  Bytes padded = round2.block->bytes();
+  // The Envelope's data word: the union discriminant uses 16 bits of it.
+  padded[8 + 8 + 4] ^= 0x01;
+  auto v = validateBlockBytes(*chain, padded, round2.now);
+  EXPECT_EQ(v.reason, RejectReason::kNonCanonical) << v.message;
+  EXPECT_EQ(v.exitCode(), ExitCode::kMalformed);
+
+  // The top bit of the first inline-composite tag's element count.
+  Bytes tagged = round2.block->bytes();
+  bool flipped = false;
+  for (size_t at = 8; at + 8 <= tagged.size() && !flipped; at += 8) {
+    Bytes edited = tagged;
+    edited[at + 3] ^= 0x80;
+    auto e = validateBlockBytes(*chain, edited, round2.now);
+    if (e.reason == RejectReason::kNonCanonical &&
+        e.message.find("not the canonical byte form") != std::string::npos)
+      flipped = true;
+    // Whatever word it hits, a flipped bit is never a valid block.
+    ASSERT_FALSE(e.valid()) << "word at " << at;
+  }
+  EXPECT_TRUE(flipped) << "no tag word found whose ignored bit is caught as non-canonical";
+}
+
 TEST_F(Validate, NotABlock) {
   auto v = validateBlock(*chain, *round2.header, round2.now);
   EXPECT_EQ(v.reason, RejectReason::kNotABlock);
