@@ -1,4 +1,5 @@
-// A model's stages as the best chain recorded them, and the auditor's choice of stages (DESIGN 4.8).
+// A model's stages as the best chain recorded them, and the auditor's choice of stages
+// (DESIGN 4.8).
 #pragma once
 
 #include <cstdint>
@@ -16,7 +17,7 @@ struct RecordedStage {
   Hash256 block;  // the id of the block that carries the header
   uint32_t stage = 0;
   Hash256 rho;
-  Hash256 stateHash;                    // H(S_stage)
+  Hash256 stateHash;                     // H(S_stage)
   std::optional<Hash256> lossTraceHash;  // when the trainer published its trace
 };
 

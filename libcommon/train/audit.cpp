@@ -87,9 +87,9 @@ std::string reRunStage(const Message& request, const StageInputs& in, const Reco
 // The parent's reading of a child's line.
 Status readChildReport(const std::string& text, StageAudit& a) {
   auto d = JsonDocument::parse(text);
-  if (!d) return Status::internal("stage " + std::to_string(a.recorded.stage) +
-                                  ": the worker's report does not parse: " +
-                                  d.status().message());
+  if (!d)
+    return Status::internal("stage " + std::to_string(a.recorded.stage) +
+                            ": the worker's report does not parse: " + d.status().message());
   auto verdict = d->string("verdict");
   a.verdict = verdict == std::string("ok") ? AuditVerdict::kOk : AuditVerdict::kMismatch;
   a.detail = d->string("detail").value_or("");
@@ -217,8 +217,7 @@ Status runAudit(const ChainView& chain, const AuditOptions& o, const ObjectSourc
           missing = s.status().message();
       }
       if (missing.empty()) {
-        auto b = fetchMessage(objects,
-                              hashFrom(batches[stageBatchIndex(r.stage, batches.size())]),
+        auto b = fetchMessage(objects, hashFrom(batches[stageBatchIndex(r.stage, batches.size())]),
                               W::STAGE_BATCH, "B_" + si);
         if (b)
           in.batch = std::move(*b);
@@ -237,7 +236,8 @@ Status runAudit(const ChainView& chain, const AuditOptions& o, const ObjectSourc
         auto t = fetchMessage(objects, *r.lossTraceHash, W::LOSS_TRACE, "loss trace");
         if (t && (*t)->envelope().getLossTrace().getStage() == r.stage) {
           in.claimedLosses.emplace();
-          for (float l : (*t)->envelope().getLossTrace().getLosses()) in.claimedLosses->push_back(l);
+          for (float l : (*t)->envelope().getLossTrace().getLosses())
+            in.claimedLosses->push_back(l);
         }
       }
       int fds[2];

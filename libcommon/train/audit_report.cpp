@@ -1,10 +1,10 @@
 // pot-audit's stage selection, reports and resume file (no torch).
 #include "libcommon/train/audit_report.h"
 
-#include <cmath>
-#include <cstdio>
 #include <unistd.h>
 
+#include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "libcommon/core/fileio.h"

@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
   app.add_option("--repo-endpoint", endpoint, "A pot-repo server to fetch objects from");
   app.add_option("--timeout", timeoutMs, "Milliseconds to wait for each object (--repo-endpoint)");
   app.add_option("--stages", stages, "Only stages A to B (A-B, or one stage A)");
-  app.add_option("--sample", o.sample, "Audit this fraction (0, 1] of the stages, chosen by --seed");
+  app.add_option("--sample", o.sample,
+                 "Audit this fraction (0, 1] of the stages, chosen by --seed");
   app.add_option("--seed", o.seed, "The auditor's own seed for --sample (an unsigned integer)");
   app.add_option("-j,--jobs", o.jobs, "Stages re-run at the same time (default 1)");
   app.add_option("--resume", o.resumePath,
