@@ -3,6 +3,7 @@
 #include "libcommon/train/audit.h"
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -118,6 +119,20 @@ struct Worker {
   std::string report;
 };
 
+// Children still running when the audit returns early (a worker died, fork
+// failed) are stopped and reaped, so none outlives the auditor.
+struct Workers {
+  std::vector<Worker> list;
+  ~Workers() {
+    for (const Worker& w : list) {
+      ::kill(w.pid, SIGTERM);
+      ::close(w.fd);
+      while (::waitpid(w.pid, nullptr, 0) < 0 && errno == EINTR) {
+      }
+    }
+  }
+};
+
 }  // namespace
 
 Status runAudit(const ChainView& chain, const AuditOptions& o, const ObjectSource& objects,
@@ -185,7 +200,8 @@ Status runAudit(const ChainView& chain, const AuditOptions& o, const ObjectSourc
       err << "\rpot-audit: " << finished << "/" << selected.size() << " stages" << std::flush;
   };
 
-  std::vector<Worker> running;
+  Workers workers;
+  std::vector<Worker>& running = workers.list;
   size_t next = 0;
   while (next < selected.size() || !running.empty()) {
     while (running.size() < o.jobs && next < selected.size() && resumeStatus) {
@@ -248,8 +264,12 @@ Status runAudit(const ChainView& chain, const AuditOptions& o, const ObjectSourc
       if (pid < 0) return Status::io(std::string("fork: ") + std::strerror(errno));
       if (pid == 0) {
         ::close(fds[0]);
-        writeAll(fds[1], reRunStage(**request, in, r, modulePtr));
         // _exit: the parent's buffers and exit handlers are not the child's to run.
+        try {
+          writeAll(fds[1], reRunStage(**request, in, r, modulePtr));
+        } catch (...) {
+          ::_exit(70);  // no report: the parent names the stage as an internal error
+        }
         ::_exit(0);
       }
       ::close(fds[1]);
@@ -276,18 +296,21 @@ Status runAudit(const ChainView& chain, const AuditOptions& o, const ObjectSourc
         w.report.append(buf, static_cast<size_t>(n));
         continue;
       }
-      ::close(w.fd);
+      // Out of the list before anything can fail: the list's destructor
+      // must not reap this child a second time.
+      Worker ended = std::move(w);
+      running.erase(running.begin() + static_cast<std::ptrdiff_t>(k));
+      ::close(ended.fd);
       int wstatus = 0;
-      while (::waitpid(w.pid, &wstatus, 0) < 0 && errno == EINTR) {
+      while (::waitpid(ended.pid, &wstatus, 0) < 0 && errno == EINTR) {
       }
       StageAudit a;
-      a.recorded = selected[w.index];
-      if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0 || w.report.empty())
+      a.recorded = selected[ended.index];
+      if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0 || ended.report.empty())
         return Status::internal("the worker for stage " + std::to_string(a.recorded.stage) +
                                 " died without a report");
-      POT_TRY(readChildReport(w.report, a));
-      const size_t index = w.index;
-      running.erase(running.begin() + static_cast<std::ptrdiff_t>(k));
+      POT_TRY(readChildReport(ended.report, a));
+      const size_t index = ended.index;
       finish(index, std::move(a));
     }
   }
