@@ -209,8 +209,11 @@ Status runAudit(const ChainView& chain, const AuditOptions& o, const ObjectSourc
       const RecordedStage& r = selected[i];
       auto prior = done.find(r.stage);
       // A verdict is reused only for the same block: after a reorganisation
-      // the stage is another header and is audited again.
-      if (prior != done.end() && prior->second.recorded.block == r.block) {
+      // the stage is another header and is audited again. A missing object
+      // may have arrived since (a repository that was down), so that stage
+      // is tried again too.
+      if (prior != done.end() && prior->second.recorded.block == r.block &&
+          prior->second.verdict != AuditVerdict::kMissing) {
         StageAudit a = prior->second;
         a.resumed = true;
         finish(i, std::move(a));

@@ -110,6 +110,13 @@ expect_exit 0 pot-audit "${GEN[@]}" --repo "$REPO" -q --resume "$T/resume" "$DUM
 [ "$(grep -c '(resumed)$' "$T/out")" = 2 ] && pass || fail "expected 2 resumed stages: $(cat "$T/out")"
 expect_grep '^stage 3 .* ok$' "$T/out"
 expect_grep '(2 resumed)' "$T/out"
+# A stage whose object was missing is tried again on resume, and passes once it is back.
+cp "$REPO/objects/${STATE[2]}" "$T/s2-saved"; rm "$REPO/objects/${STATE[2]}"
+expect_exit 1 pot-audit "${GEN[@]}" --repo "$REPO" -q --stages 3 --resume "$T/resume-missing" "$DUMMY"
+expect_grep '^stage 3 .* missing: S_2' "$T/out"
+cp "$T/s2-saved" "$REPO/objects/${STATE[2]}"
+expect_exit 0 pot-audit "${GEN[@]}" --repo "$REPO" -q --stages 3 --resume "$T/resume-missing" "$DUMMY"
+expect_grep '^stage 3 .* ok$' "$T/out"
 echo '{"model": "nope"' >"$T/bad-resume"
 expect_exit 3 pot-audit "${GEN[@]}" --repo "$REPO" -q --resume "$T/bad-resume" "$DUMMY"
 
