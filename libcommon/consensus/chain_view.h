@@ -32,6 +32,13 @@ class ChainView {
   virtual const LedgerReader* stateAt(const Hash256& id) const = 0;
   // The best tip (most cumulative trust, DESIGN 5.7).
   virtual BlockInfo tip() const = 0;
+  // The block file of an accepted block (not the genesis), for readers that
+  // need its header (the auditor walking a model's stages). Views that keep
+  // no block bodies (validation-only fakes) answer nullopt.
+  virtual std::optional<Bytes> blockBytes(const Hash256& id) const {
+    (void)id;
+    return std::nullopt;
+  }
 };
 
 }  // namespace pot

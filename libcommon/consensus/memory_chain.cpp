@@ -38,6 +38,12 @@ const Message* MemoryChain::block(const Hash256& id) const {
   return it == blocks_.end() ? nullptr : it->second.get();
 }
 
+std::optional<Bytes> MemoryChain::blockBytes(const Hash256& id) const {
+  const Message* m = block(id);
+  if (!m) return std::nullopt;
+  return m->bytes();
+}
+
 Status MemoryChain::addBlock(const Message& block, uint64_t now) {
   ValidationResult v = validateBlock(*this, block, now);
   if (!v.valid()) return v.toStatus();

@@ -20,6 +20,7 @@ class MemoryChain : public ChainView {
   std::optional<BlockInfo> blockInfo(const Hash256& id) const override;
   const LedgerReader* stateAt(const Hash256& id) const override;
   BlockInfo tip() const override;
+  std::optional<Bytes> blockBytes(const Hash256& id) const override;
 
   // Validates `block` against this chain at time `now` and, if valid, adds it.
   // A failed validation is Status::invalid with "<code>: <message>"; the block

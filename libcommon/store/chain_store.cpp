@@ -485,6 +485,11 @@ const LedgerReader* StoreChainView::stateAt(const Hash256& id) const {
   return impl_->view->stateAt(id);
 }
 BlockInfo StoreChainView::tip() const { return impl_->view->tip(); }
+std::optional<Bytes> StoreChainView::blockBytes(const Hash256& id) const {
+  // ChainView's readers report store failures by throwing (orThrow), as
+  // blockInfo does; the tool boundary turns them into exit code 4.
+  return orThrow(impl_->txn->get(kBlocks, id));
+}
 
 Result<BlockInfo> ChainStore::tip() {
   auto r = env_->beginRead();

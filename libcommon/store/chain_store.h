@@ -89,6 +89,7 @@ class StoreChainView : public ChainView {
   std::optional<BlockInfo> blockInfo(const Hash256& id) const override;
   const LedgerReader* stateAt(const Hash256& id) const override;
   BlockInfo tip() const override;
+  std::optional<Bytes> blockBytes(const Hash256& id) const override;
 
  private:
   StoreChainView() = default;
