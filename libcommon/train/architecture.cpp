@@ -11,6 +11,12 @@ uint64_t shapeElements(const std::vector<uint32_t>& shape) {
   return n;
 }
 
+std::string shapeText(const std::vector<int64_t>& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
 std::string torchScriptArchitectureName(const std::string& moduleHashHex) {
   return "torchscript:" + moduleHashHex;
 }

@@ -39,6 +39,9 @@ inline uint64_t trainingFlopsPerSample(uint64_t forwardMacs) { return forwardMac
 // "torchscript:<hex sha256 of the module file>".
 std::string torchScriptArchitectureName(const std::string& moduleHashHex);
 
+// A shape as people read it in messages: "[1, 28, 28]".
+std::string shapeText(const std::vector<int64_t>& shape);
+
 // The product of a shape's dimensions.
 uint64_t shapeElements(const std::vector<uint32_t>& shape);
 

@@ -11,12 +11,6 @@ namespace {
 
 using schema::Envelope;
 
-std::string shapeText(const std::vector<int64_t>& shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
 std::string architectureName(schema::Architecture::Reader a) {
   if (a.isBuiltin()) return a.getBuiltin();
   auto h = a.getTorchScript();

@@ -26,12 +26,6 @@ namespace {
 
 using schema::Envelope;
 
-std::string shapeText(const std::vector<int64_t>& shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
 // A model: named leaf parameters in state-file order, and a forward pass.
 struct Model {
   std::string architecture;

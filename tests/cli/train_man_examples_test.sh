@@ -2,9 +2,7 @@
 # The EXAMPLES of man/pot-train-stage.1 run verbatim (DESIGN 8), in a scratch folder.
 source "$(dirname "$0")/lib.sh"
 PAGE="$POT_SOURCE_DIR/man/pot-train-stage.1"
-# The lines between .nf and .fi after .SH EXAMPLES, with groff's escapes undone.
-sed -n '/^\.SH EXAMPLES/,/^\.SH /{/^\.nf/,/^\.fi/p}' "$PAGE" | sed '1d;$d' |
-  sed -e 's/\\\\/\\/g' -e 's/\\-/-/g' >"$T/examples.sh"
+man_examples "$PAGE"
 [ "$(grep -c pot-train-stage "$T/examples.sh")" -ge 4 ] && pass ||
   fail "no examples found in $PAGE: $(cat "$T/examples.sh")"
 mkdir "$T/run"
