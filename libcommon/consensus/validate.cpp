@@ -55,7 +55,13 @@ std::string ValidationResult::toJson() const {
       .field("valid", valid())
       .field("code", rejectName(reason))
       .field("message", message);
-  if (valid()) j.field("id", blockId.hex()).field("trust", trust.hex());
+  if (valid())
+    j.field("id", blockId.hex())
+        .field("trust", trust.hex())
+        .field("height", height)
+        .field("model", modelId.hex())
+        .field("stage", stage)
+        .field("reexecuted", reexecuted);
   return j.endObject().str();
 }
 
@@ -302,6 +308,9 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
   ValidationResult ok;
   ok.blockId = blockId;
   ok.headerTarget = *target;
+  ok.height = h.getHeight();
+  ok.modelId = modelId;
+  ok.stage = h.getStage();
   // Trust comes from the chain's header difficulty, never from the
   // staker's weighted target: that one shrinks with the coinstake amount the
   // builder picks after seeing its kernel, and would make a lightly staked

@@ -21,16 +21,24 @@ struct ValidationResult {
   Verdict verdict = Verdict::kValid;
   RejectReason reason = RejectReason::kNone;  // the broken rule (docs/protocol.md)
   std::string message;                        // for people
-  // Filled for a valid block: its id, the header target and trust.
+  // Filled for a valid block: its id, the header target and trust, and what
+  // it records (height, model, stage), so a report says what was checked.
   Hash256 blockId;
   Uint256 headerTarget;
   Uint256 trust;
+  uint64_t height = 0;
+  Hash256 modelId;
+  uint32_t stage = 0;
+  // Set by the caller that also re-ran the stage (pot-verify-block --reexecute).
+  bool reexecuted = false;
 
   bool valid() const { return verdict == Verdict::kValid; }
   ExitCode exitCode() const;
   // Ok when valid, else "<code>: <message>" with the verdict's exit code.
   Status toStatus() const;
-  std::string toJson() const;  // {"valid": ..., "code": ..., "message": ...}
+  // {"valid", "code", "message"}; for a valid block also id, trust, height,
+  // model, stage and reexecuted.
+  std::string toJson() const;
 };
 
 // A ValidationResult for a broken rule.

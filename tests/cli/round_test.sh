@@ -142,6 +142,8 @@ expect_grep '"valid": true' "$T/out"
 # The auditor's check: re-run stage 1 from the employer's repository.
 expect_exit 0 pot-verify-block "${GEN[@]}" --now $((G0 + 300)) --reexecute --repo "$T/model" "$T/b2"
 expect_grep '^valid ' "$T/out"
+expect_exit 0 pot-verify-block "${GEN[@]}" --now $((G0 + 300)) --reexecute --repo "$T/model" --json "$T/b2"
+expect_grep '"stage": 1, "reexecuted": true}' "$T/out"
 # A repository without the objects is our problem, not the block's: exit 4.
 mkdir -p "$T/empty-repo"
 expect_exit 4 pot-verify-block "${GEN[@]}" --now $((G0 + 300)) --reexecute --repo "$T/empty-repo" --json "$T/b2"

@@ -11,6 +11,8 @@ expect_exit 0 pot-verify-block "${GEN[@]}" --now $((G0 + 100)) "$T/b1"
 expect_grep "^valid $(pot-inspect --id "$T/b1")\$" "$T/out"
 expect_exit 0 pot-verify-block "${GEN[@]}" --now $((G0 + 100)) --json - <"$T/b1"
 expect_grep '^{"valid": true, "code": "", "message": ""' "$T/out"
+# ... and what was checked: height, model, stage, not re-executed.
+expect_grep "\"height\": 1, \"model\": \"$DUMMY\", \"stage\": 1, \"reexecuted\": false}" "$T/out"
 expect_exit 0 pot-verify-block "${GEN[@]}" --now $((G0 + 100)) -q "$T/b1"
 [ ! -s "$T/out" ] && pass || fail "--quiet printed something"
 

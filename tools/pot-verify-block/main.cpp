@@ -22,7 +22,9 @@ int main(int argc, char** argv) {
   chain.add(app, /*clock=*/false);
   app.add_option("--now", chain.now,
                  "Judge timestamps against this Unix time instead of the clock");
-  app.add_flag("--json", json, "Print {\"valid\", \"code\", \"message\"} on stdout");
+  app.add_flag("--json", json,
+               "Print {\"valid\", \"code\", \"message\"} on stdout; for a valid block also id, "
+               "trust, height, model, stage and whether it was re-executed");
   app.add_flag("--reexecute", reexecute,
                "Also re-run the stage from --repo and compare rho and H(S_i)");
   app.add_option("--repo", repo,
@@ -49,6 +51,8 @@ int main(int argc, char** argv) {
         if (!audit.valid()) {
           audit.blockId = v.blockId;
           v = audit;
+        } else {
+          v.reexecuted = true;
         }
       } else {
         v = pot::reject(pot::RejectReason::kReexecuteError,
