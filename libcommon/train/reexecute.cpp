@@ -5,6 +5,7 @@
 #include "libcommon/core/data_field.h"
 #include "libcommon/core/fileio.h"
 #include "libcommon/train/train.h"
+#include "libcommon/train/training_secret.h"
 
 namespace pot {
 namespace {
@@ -77,6 +78,17 @@ ValidationResult reexecuteStage(const ChainView& chain, const Message& block,
                       (rhoOk ? "" : "rho " + outcome->rho.hex() + " ") +
                       (stateOk ? "" : "state " + outcome->stateHash.hex() + " ") +
                       "unlike the header");
+  // A header that commits to a loss trace commits to the re-run's losses,
+  // sample for sample: a trace that does not hash to it is a false record.
+  auto traceHash = header.getLossTraceHash();
+  if (traceHash.size() == 32) {
+    const Hash256 rerun =
+        sha256(encodeLossTrace(hashFrom(header.getModelId()), stage, outcome->losses));
+    if (rerun != hashFrom(traceHash))
+      return reject(RejectReason::kReexecuteMismatch,
+                    "re-running stage " + std::to_string(stage) + " gives loss trace " +
+                        rerun.hex() + ", the header commits to " + hashFrom(traceHash).hex());
+  }
   return ValidationResult{};
 }
 

@@ -139,14 +139,7 @@ Status runStageCommand(const StageCommand& c, int argc, char** argv, std::ostrea
   if (!outcome) return outcome.status();
 
   if (!c.lossTracePath.empty()) {
-    capnp::MallocMessageBuilder b;
-    auto t = b.initRoot<W>().initLossTrace();
-    t.setModelId(kj::arrayPtr(modelId.data(), 32));
-    t.setStage(stage);
-    auto losses = t.initLosses(static_cast<unsigned>(outcome->losses.size()));
-    for (size_t i = 0; i < outcome->losses.size(); ++i)
-      losses.set(static_cast<unsigned>(i), outcome->losses[i]);
-    POT_TRY(writeMessage(c.lossTracePath, b.getRoot<W>().asReader()));
+    POT_TRY(writeOutput(c.lossTracePath, encodeLossTrace(modelId, stage, outcome->losses), true));
   }
   if (!c.outputPath.empty()) POT_TRY(writeOutput(c.outputPath, outcome->nextState, true));
   std::ostream& report = c.outputPath == "-" ? err : out;

@@ -148,6 +148,25 @@ expect_grep '"stage": 1, "reexecuted": true}' "$T/out"
 mkdir -p "$T/empty-repo"
 expect_exit 4 pot-verify-block "${GEN[@]}" --now $((G0 + 300)) --reexecute --repo "$T/empty-repo" --json "$T/b2"
 expect_grep '"code": "reexecute-error"' "$T/out"
+# A header may commit to its stage's loss trace (free for validation); the
+# auditor's re-run checks it sample for sample: the honest trace passes, the
+# poisoned node's trace (one label changed) does not.
+expect_exit 0 pot-train-stage -q --repo "$T/model" -s 1 --loss-trace "$T/trace-honest" -o "$T/s1-again"
+expect_exit 0 pot-train-stage -q -r "$T/poisoned-request" --repo "$T/model" -s 1 \
+  --batch "$T/poisoned-batch" --loss-trace "$T/trace-poisoned" -o "$T/s1-poisoned-again"
+for t in honest poisoned; do
+  expect_exit 0 pot-build-header "${GEN[@]}" -k "$T/n1.pem" --rho "$HONEST_RHO" \
+    --state-hash "$HONEST_STATE" --now $((G0 + 300)) --loss-trace "$T/trace-$t" \
+    -o "$T/header-trace-$t" "$T/td-1" "$T/td-2" "$T/td-3"
+  wrap "$T/header-trace-$t" $((G0 + 300)) "$T/b2-trace-$t"
+  expect_exit 0 pot-verify-block "${GEN[@]}" --now $((G0 + 300)) "$T/b2-trace-$t"
+done
+expect_exit 0 pot-verify-block "${GEN[@]}" --now $((G0 + 300)) --reexecute --repo "$T/model" \
+  "$T/b2-trace-honest"
+expect_exit 1 pot-verify-block "${GEN[@]}" --now $((G0 + 300)) --reexecute --repo "$T/model" \
+  --json "$T/b2-trace-poisoned"
+expect_grep '"code": "reexecute-mismatch"' "$T/out"
+expect_grep 'gives loss trace [0-9a-f]*, the header commits to' "$T/out"
 cp "$T/b2" "$T/chain/000002.block"
 
 # Block 3: stage 2 on top of S_1 (which the employer's repository now holds).
