@@ -12,6 +12,7 @@
 #include "libcommon/train/profile.h"
 #include "libcommon/train/stage_audit.h"
 #include "libcommon/train/train.h"
+#include "libcommon/train/training_secret.h"
 
 namespace pot {
 namespace {
