@@ -106,9 +106,10 @@ bool BanList::banned(const std::string& address, SteadyClock::time_point now) {
   return false;
 }
 
-std::vector<std::string> BanList::addresses() const {
+std::vector<std::string> BanList::addresses(SteadyClock::time_point now) const {
   std::vector<std::string> out;
-  for (const auto& [address, until] : until_) out.push_back(address);
+  for (const auto& [address, until] : until_)
+    if (until > now) out.push_back(address);
   return out;
 }
 

@@ -38,7 +38,8 @@ class BanList {
   void ban(const std::string& address, SteadyClock::time_point now);
   bool banned(const std::string& address, SteadyClock::time_point now);  // forgets expired bans
   size_t size() const { return until_.size(); }
-  std::vector<std::string> addresses() const;
+  // The addresses still banned at `now` (expired bans are only forgotten on look-up).
+  std::vector<std::string> addresses(SteadyClock::time_point now) const;
 
  private:
   size_t capacity_;
