@@ -195,8 +195,12 @@ bool PeerGuard::banned(const PeerOrigin& origin) {
 
 void PeerGuard::drop(const PeerOrigin& origin, std::chrono::milliseconds grace) {
   ++dropped_;
+  if (!trusted(origin)) bans_.ban(origin.address, SteadyClock::now());
+  close(origin, grace);
+}
+
+void PeerGuard::close(const PeerOrigin& origin, std::chrono::milliseconds grace) {
   const auto now = SteadyClock::now();
-  if (!trusted(origin)) bans_.ban(origin.address, now);
   if (grace.count() == 0) {
     disconnect(origin);
     return;

@@ -84,6 +84,9 @@ class PeerGuard {
   // after `grace`, so an error reply sent just before can still leave.
   void drop(const PeerOrigin& origin,
             std::chrono::milliseconds grace = std::chrono::milliseconds(0));
+  // Closes the origin's connection after `grace`, without a ban: a peer that
+  // is not at fault (of another chain, say) learns why and goes.
+  void close(const PeerOrigin& origin, std::chrono::milliseconds grace);
   // Closes connections whose grace has ended; call every loop turn.
   void tick();
   // Closes the origin's connection without a ban (a full server, or a
