@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -226,7 +227,9 @@ class Daemon {
     if (!o_.endpointFile.empty())
       POT_TRY(writeFileAtomic(o_.endpointFile, reinterpret_cast<const uint8_t*>(text.data()),
                               text.size()));
-    log_.info("listening: " + text.substr(0, text.size() - 1) + "; genesis " +
+    std::string oneLine = text.substr(0, text.size() - 1);
+    std::replace(oneLine.begin(), oneLine.end(), '\n', ';');
+    log_.info("listening: " + oneLine + "; genesis " +
               (o_.genesis ? o_.genesis->hex() : std::string("not given: peers of any chain")));
     return Status::ok();
   }
@@ -442,6 +445,11 @@ class Daemon {
   void refuseInbound(const Source& src, const std::string& why) {
     ++stats_.refusedHellos;
     log_.warn("refused " + src.name + ": " + why);
+    // Our hello first, so the dialler sees the mismatch from its side and
+    // logs it in its own words; the refusal says why for an older dialler.
+    net::Frames hello = helloFrames(hello_);
+    hello.insert(hello.begin(), *src.routingId);
+    (void)net::send(*router_, hello);
     (void)net::send(*router_, {*src.routingId, net::frame("refuse"), net::frame(why)});
     guard_->close(src.origin, std::chrono::milliseconds(200));  // after the refusal leaves
     inbound_.erase(*src.routingId);

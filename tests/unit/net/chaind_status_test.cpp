@@ -109,7 +109,7 @@ TEST_F(ChaindStatus, AccountStakeAndRewardsFromTheCoinbases) {
   // their sum (this key sent nothing in these blocks).
   uint64_t sum = 0;
   for (const auto& r : a.rewards) sum += r.amount;
-  EXPECT_EQ(a.balance, 1000 * kCoin + sum);
+  EXPECT_EQ(a.balance, 1000 * pot::testing::kCoin + sum);
 }
 
 TEST_F(ChaindStatus, AnUnknownAccountHasNoStakeAndNoRewards) {
