@@ -109,13 +109,11 @@ int toolMain(CLI::App& app, int argc, char** argv, const std::function<Status()>
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
-  } catch (const CLI::ExtrasError& e) {
-    // An unexpected argument is most often a mistyped option: name the
-    // option meant when one is close.
+  } catch (const CLI::ParseError& e) {
+    // A mistyped option is the likeliest cause of any parse error ("--conect"
+    // also makes "--connect is required"): name it, and the option meant.
     std::vector<std::string> args(argv + 1, argv + argc);
     if (auto unknown = unknownOptionMessage(app, args)) return usageError(tool, *unknown);
-    return usageError(tool, e.what());
-  } catch (const CLI::ParseError& e) {
     return usageError(tool, e.what());
   }
   try {

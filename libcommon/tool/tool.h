@@ -37,7 +37,8 @@ std::optional<std::string> nearestName(std::string_view typed,
 // "unknown option '--sync-frm'; did you mean '--sync-from'?" for the first
 // argument that names no option of `app` or of its parsed subcommands, or
 // nullopt when every option-like argument is known. CLI11 reports unknown
-// options only as unexpected arguments, without a suggestion.
+// options only as unexpected arguments, without a suggestion, and after
+// required options that the typo left missing.
 std::optional<std::string> unknownOptionMessage(const CLI::App& app,
                                                 const std::vector<std::string>& args);
 

@@ -35,13 +35,14 @@ class UnknownOption : public ::testing::Test {
  protected:
   void SetUp() override {
     app.require_subcommand(1);
+    app.set_version_flag("--version", "pot-x 0");
     run = app.add_subcommand("run", "run");
     run->add_option("--sync-from", from, "peer");
     run->add_flag("-q,--quiet", quiet, "quiet");
     auto* other = app.add_subcommand("query", "query");
-    other->add_option("--connect", connect, "endpoint");
+    other->add_option("--connect", connect, "endpoint")->required();
   }
-  // Parses like toolMain and returns what it would print for extras.
+  // Parses like toolMain and returns what it would print for a parse error.
   std::optional<std::string> unknownIn(std::vector<std::string> args) {
     std::vector<std::string> argv = {"pot-x"};
     argv.insert(argv.end(), args.begin(), args.end());
@@ -49,9 +50,8 @@ class UnknownOption : public ::testing::Test {
     for (auto& a : argv) raw.push_back(a.data());
     try {
       app.parse(static_cast<int>(raw.size()), raw.data());
-    } catch (const CLI::ExtrasError&) {
-      return unknownOptionMessage(app, args);
     } catch (const CLI::ParseError& e) {
+      if (auto unknown = unknownOptionMessage(app, args)) return unknown;
       return std::string("other parse error: ") + e.what();
     }
     return std::nullopt;
@@ -67,6 +67,13 @@ TEST_F(UnknownOption, SuggestsTheNearestOptionOfTheParsedSubcommand) {
             "unknown option '--sync-frm'; did you mean '--sync-from'?");
   EXPECT_EQ(unknownIn({"run", "--sync-frm=tcp://127.0.0.1:1"}),
             "unknown option '--sync-frm'; did you mean '--sync-from'?");
+}
+
+TEST_F(UnknownOption, ComesBeforeTheMissingOptionItCaused) {
+  EXPECT_EQ(unknownIn({"query", "--conect", "tcp://127.0.0.1:1"}),
+            "unknown option '--conect'; did you mean '--connect'?");
+  EXPECT_EQ(unknownIn({"--verison"}), "unknown option '--verison'; did you mean '--version'?");
+  EXPECT_EQ(unknownIn({"query"}), "other parse error: --connect is required");
 }
 
 TEST_F(UnknownOption, NamesAnUnknownOptionWithNothingNear) {
