@@ -25,7 +25,8 @@ void note(const std::string& tool, const std::string& message);
 
 const char* potVersion();
 
-// Levenshtein distance: insertions, deletions and substitutions of one byte.
+// Edit distance: insertions, deletions and substitutions of one byte, and
+// swaps of two neighbouring bytes (optimal string alignment), the usual typos.
 size_t editDistance(std::string_view a, std::string_view b);
 
 // The candidate closest to a mistyped `typed` ("--sync-frm" -> "--sync-from"),

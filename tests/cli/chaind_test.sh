@@ -163,6 +163,9 @@ expect_exit 0 pot-chaind query --connect "$A" account "$T/n2.pem"
 expect_grep "\"address\": \"$(pot-keygen --show "$T/n2.pem")\"" "$T/out"
 expect_exit 2 pot-chaind query --connect "$A" status "$T/nokey.pem"
 expect_exit 2 pot-chaind query --connect "$A" tip --key "$T/n1.pem"
+# A mistyped verb: the server refuses it, the client names the verb meant.
+expect_exit 3 pot-chaind query --connect "$A" stauts
+expect_grep "^pot-chaind: error: unknown query 'stauts'; did you mean 'status'?$" "$T/err"
 # Log lines carry a UTC timestamp, a level and the height.
 grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z warn pot-chaind height=[0-9]+: dropped client 127\.0\.0\.2' "$T/a.log" \
   && pass || fail "log lines: $(head -3 "$T/a.log")"

@@ -92,6 +92,16 @@ int main(int argc, char** argv) {
       auto req = pot::chaind::queryRequest(args);
       if (!req) return req.status();
       auto reply = pot::chaind::query(connect, *req, timeoutMs);
+      if (!reply && reply.status().code() == pot::ExitCode::kMalformed &&
+          !pot::chaind::findQuery(args[0])) {
+        // The server judges verbs it may serve and we do not know; a typo of
+        // one we know gets a hint.
+        std::vector<std::string> verbs;
+        for (const auto& v : pot::chaind::queryVerbs()) verbs.emplace_back(v.name);
+        if (auto near = pot::nearestName(args[0], verbs))
+          return pot::Status::malformed(reply.status().message() + "; did you mean '" + *near +
+                                        "'?");
+      }
       if (!reply) return reply.status();
       const pot::chaind::QueryVerb* verb = pot::chaind::findQuery(args[0]);
       if (verb && verb->binaryReply) {

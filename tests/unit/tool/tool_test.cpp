@@ -13,7 +13,9 @@ TEST(EditDistance, CountsInsertionsDeletionsAndSubstitutions) {
   EXPECT_EQ(editDistance("", "abc"), 3u);
   EXPECT_EQ(editDistance("--sync-frm", "--sync-from"), 1u);
   EXPECT_EQ(editDistance("kitten", "sitting"), 3u);
-  EXPECT_EQ(editDistance("--quite", "--quiet"), 2u);
+  EXPECT_EQ(editDistance("--quite", "--quiet"), 1u);
+  EXPECT_EQ(editDistance("stauts", "status"), 1u);
+  EXPECT_EQ(editDistance("stauts", "state"), 2u);
 }
 
 TEST(NearestName, PicksTheClosestWhenCloseEnough) {
@@ -25,6 +27,10 @@ TEST(NearestName, PicksTheClosestWhenCloseEnough) {
   // Nothing near: no suggestion rather than a silly one.
   EXPECT_EQ(nearestName("--frobnicate-everything", names), std::nullopt);
   EXPECT_EQ(nearestName("--x", {}), std::nullopt);
+}
+
+TEST(NearestName, ASwapOfNeighboursIsOneSlip) {
+  EXPECT_EQ(nearestName("stauts", {"state", "status"}), "status");
 }
 
 TEST(NearestName, TiesGoToTheEarlierCandidate) {
