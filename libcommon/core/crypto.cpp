@@ -102,6 +102,15 @@ Bytes SigningKey::sign(const uint8_t* message, size_t size) const {
   return sig;
 }
 
+std::optional<Address> addressFromText(const std::string& text) {
+  if (text.size() == 64) {
+    if (auto h = Hash256::fromHex(text)) return *h;
+  }
+  if (auto pub = loadPublicKey(text)) return *pub;
+  if (auto key = SigningKey::load(text)) return key->publicKey();
+  return std::nullopt;
+}
+
 Result<PublicKey> loadPublicKey(const std::string& path) {
   auto pem = readFile(path, 64 * 1024);
   if (!pem) return pem.status();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "libcommon/core/hash.h"
@@ -38,6 +39,9 @@ class SigningKey {
 // SPKI PEM public key files.
 Result<PublicKey> loadPublicKey(const std::string& path);
 std::string publicKeyPem(const PublicKey& key);
+// An account named on a command line: 64 hex digits, or a PEM public or
+// private key file (its public key); nullopt when it is neither.
+std::optional<Address> addressFromText(const std::string& text);
 Status savePublicKey(const PublicKey& key, const std::string& path);
 
 // False for any malformed key or signature: verification never throws.

@@ -218,4 +218,30 @@ std::optional<JsonDocument> JsonDocument::object(std::string_view name) const {
   return JsonDocument(std::move(impl));
 }
 
+std::optional<std::vector<std::string>> JsonDocument::stringArray(std::string_view name) const {
+  auto v = member(impl_->root, name);
+  if (!v || !v->isArray()) return std::nullopt;
+  std::vector<std::string> out;
+  for (auto e : v->getArray()) {
+    if (!e.isString()) return std::nullopt;
+    out.emplace_back(e.getString().cStr(), e.getString().size());
+  }
+  return out;
+}
+
+std::optional<std::vector<JsonDocument>> JsonDocument::objectArray(std::string_view name) const {
+  auto v = member(impl_->root, name);
+  if (!v || !v->isArray()) return std::nullopt;
+  std::vector<JsonDocument> out;
+  for (auto e : v->getArray()) {
+    if (!e.isObject()) return std::nullopt;
+    // Each element copied into a message of its own, so it outlives this document.
+    auto impl = std::make_unique<Impl>();
+    impl->message.setRoot(e);
+    impl->root = impl->message.getRoot<capnp::JsonValue>().asReader();
+    out.push_back(JsonDocument(std::move(impl)));
+  }
+  return out;
+}
+
 }  // namespace pot

@@ -32,6 +32,10 @@ class JsonDocument {
   std::optional<bool> boolean(std::string_view name) const;
   // An array of unsigned integers (each as uint() reads it); nullopt if any is not one.
   std::optional<std::vector<uint64_t>> uintArray(std::string_view name) const;
+  // An array of strings; nullopt if any element is not one.
+  std::optional<std::vector<std::string>> stringArray(std::string_view name) const;
+  // An array of objects, each as its own document; nullopt if any is not one.
+  std::optional<std::vector<JsonDocument>> objectArray(std::string_view name) const;
   // The member names of the top-level object, in document order.
   std::vector<std::string> keys() const;
   // A string, number or boolean member as plain text, what a script reads:

@@ -40,6 +40,7 @@ struct ChainSync::Peer {
   // while the probed block's parent is unknown to us.
   uint64_t depth = 8, base = 0, probeFrom = 1;
   uint64_t cursor = 1;  // the next height to fetch once they meet
+  SyncPeerView view;    // its last answered tip, for the status query
 };
 
 ChainSync::ChainSync(ChainStore& chain, SyncOptions options, OnImport onImport, Log log)
@@ -127,7 +128,7 @@ void ChainSync::send(Peer& p) {
     }
   } catch (const zmq::error_t& e) {
     p.socket.reset();  // out of descriptors, say: the daemon goes on
-    log_("cannot reach sync peer " + p.endpoint + ": " + e.what());
+    log_(LogLevel::kWarn, "cannot reach sync peer " + p.endpoint + ": " + e.what());
     backOff(p, milliseconds(5000));
     return;
   }
@@ -164,12 +165,17 @@ void ChainSync::onTip(Peer& p, const net::Frames& reply) {
   Hash256 id;
   uint64_t height = 0;
   if (reply.size() != 1 || !parseTip(net::text(reply[0]), id, height)) {
-    log_("sync peer " + p.endpoint + " sent a malformed tip; dropped for " +
-         std::to_string(o_.banSeconds) + " s");
+    p.view.dropped = true;
+    log_(LogLevel::kWarn, "sync peer " + p.endpoint + " sent a malformed tip; dropped for " +
+                              std::to_string(o_.banSeconds) + " s");
     p.socket.reset();
     backOff(p, std::max(milliseconds(o_.intervalMs), milliseconds(o_.banSeconds * 1000)));
     return;
   }
+  p.view.answered = true;
+  p.view.dropped = false;
+  p.view.tipId = id;
+  p.view.tipHeight = height;
   auto known = chain_.info(id);
   auto ours = chain_.tip();
   if (!known || !ours) {  // our store failed: try again later
@@ -204,7 +210,7 @@ void ChainSync::onBlocks(Peer& p, const net::Frames& blocks) {
     if (s.code() != ExitCode::kInvalid && s.code() != ExitCode::kMalformed) {
       // Our store, or a rule that could not be evaluated: not the peer's
       // proven fault, and never a reason to stop the daemon.
-      log_("cannot import a block from " + p.endpoint + ": " + s.message());
+      log_(LogLevel::kError, "cannot import a block from " + p.endpoint + ": " + s.message());
       backOff(p, milliseconds(5000));
       return;
     }
@@ -229,16 +235,17 @@ void ChainSync::onBlocks(Peer& p, const net::Frames& blocks) {
     }
     // A block refused for the peer's fault, or a chain that does not link up
     // (down to genesis): no honest peer's best chain holds one.
-    log_("refused block from " + p.endpoint + ": " + s.message() + "; dropped sync peer for " +
-         std::to_string(o_.banSeconds) + " s");
+    p.view.dropped = true;
+    log_(LogLevel::kWarn, "refused block from " + p.endpoint + ": " + s.message() +
+                              "; dropped sync peer for " + std::to_string(o_.banSeconds) + " s");
     p.socket.reset();
     backOff(p, std::max(milliseconds(o_.intervalMs), milliseconds(o_.banSeconds * 1000)));
     return;
   }
   if (probe) {
     if (p.depth > o_.firstDepth)
-      log_("sync peer " + p.endpoint + " forked from our chain at most " + std::to_string(p.depth) +
-           " blocks below the tips");
+      log_(LogLevel::kInfo, "sync peer " + p.endpoint + " forked from our chain at most " +
+                                std::to_string(p.depth) + " blocks below the tips");
     p.cursor = from + 1;  // they meet: fetch the rest in batches
     p.next = Peer::Ask::kFetch;
     p.nextAt = Clock::now();
@@ -250,6 +257,15 @@ void ChainSync::onBlocks(Peer& p, const net::Frames& blocks) {
     return;
   }
   backOff(p, milliseconds(o_.intervalMs));  // caught up with what it had
+}
+
+std::vector<SyncPeerView> ChainSync::peers() const {
+  std::vector<SyncPeerView> out;
+  for (const auto& p : peers_) {
+    out.push_back(p->view);
+    out.back().endpoint = p->endpoint;
+  }
+  return out;
 }
 
 }  // namespace pot::chaind

@@ -10,6 +10,7 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "libcommon/core/log.h"
 #include "libcommon/net/net.h"
 #include "libcommon/store/chain_store.h"
 
@@ -25,10 +26,19 @@ struct SyncOptions {
   uint64_t firstDepth = 8;    // where the search for the meeting point starts below the tip
 };
 
+// What pot-chaind knows of one sync peer, for the status query.
+struct SyncPeerView {
+  std::string endpoint;
+  bool answered = false;  // its tip is known (it answered since start)
+  Hash256 tipId;
+  uint64_t tipHeight = 0;
+  bool dropped = false;  // served a bad tip or block: not asked until its ban ends
+};
+
 class ChainSync {
  public:
   using OnImport = std::function<void(const ImportResult&, const Bytes&)>;
-  using Log = std::function<void(const std::string&)>;
+  using Log = std::function<void(LogLevel, const std::string&)>;
   // Fails (exit code 2) on a peer endpoint that is not one.
   static Result<std::unique_ptr<ChainSync>> create(ChainStore& chain, SyncOptions options,
                                                    OnImport onImport, Log log);
@@ -40,6 +50,8 @@ class ChainSync {
   // Imports the replies that arrived, gives up late ones and sends the
   // requests that are due. A peer's bad data only backs that peer off.
   void onPoll(const zmq::pollitem_t* items);
+  // Every --sync-from peer, in the order given.
+  std::vector<SyncPeerView> peers() const;
 
  private:
   struct Peer;

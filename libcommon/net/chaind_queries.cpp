@@ -5,6 +5,7 @@
 #include <cassert>
 
 #include "libcommon/core/fileio.h"
+#include "libcommon/core/json_reader.h"
 #include "libcommon/core/json_writer.h"
 
 namespace pot::chaind {
@@ -153,6 +154,15 @@ QueryAnswer pendingQuery(QueryContext& c, const net::Frames&) {
   return ok(std::move(*txs));
 }
 
+QueryAnswer statusQuery(QueryContext& c, const net::Frames& req) {
+  std::optional<Address> account;
+  if (req.size() == 2) account = hashArg(req, 1);
+  const NodeView node = c.node ? c.node() : NodeView{};
+  auto view = buildStatus(c.chain, node, c.pending, c.now, account);
+  if (!view) return refused(view.status());
+  return ok({net::frame(statusJson(*view))});
+}
+
 QueryAnswer submitQuery(QueryContext& c, const net::Frames& req) {
   QueryAnswer a;
   auto r = c.chain.importBlock(req[1], c.now, &a.rejected);
@@ -169,6 +179,7 @@ QueryAnswer submitQuery(QueryContext& c, const net::Frames& req) {
 bool argumentFits(QueryArg kind, const Bytes& frame) {
   switch (kind) {
     case QueryArg::kHash:
+    case QueryArg::kAddress:
       return frame.size() == 32;
     case QueryArg::kHeight:
       return parseDecimal(net::text(frame)).has_value();
@@ -200,8 +211,8 @@ const std::vector<QueryVerb>& queryVerbs() {
        true,
        blockAtQuery},
       {"account",
-       "account ADDR",
-       {A::kHash},
+       "account ADDR|KEY-FILE",
+       {A::kAddress},
        "account needs a 32-byte address",
        false,
        accountQuery},
@@ -217,6 +228,13 @@ const std::vector<QueryVerb>& queryVerbs() {
        rangeQuery},
       {"pending", "pending", {}, "", true, pendingQuery},
       {"submit", "submit BLOCK-FILE", {A::kFile}, "", false, submitQuery},
+      {"status",
+       "status [ADDR|KEY-FILE]",
+       {A::kAddress},
+       "status takes at most a 32-byte address",
+       false,
+       statusQuery,
+       1},
   };
   return verbs;
 }
@@ -242,9 +260,10 @@ QueryAnswer answerQuery(QueryContext& context, const net::Frames& request) {
   const std::string verb = net::text(request[0]);
   const QueryVerb* v = findQuery(verb);
   // A known verb with too few or too many arguments is no query we serve.
-  if (!v || request.size() != v->args.size() + 1)
+  if (!v || request.size() > v->args.size() + 1 ||
+      request.size() + v->optionalArgs < v->args.size() + 1)
     return refused(Status::malformed("unknown query '" + verb.substr(0, 32) + "'"));
-  for (size_t i = 0; i < v->args.size(); ++i)
+  for (size_t i = 0; i + 1 < request.size(); ++i)
     if (!argumentFits(v->args[i], request[i + 1]))
       return refused(Status::malformed(std::string(v->badArguments)));
   return v->answer(context, request);
@@ -258,9 +277,9 @@ Result<net::Frames> queryRequest(const std::vector<std::string>& words) {
     for (size_t i = 1; i < words.size(); ++i) req.push_back(net::frame(words[i]));
     return req;
   }
-  if (words.size() != v->args.size() + 1)
+  if (words.size() > v->args.size() + 1 || words.size() + v->optionalArgs < v->args.size() + 1)
     return Status::usage("usage: query " + std::string(v->usage));
-  for (size_t i = 0; i < v->args.size(); ++i) {
+  for (size_t i = 0; i + 1 < words.size(); ++i) {
     const std::string& a = words[i + 1];
     switch (v->args[i]) {
       case QueryArg::kHash: {
@@ -278,6 +297,13 @@ Result<net::Frames> queryRequest(const std::vector<std::string>& words) {
         req.push_back(net::frame(a));
         break;
       }
+      case QueryArg::kAddress: {
+        auto address = addressFromText(a);
+        if (!address)
+          return Status::usage("'" + a + "' is neither 64 hex digits nor a PEM key file");
+        req.push_back(hashFrame(*address));
+        break;
+      }
       case QueryArg::kFile: {
         auto bytes = readFile(a, 1ull << 30);
         if (!bytes) return bytes.status();
@@ -293,7 +319,13 @@ Result<net::Frames> query(const std::string& endpoint, const net::Frames& reques
   return net::request(endpoint, request, timeoutMs, 1ull << 30);
 }
 
-Result<std::string> queryText(std::string_view verb, const net::Frames& payload) {
+Result<std::string> queryText(std::string_view verb, const net::Frames& payload, bool json) {
+  if (verb == "status" && !json) {
+    if (payload.size() != 1) return Status::malformed("pot-chaind answered status with no view");
+    auto view = parseStatusJson(net::text(payload[0]));
+    if (!view) return view.status();
+    return statusText(*view);
+  }
   if (verb == "submit" && payload.size() == 3) {
     auto height = parseDecimal(net::text(payload[2]));
     if (payload[0].size() != 32 || !height)

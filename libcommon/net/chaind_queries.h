@@ -4,12 +4,14 @@
 // arguments against, so the two cannot drift apart.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "libcommon/consensus/reject_reason.h"
+#include "libcommon/net/chaind_status.h"
 #include "libcommon/net/net.h"
 #include "libcommon/net/pending_pool.h"
 #include "libcommon/store/chain_store.h"
@@ -22,13 +24,15 @@ enum class QueryArg {
   kHeight,       // a decimal number of at most 19 digits, as text
   kFirstHeight,  // the same, at least 1 (range starts above genesis)
   kFile,         // a file name; the file's bytes on the wire
+  kAddress,      // 64 hex digits or a PEM key file (as pot-tx --to); 32 bytes on the wire
 };
 
 // The state a query is answered from.
 struct QueryContext {
   ChainStore& chain;
   PendingPool* pending = nullptr;  // none: "pending" answers no transactions
-  uint64_t now = 0;                // the clock for submitted blocks (Unix seconds)
+  uint64_t now = 0;                // the clock for submitted blocks and ages (Unix seconds)
+  std::function<NodeView()> node;  // none: status reports no peers (a store without a daemon)
 };
 
 // One answered query, and what the server acts on besides the reply.
@@ -50,6 +54,7 @@ struct QueryVerb {
   bool binaryReply;  // blocks or transactions: the client writes them out as they are
   // Called with the arguments already checked against `args`.
   QueryAnswer (*answer)(QueryContext& context, const net::Frames& request);
+  size_t optionalArgs = 0;  // how many of the last `args` may be left out
 };
 
 // Every verb, in the order --help lists them.
@@ -62,16 +67,17 @@ std::string queryUsage();
 QueryAnswer answerQuery(QueryContext& context, const net::Frames& request);
 
 // Client side: the request for a command line's `words` (verb first), with
-// files read and hashes decoded; a bad argument of a known verb is a usage
-// error, so an honest client never sends a malformed request. An unknown
-// verb goes as typed: only the server can say what it serves.
+// files read, hashes decoded and key files turned into addresses; a bad argument of a known verb is
+// a usage error, so an honest client never sends a malformed request. An unknown verb goes as
+// typed: only the server can say what it serves.
 Result<net::Frames> queryRequest(const std::vector<std::string>& words);
 // One round trip to a pot-chaind at `endpoint`: the reply's payload, or
 // the server's refusal as a Status with its exit code.
 Result<net::Frames> query(const std::string& endpoint, const net::Frames& request, int timeoutMs);
 // What the client prints for a reply's payload to `verb`: a submit's
-// answer as one JSON object, other text answers one frame a line.
-Result<std::string> queryText(std::string_view verb, const net::Frames& payload);
+// answer as one JSON object, a status as human lines (its JSON with
+// `json`), other text answers one frame a line.
+Result<std::string> queryText(std::string_view verb, const net::Frames& payload, bool json = false);
 
 // How submit and `pot-chaind import --json` name an import: "known", "tip" or "side".
 std::string_view importStatus(const ImportResult& result);

@@ -36,7 +36,16 @@ struct Server::Sockets {
 };
 
 Server::Server(ChainStore& chain, const ServeOptions& options)
-    : chain_(chain), o_(options), sockets_(std::make_unique<Sockets>()) {}
+    : chain_(chain),
+      o_(options),
+      log_("pot-chaind", options.quiet),
+      sockets_(std::make_unique<Sockets>()) {
+  // Every line says where the chain stood when it was written.
+  log_.setHeight([this]() -> std::optional<uint64_t> {
+    auto t = chain_.tip();
+    return t ? std::optional<uint64_t>(t->height) : std::nullopt;
+  });
+}
 
 Server::~Server() = default;
 
@@ -44,10 +53,6 @@ Result<std::unique_ptr<Server>> Server::start(ChainStore& chain, const ServeOpti
   std::unique_ptr<Server> s(new Server(chain, options));
   POT_TRY(s->open());
   return s;
-}
-
-void Server::log(const std::string& line) const {
-  if (!o_.quiet) std::cerr << "pot-chaind: " << line << std::endl;
 }
 
 Status Server::open() {
@@ -83,8 +88,7 @@ Status Server::open() {
       auto f = net::receive(*k.events, true);
       live = f && f->size() == 1 && net::text((*f)[0]) == gossip::kWelcome;
     }
-    if (!live && !o_.quiet)
-      std::cerr << "pot-chaind: no welcome from " << o_.gossipEvents << std::endl;
+    if (!live) log_.warn("no welcome from " + o_.gossipEvents);
   }
   // Blocks we import otherwise go to gossip without waiting for its answer:
   // a gossip daemon that is down must not hold up imports.
@@ -103,28 +107,28 @@ Status Server::open() {
   so.batchBlocks = o_.syncBatchBlocks;
   auto syncer = ChainSync::create(
       chain_, so, [this](const ImportResult& r, const Bytes& b) { afterImport(r, b, false); },
-      [this](const std::string& line) { log(line); });
+      [this](LogLevel level, const std::string& line) { log_.write(level, line); });
   if (!syncer) return syncer.status();
   sync_ = std::move(*syncer);
 
   if (!o_.exportDir.empty()) POT_TRY(chain_.exportChain(o_.exportDir));
   POT_TRY(net::announceEndpoint(o_.endpointFile, k.endpoint));
-  log("serving on " + k.endpoint);
+  log_.info("serving on " + k.endpoint);
   return Status::ok();
 }
 
 void Server::afterImport(const ImportResult& r, const Bytes& bytes, bool fromGossip) {
   if (r.known) return;
-  log(std::string(r.tipChanged ? "new tip " : "side block ") + r.id.hex().substr(0, 16) +
-      " at height " + std::to_string(r.height) +
-      (r.disconnected ? " (reorganised " + std::to_string(r.disconnected) + " blocks)" : ""));
+  log_.info(std::string(r.tipChanged ? "new tip " : "side block ") + r.id.hex().substr(0, 16) +
+            " at height " + std::to_string(r.height) +
+            (r.disconnected ? " (reorganised " + std::to_string(r.disconnected) + " blocks)" : ""));
   if (r.tipChanged && !o_.exportDir.empty()) {
     Status s = chain_.exportChain(o_.exportDir);
-    if (!s) log("cannot export: " + s.message());
+    if (!s) log_.error("cannot export: " + s.message());
   }
   if (!fromGossip && sockets_->gossipOut) {
     Status sent = net::send(*sockets_->gossipOut, {Bytes{}, net::frame("publish"), bytes});
-    if (!sent) log("cannot hand block to gossip: " + sent.message());
+    if (!sent) log_.warn("cannot hand block to gossip: " + sent.message());
   }
 }
 
@@ -138,15 +142,15 @@ Status Server::onRequest() {
     return Status::ok();
   }
   if (f->size() < 3 || !(*f)[1].empty()) {
-    log("dropped client " + origin.address + ": not a request");
+    log_.warn("dropped client " + origin.address + ": not a request");
     k.guard->drop(origin);  // not even framed as a request: nothing to answer
     return Status::ok();
   }
   net::Frames body(f->begin() + 2, f->end());
-  QueryContext context{chain_, &pending_, wallClock()};
+  QueryContext context{chain_, &pending_, wallClock(), [this] { return nodeView(); }};
   QueryAnswer answer = answerQuery(context, body);
   if (isMisbehaviour(answer)) {
-    log("dropped client " + origin.address + ": " + answer.status.message());
+    log_.warn("dropped client " + origin.address + ": " + answer.status.message());
     // The reply still leaves, so an honest tool with a bug learns why.
     k.guard->drop(origin, std::chrono::milliseconds(200));
   }
@@ -161,15 +165,25 @@ void Server::onGossip() {
   auto f = net::receive(*sockets_->events, true);
   if (f && f->size() == 2 && net::text((*f)[0]) == "transaction") {
     Status s = pending_.add((*f)[1], chain_);
-    if (!s) log("pending transaction not kept: " + s.message());
+    if (!s) log_.info("pending transaction not kept: " + s.message());
   }
   if (f && f->size() == 2 && net::text((*f)[0]) == "block") {  // not the welcome
     auto r = chain_.importBlock((*f)[1], wallClock());
     if (r)
       afterImport(*r, (*f)[1], true);
     else
-      log("refused gossiped block: " + r.status().message());
+      log_.warn("refused gossiped block: " + r.status().message());
   }
+}
+
+NodeView Server::nodeView() const {
+  NodeView v;
+  v.endpoint = sockets_->endpoint;
+  v.syncPeers = sync_->peers();
+  v.bannedAddresses = sockets_->guard->bans().addresses(net::SteadyClock::now());
+  v.gossipEvents = o_.gossipEvents;
+  v.gossipControl = o_.gossipControl;
+  return v;
 }
 
 Status Server::run() {

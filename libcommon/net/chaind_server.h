@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "libcommon/core/log.h"
 #include "libcommon/net/chaind_queries.h"
 #include "libcommon/net/net.h"
 #include "libcommon/store/chain_store.h"
@@ -43,14 +44,17 @@ class Server {
   struct Sockets;
   Server(ChainStore& chain, const ServeOptions& options);
   Status open();
-  void log(const std::string& line) const;
   // A block stored from a client, gossip (`fromGossip`) or a sync peer.
   void afterImport(const ImportResult& result, const Bytes& bytes, bool fromGossip);
   Status onRequest();
   void onGossip();
 
+  // What the status query reports beyond the store: sync peers, bans.
+  NodeView nodeView() const;
+
   ChainStore& chain_;
   ServeOptions o_;
+  Logger log_;
   std::unique_ptr<Sockets> sockets_;
   std::unique_ptr<ChainSync> sync_;
   PendingPool pending_;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "libcommon/core/fileio.h"
 #include "libcommon/core/inspect.h"
 #include "libcommon/core/json_writer.h"
+#include "libcommon/core/log.h"
 #include "libcommon/core/signatures.h"
 #include "libcommon/net/peer_guard.h"
 
@@ -62,6 +64,40 @@ const char* verdictName(Verdict v) {
       return "bad-signature";
   }
   return "?";
+}
+
+net::Frames helloFrames(const Hello& hello) {
+  return {
+      net::frame("hello"), net::frame(std::to_string(hello.version)),
+      hello.genesis ? Bytes(hello.genesis->bytes.begin(), hello.genesis->bytes.end()) : Bytes{}};
+}
+
+std::optional<Hello> parseHello(const net::Frames& f, size_t at) {
+  if (f.size() <= at || net::text(f[at]) != "hello") return std::nullopt;
+  if (f.size() == at + 1) return Hello{0, std::nullopt};  // before versions existed
+  if (f.size() != at + 3) return std::nullopt;
+  const std::string version = net::text(f[at + 1]);
+  if (version.empty() || version.size() > 9 ||
+      version.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  Hello h{std::stoull(version), std::nullopt};
+  const Bytes& genesis = f[at + 2];
+  if (genesis.size() == 32)
+    h.genesis = Hash256::fromBytes(genesis.data(), genesis.size());
+  else if (!genesis.empty())
+    return std::nullopt;
+  return h;
+}
+
+std::optional<std::string> helloMismatch(const Hello& ours, const Hello& theirs,
+                                         const std::string& peer) {
+  if (theirs.version != ours.version)
+    return "peer " + peer + " speaks gossip protocol version " + std::to_string(theirs.version) +
+           ", we speak " + std::to_string(ours.version);
+  if (ours.genesis && theirs.genesis && *ours.genesis != *theirs.genesis)
+    return "peer " + peer + " is on genesis " + theirs.genesis->hex() + ", we are on " +
+           ours.genesis->hex();
+  return std::nullopt;
 }
 
 void SeenSet::insert(const Hash256& id) {
@@ -120,6 +156,9 @@ struct Outbound {
   std::string endpoint;
   std::unique_ptr<zmq::socket_t> socket;  // null while the peer is dropped
   Clock::time_point retryAt;              // when a dropped link is tried again
+  // The peer answered our hello with a compatible one: until then nothing
+  // is flooded to it and nothing it sends is taken.
+  bool agreed = false;
 };
 
 // What an inbound connection (a ROUTER routing id) has sent lately: enough
@@ -133,7 +172,11 @@ struct Inbound {
 
 class Daemon {
  public:
-  explicit Daemon(const Options& o) : o_(o), seen_(o.seenCapacity) {}
+  explicit Daemon(const Options& o)
+      : o_(o),
+        seen_(o.seenCapacity),
+        log_("pot-gossip", o.quiet),
+        hello_{kProtocolVersion, o.genesis} {}
 
   Status start() {
     auto& ctx = net::context();
@@ -184,7 +227,10 @@ class Daemon {
     if (!o_.endpointFile.empty())
       POT_TRY(writeFileAtomic(o_.endpointFile, reinterpret_cast<const uint8_t*>(text.data()),
                               text.size()));
-    log("listening: " + text.substr(0, text.size() - 1));
+    std::string oneLine = text.substr(0, text.size() - 1);
+    std::replace(oneLine.begin(), oneLine.end(), '\n', ';');
+    log_.info("listening: " + oneLine + "; genesis " +
+              (o_.genesis ? o_.genesis->hex() : std::string("not given: peers of any chain")));
     return Status::ok();
   }
 
@@ -240,21 +286,18 @@ class Daemon {
       link.socket->connect(link.endpoint);
     } catch (const zmq::error_t& e) {
       // Out of descriptors, say: the daemon carries on and dials again later.
-      log("cannot dial " + link.endpoint + ": " + e.what());
+      log_.error("cannot dial " + link.endpoint + ": " + e.what());
       link.socket.reset();
       link.retryAt = Clock::now() + std::chrono::seconds(5);
     }
   }
 
-  void log(const std::string& line) {
-    if (!o_.quiet) std::cerr << "pot-gossip: " << line << std::endl;
-  }
-
   // Outbound links announce themselves periodically so the peer's ROUTER can
-  // flood back to us, also after either side restarts.
+  // flood back to us, also after either side restarts; each hello carries
+  // our version and genesis, so a restarted peer checks them again.
   void sayHello() {
     for (auto& link : outbound_)
-      if (link->socket) (void)net::send(*link->socket, {net::frame("hello")});
+      if (link->socket) (void)net::send(*link->socket, helloFrames(hello_));
   }
 
   // A link we dropped is dialled again once its ban is over: the operator
@@ -262,7 +305,7 @@ class Daemon {
   void redialDropped() {
     for (auto& link : outbound_)
       if (!link->socket && Clock::now() >= link->retryAt) {
-        log("dialling dropped peer " + link->endpoint + " again");
+        log_.info("dialling dropped peer " + link->endpoint + " again");
         connect(*link);
       }
   }
@@ -310,8 +353,8 @@ class Daemon {
     net::Frames& f = *got;
     if (f.empty()) return Status::ok();
     const Bytes& rid = f[0];
-    Source src{&rid, origin, -1,
-               "inbound " + (origin.address.empty() ? toHex(rid) : origin.address)};
+    const std::string who = origin.address.empty() ? toHex(rid) : origin.address;
+    Source src{&rid, origin, -1, "inbound " + who};
     if (guard_->banned(origin)) {
       // Sent before the ban took effect, or on a connection made before it.
       ++stats_.ignoredFromDropped;
@@ -319,13 +362,25 @@ class Daemon {
       inbound_.erase(rid);
       return Status::ok();
     }
-    const bool hello = f.size() == 2 && net::text(f[1]) == "hello";
     const bool msg = f.size() == 3 && net::text(f[1]) == "msg";
+    std::optional<Hello> hello = msg ? std::nullopt : parseHello(f, 1);
     if (!hello && !msg) {
       dropPeer(src, "malformed frames");
       return Status::ok();
     }
     auto peer = inbound_.find(rid);
+    if (msg && peer == inbound_.end()) {
+      // Not introduced by a hello (yet): a dialler's hello comes first, so
+      // this is a link from before our restart; its next hello introduces it.
+      ++stats_.unintroduced;
+      return Status::ok();
+    }
+    if (hello) {
+      if (auto why = helloMismatch(hello_, *hello, who)) {
+        refuseInbound(src, *why);
+        return Status::ok();
+      }
+    }
     if (peer == inbound_.end()) {
       if (inbound_.size() >= o_.maxInboundPeers) forgetSilentPeers();
       if (inbound_.size() >= o_.maxInboundPeers ||
@@ -338,6 +393,10 @@ class Daemon {
       }
       peer = inbound_.emplace(rid, Inbound{}).first;
       peer->second.origin = origin;
+      // Our side of the handshake: the dialler checks us in turn.
+      net::Frames reply = helloFrames(hello_);
+      reply.insert(reply.begin(), rid);
+      (void)net::send(*router_, reply);
     }
     peer->second.lastSeen = Clock::now();
     if (msg) onPeerMessage(f[2], src, &peer->second);
@@ -354,22 +413,68 @@ class Daemon {
     if (f.size() == 2 && net::text(f[0]) == "msg") {
       // A link may reconnect under us after the peer restarts, and a
       // restarted peer may send a message again: no replay rule here.
-      onPeerMessage(f[1], src, nullptr);
+      if (link.agreed)
+        onPeerMessage(f[1], src, nullptr);
+      else
+        ++stats_.unintroduced;
+      return Status::ok();
+    }
+    if (f.size() == 2 && net::text(f[0]) == "refuse") {
+      ++stats_.refusedHellos;
+      refuseOutbound(link,
+                     "peer " + link.endpoint + " refused us: " + net::text(f[1]).substr(0, 300));
+      return Status::ok();
+    }
+    if (auto hello = parseHello(f, 0)) {
+      if (auto why = helloMismatch(hello_, *hello, link.endpoint)) {
+        ++stats_.refusedHellos;
+        refuseOutbound(link, *why);
+      } else if (!link.agreed) {
+        link.agreed = true;
+        log_.info("linked to peer " + link.endpoint + " (protocol version " +
+                  std::to_string(hello->version) + ")");
+      }
       return Status::ok();
     }
     dropPeer(src, "malformed frames");
     return Status::ok();
   }
 
+  // A peer of another chain or version is not misbehaving: it is told why
+  // and disconnected, and its address is not banned.
+  void refuseInbound(const Source& src, const std::string& why) {
+    ++stats_.refusedHellos;
+    log_.warn("refused " + src.name + ": " + why);
+    // Our hello first, so the dialler sees the mismatch from its side and
+    // logs it in its own words; the refusal says why for an older dialler.
+    net::Frames hello = helloFrames(hello_);
+    hello.insert(hello.begin(), *src.routingId);
+    (void)net::send(*router_, hello);
+    (void)net::send(*router_, {*src.routingId, net::frame("refuse"), net::frame(why)});
+    guard_->close(src.origin, std::chrono::milliseconds(200));  // after the refusal leaves
+    inbound_.erase(*src.routingId);
+  }
+
+  // Closes our link to a peer we cannot talk to; the operator named it, so it
+  // is dialled again later (it may be upgraded or re-set), but not banned.
+  void refuseOutbound(Outbound& link, const std::string& why) {
+    log_.warn(why + "; disconnected, dialling again in " +
+              std::to_string(o_.refusedRetryMs / 1000) + " s");
+    link.socket.reset();
+    link.agreed = false;
+    link.retryAt = Clock::now() + std::chrono::milliseconds(o_.refusedRetryMs);
+  }
+
   void dropPeer(const Source& src, const std::string& why) {
     ++stats_.droppedPeers;
-    log("dropped peer " + src.name + ": " + why);
+    log_.warn("dropped peer " + src.name + ": " + why);
     if (src.routingId != nullptr) {
       guard_->drop(src.origin);
       inbound_.erase(*src.routingId);
     } else if (src.outbound >= 0) {
       auto& link = *outbound_[src.outbound];
       link.socket.reset();  // closed: no reconnect until the ban is over
+      link.agreed = false;
       link.retryAt = Clock::now() + std::chrono::seconds(o_.banSeconds);
     }
   }
@@ -399,12 +504,12 @@ class Daemon {
     seen_.insert(c.id);
     ++stats_.accepted;
     const std::string t = topic(c.message->kind());
-    log("accepted " + t + " " + c.id.hex().substr(0, 16));
+    log_.info("accepted " + t + " " + c.id.hex().substr(0, 16));
     if (!o_.spoolDir.empty()) {
       const std::string dir = o_.spoolDir + "/" + t;
       ::mkdir(dir.c_str(), 0755);
       Status s = writeFileAtomic(dir + "/" + c.id.hex() + ".msg", bytes);
-      if (!s) log("cannot spool: " + s.message());
+      if (!s) log_.error("cannot spool: " + s.message());
     }
     if (events_) (void)net::send(*events_, {net::frame(t), bytes});
     // Flood to every peer but the one it came from (DESIGN 6).
@@ -412,7 +517,9 @@ class Daemon {
       if (!(src && src->routingId && *src->routingId == rid))
         (void)net::send(*router_, {rid, net::frame("msg"), bytes});
     for (size_t i = 0; i < outbound_.size(); ++i) {
-      if (!outbound_[i]->socket || (src && src->outbound == static_cast<int>(i))) continue;
+      if (!outbound_[i]->socket || !outbound_[i]->agreed ||
+          (src && src->outbound == static_cast<int>(i)))
+        continue;
       (void)net::send(*outbound_[i]->socket, {net::frame("msg"), bytes});
     }
   }
@@ -452,7 +559,7 @@ class Daemon {
 
   std::string statsJson() const {
     size_t outboundLive = 0;
-    for (const auto& l : outbound_) outboundLive += l->socket ? 1 : 0;
+    for (const auto& l : outbound_) outboundLive += l->socket && l->agreed ? 1 : 0;
     JsonWriter j;
     j.beginObject()
         .field("accepted", stats_.accepted)
@@ -463,6 +570,8 @@ class Daemon {
         .field("bannedAddresses", guard_->bans().size())
         .field("refusedHandshakes", guard_->refusedHandshakes())
         .field("refusedFull", stats_.refusedFull)
+        .field("refusedHellos", stats_.refusedHellos)
+        .field("unintroduced", stats_.unintroduced)
         .field("inboundPeers", inbound_.size())
         .field("outboundPeers", outboundLive)
         .field("seen", seen_.size())
@@ -472,13 +581,15 @@ class Daemon {
 
   Options o_;
   SeenSet seen_;
+  Logger log_;
+  Hello hello_;
   std::unique_ptr<zmq::socket_t> router_, control_, events_;
   std::vector<std::unique_ptr<Outbound>> outbound_;
   std::map<Bytes, Inbound> inbound_;
   std::unique_ptr<net::PeerGuard> guard_;
   struct {
     uint64_t accepted = 0, duplicates = 0, refused = 0, droppedPeers = 0, ignoredFromDropped = 0,
-             refusedFull = 0;
+             refusedFull = 0, refusedHellos = 0, unintroduced = 0;
   } stats_;
 };
 
@@ -568,11 +679,14 @@ Result<uint64_t> subscribe(const SubscribeOptions& o) {
   return written;
 }
 
-Status inject(const std::string& peer, const std::vector<Bytes>& messages, int lingerMs) {
+Status inject(const std::string& peer, const Hello& hello, const std::vector<Bytes>& messages,
+              int lingerMs) {
   POT_TRY(net::checkEndpoint(peer, false));
   zmq::socket_t s(net::context(), zmq::socket_type::dealer);
   s.set(zmq::sockopt::linger, lingerMs);
   s.connect(peer);
+  // The daemon takes messages only from a peer that said hello first.
+  POT_TRY(net::send(s, helloFrames(hello)));
   for (const auto& m : messages) POT_TRY(net::send(s, {net::frame("msg"), m}));
   std::this_thread::sleep_for(std::chrono::milliseconds(lingerMs));
   return Status::ok();

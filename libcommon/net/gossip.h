@@ -21,6 +21,29 @@ namespace pot::gossip {
 // (ZMQ_XPUB_WELCOME_MSG), so a subscriber knows its subscription is live.
 constexpr const char* kWelcome = "pot-gossip/welcome";
 
+// The version of the peer link protocol (docs/protocol.md, "pot-gossip"),
+// sent in every hello. Raised when a peer of the old version could not
+// follow: a new frame, a new gossiped kind.
+constexpr uint64_t kProtocolVersion = 1;
+
+// What each side of a peer link says first (the hello frame): the protocol
+// version and the chain's genesis id, unknown for a daemon started without
+// --genesis (it then checks versions only).
+struct Hello {
+  uint64_t version = kProtocolVersion;
+  std::optional<Hash256> genesis;
+};
+// ["hello", "<version>", <32-byte genesis id, or empty>].
+net::Frames helloFrames(const Hello& hello);
+// The hello in `frames` (["hello"...] from its verb on). The bare ["hello"]
+// of daemons before the handshake is version 0. Malformed: nullopt.
+std::optional<Hello> parseHello(const net::Frames& frames, size_t verbAt);
+// Why `peer` cannot be linked with us, for the log and the refusal: "peer X
+// is on genesis Y, we are on Z" or a version mismatch; nullopt when it can.
+// Unknown genesis on either side is not checked.
+std::optional<std::string> helloMismatch(const Hello& ours, const Hello& theirs,
+                                         const std::string& peer);
+
 // Kinds that travel by gossip: the signed consensus messages. States and
 // batches are large and content-addressed: they go through pot-repo.
 bool isGossiped(schema::Envelope::Which kind);
@@ -75,6 +98,8 @@ struct Options {
   size_t maxInboundPeers = 128;
   size_t maxInboundPerAddress = 8;   // so one host cannot take every slot
   std::vector<std::string> trusted;  // --trust: never banned nor capped (see trustedAddresses)
+  std::optional<Hash256> genesis;    // --genesis: peers of another chain are refused
+  int refusedRetryMs = 60000;        // a link refused at the hello is dialled again after this
   bool quiet = false;
 };
 
@@ -99,8 +124,10 @@ struct SubscribeOptions {
 // Returns how many messages were written.
 Result<uint64_t> subscribe(const SubscribeOptions& options);
 
-// Acts as a peer that sends `messages` as they are, unchecked: how tests and
-// tools inject traffic (including bad traffic) into a node.
-Status inject(const std::string& peer, const std::vector<Bytes>& messages, int lingerMs);
+// Acts as a peer that says `hello` and sends `messages` as they are,
+// unchecked: how tests and tools inject traffic (including bad traffic)
+// into a node.
+Status inject(const std::string& peer, const Hello& hello, const std::vector<Bytes>& messages,
+              int lingerMs);
 
 }  // namespace pot::gossip

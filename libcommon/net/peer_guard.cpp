@@ -106,9 +106,10 @@ bool BanList::banned(const std::string& address, SteadyClock::time_point now) {
   return false;
 }
 
-std::vector<std::string> BanList::addresses() const {
+std::vector<std::string> BanList::addresses(SteadyClock::time_point now) const {
   std::vector<std::string> out;
-  for (const auto& [address, until] : until_) out.push_back(address);
+  for (const auto& [address, until] : until_)
+    if (until > now) out.push_back(address);
   return out;
 }
 
@@ -194,8 +195,12 @@ bool PeerGuard::banned(const PeerOrigin& origin) {
 
 void PeerGuard::drop(const PeerOrigin& origin, std::chrono::milliseconds grace) {
   ++dropped_;
+  if (!trusted(origin)) bans_.ban(origin.address, SteadyClock::now());
+  close(origin, grace);
+}
+
+void PeerGuard::close(const PeerOrigin& origin, std::chrono::milliseconds grace) {
   const auto now = SteadyClock::now();
-  if (!trusted(origin)) bans_.ban(origin.address, now);
   if (grace.count() == 0) {
     disconnect(origin);
     return;

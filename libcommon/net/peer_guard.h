@@ -38,7 +38,8 @@ class BanList {
   void ban(const std::string& address, SteadyClock::time_point now);
   bool banned(const std::string& address, SteadyClock::time_point now);  // forgets expired bans
   size_t size() const { return until_.size(); }
-  std::vector<std::string> addresses() const;
+  // The addresses still banned at `now` (expired bans are only forgotten on look-up).
+  std::vector<std::string> addresses(SteadyClock::time_point now) const;
 
  private:
   size_t capacity_;
@@ -83,6 +84,9 @@ class PeerGuard {
   // after `grace`, so an error reply sent just before can still leave.
   void drop(const PeerOrigin& origin,
             std::chrono::milliseconds grace = std::chrono::milliseconds(0));
+  // Closes the origin's connection after `grace`, without a ban: a peer that
+  // is not at fault (of another chain, say) learns why and goes.
+  void close(const PeerOrigin& origin, std::chrono::milliseconds grace);
   // Closes connections whose grace has ended; call every loop turn.
   void tick();
   // Closes the origin's connection without a ban (a full server, or a

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "libcommon/core/fileio.h"
+#include "libcommon/core/log.h"
 #include "libcommon/core/message_io.h"
 #include "libcommon/core/signatures.h"
 #include "libcommon/net/peer_guard.h"
@@ -154,10 +155,8 @@ Status serve(Repository& repo, const ServeOptions& options) {
   if (!endpoint) return endpoint.status();
   net::installStopHandler();
   POT_TRY(net::announceEndpoint(options.endpointFile, *endpoint));
-  auto log = [&](const std::string& line) {
-    if (!options.quiet) std::cerr << "pot-repo: " << line << std::endl;
-  };
-  log("serving on " + *endpoint);
+  const Logger log("pot-repo", options.quiet);
+  log.info("serving on " + *endpoint);
   while (!net::stopRequested()) {
     zmq::pollitem_t items[2] = {{static_cast<void*>(sock), 0, ZMQ_POLLIN, 0},
                                 {static_cast<void*>(peers.handshakes()), 0, ZMQ_POLLIN, 0}};
@@ -181,7 +180,7 @@ Status serve(Repository& repo, const ServeOptions& options) {
     // [routing id, empty delimiter, request...]: anything else is garbage we
     // cannot even answer.
     if (f.size() < 3 || !f[1].empty()) {
-      log("dropped client " + origin.address + ": not a request");
+      log.warn("dropped client " + origin.address + ": not a request");
       peers.drop(origin);
       continue;
     }
@@ -191,7 +190,7 @@ Status serve(Repository& repo, const ServeOptions& options) {
     // upload not on chain yet may be an honest race, so it is only refused.
     if (answer.size() == 3 && net::text(answer[0]) == "error" &&
         net::text(answer[1]) == std::to_string(static_cast<int>(ExitCode::kMalformed))) {
-      log("dropped client " + origin.address + ": " + net::text(answer[2]));
+      log.warn("dropped client " + origin.address + ": " + net::text(answer[2]));
       peers.drop(origin, std::chrono::milliseconds(200));  // after the reply leaves
     }
     net::Frames reply{f[0], Bytes{}};

@@ -67,11 +67,7 @@ Result<Hash256> parseHashArg(const std::string& text, const std::string& what) {
 }
 
 Result<Address> parseAddressArg(const std::string& text, const std::string& what) {
-  if (text.size() == 64) {
-    if (auto h = Hash256::fromHex(text)) return *h;
-  }
-  if (auto pub = loadPublicKey(text)) return *pub;
-  if (auto key = SigningKey::load(text)) return key->publicKey();
+  if (auto a = addressFromText(text)) return *a;
   return Status::usage(what + ": '" + text + "' is neither 64 hex digits nor a PEM key file");
 }
 

@@ -3,7 +3,10 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "libcommon/core/status.h"
 
@@ -21,5 +24,23 @@ void reportError(const std::string& tool, const Status& status);
 void note(const std::string& tool, const std::string& message);
 
 const char* potVersion();
+
+// Edit distance: insertions, deletions and substitutions of one byte, and
+// swaps of two neighbouring bytes (optimal string alignment), the usual typos.
+size_t editDistance(std::string_view a, std::string_view b);
+
+// The candidate closest to a mistyped `typed` ("--sync-frm" -> "--sync-from"),
+// when it is close enough to be what was meant: at most 2 edits, or a third
+// of the word for long names. Ties go to the earlier candidate.
+std::optional<std::string> nearestName(std::string_view typed,
+                                       const std::vector<std::string>& candidates);
+
+// "unknown option '--sync-frm'; did you mean '--sync-from'?" for the first
+// argument that names no option of `app` or of its parsed subcommands, or
+// nullopt when every option-like argument is known. CLI11 reports unknown
+// options only as unexpected arguments, without a suggestion, and after
+// required options that the typo left missing.
+std::optional<std::string> unknownOptionMessage(const CLI::App& app,
+                                                const std::vector<std::string>& args);
 
 }  // namespace pot

@@ -109,6 +109,12 @@ sleep 2
 [ "$(tip_of v1 height)" = 29 ] && pass || fail "v1 went past the bad block"
 [ "$(grep -c "refused block from $E" "$T/v1.log")" = 1 ] && pass || fail "e was asked again: $(grep -c "refused block from" "$T/v1.log") refusals"
 expect_grep "bad-block-sig.*dropped sync peer" "$T/v1.log"
+# Its status names the dropped peer and how far ahead it claims to be, and
+# is not syncing: a dropped peer is not followed.
+expect_exit 0 pot-chaind query --connect "$(chaind_ep v1)" status
+expect_grep "^sync peer $E: height [0-9]* tip [0-9a-f]\{64\}, [1-9][0-9]* blocks ahead (dropped: served bad data)$" "$T/out"
+expect_grep '^syncing: no$' "$T/out"
+expect_grep '^height 29$' "$T/out"
 stop_last
 # With an honest peer beside it, the node still reaches a's tip; a dead peer
 # (nobody listening) does not stall its loop: queries keep being answered.
@@ -119,6 +125,9 @@ for _ in 1 2 3 4 5; do
   expect_exit 0 pot-chaind query --connect "$(chaind_ep v2)" tip --timeout-ms 1500
   sleep 0.3
 done
+expect_exit 0 pot-chaind query --connect "$(chaind_ep v2)" status --json
+expect_grep '"endpoint": "tcp://127.0.0.1:1", "answered": false' "$T/out"
+expect_grep "\"endpoint\": \"$A\", \"answered\": true, \"dropped\": false, \"tip\": \"$(tip_of a id)\", \"height\": $(tip_of a height), \"tipKnown\": true, \"ahead\": 0" "$T/out"
 stop_last
 
 # A --sync-from that is no endpoint is a usage error before the daemon

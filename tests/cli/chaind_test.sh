@@ -59,7 +59,7 @@ expect_exit 3 pot-chaind import --db "$T/o.db" "$T/junk"
 expect_one_line_error pot-chaind
 
 # --- the daemon: competing blocks at height 2, then a reorganisation.
-start_chaind a --quiet
+start_chaind a
 A="$(chaind_ep a)"
 expect_exit 0 pot-chaind query --connect "$A" tip
 expect_grep '"height": 0' "$T/out"
@@ -142,6 +142,34 @@ expect_exit 0 pot-chaind query --connect "$A" submit "$T/b5"
 expect_exit 0 pot-chaind query --connect "$A" submit "$T/b6"
 [ "$(tip_of a height)" = 6 ] && pass || fail "a is at $(tip_of a height)"
 
+# --- status: height, tip and its age, bans, pending, an account's stake and
+# rewards (n1 built every header here), as JSON and as lines.
+expect_exit 0 pot-chaind query --connect "$A" status --json --key "$T/n1.pem"
+expect_grep '"height": 6' "$T/out"
+expect_grep "\"tip\": \"$(id_of "$T/b6")\"" "$T/out"
+expect_grep '"syncing": false' "$T/out"
+expect_grep '"127.0.0.2"' "$T/out"
+expect_grep '"pending": 0' "$T/out"
+expect_grep "\"address\": \"$(pot-keygen --show "$T/n1.pem")\"" "$T/out"
+expect_exit 0 pot-chaind query --connect "$A" status "$(pot-keygen --show "$T/n1.pem")"
+expect_grep '^height 6$' "$T/out"
+expect_grep '^syncing: no$' "$T/out"
+expect_grep '^banned 127.0.0.3$' "$T/out"
+[ "$(grep -c '^reward height [1-6] block [0-9a-f]* header-builder [0-9]*$' "$T/out")" = 6 ] && pass \
+  || fail "want 6 header-builder rewards: $(cat "$T/out")"
+expect_grep "^reward height 6 block $(id_of "$T/b6") header-builder" "$T/out"
+# An account given as a key file, like pot-tx --to.
+expect_exit 0 pot-chaind query --connect "$A" account "$T/n2.pem"
+expect_grep "\"address\": \"$(pot-keygen --show "$T/n2.pem")\"" "$T/out"
+expect_exit 2 pot-chaind query --connect "$A" status "$T/nokey.pem"
+expect_exit 2 pot-chaind query --connect "$A" tip --key "$T/n1.pem"
+# A mistyped verb: the server refuses it, the client names the verb meant.
+expect_exit 3 pot-chaind query --connect "$A" stauts
+expect_grep "^pot-chaind: error: unknown query 'stauts'; did you mean 'status'?$" "$T/err"
+# Log lines carry a UTC timestamp, a level and the height.
+grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z warn pot-chaind height=[0-9]+: dropped client 127\.0\.0\.2' "$T/a.log" \
+  && pass || fail "log lines: $(head -3 "$T/a.log")"
+
 # The stage index: states on the best chain, and pot-repo asking it before storing an upload.
 expect_exit 0 pot-chaind query --connect "$A" state "$(hex_of state-3)"
 expect_grep '"stage": 3' "$T/out"
@@ -170,6 +198,9 @@ start_chaind late --quiet --sync-from "$A" --export-dir "$T/late-chain"
 wait_for same_tip late a && pass || fail "late node at $(tip_of late height)"
 wait_for test -e "$T/late-chain/000006.block" && diff -r "$T/late-chain" "$T/chain" >/dev/null \
   && pass || fail "late node's export differs"
+expect_exit 0 pot-chaind query --connect "$(chaind_ep late)" status --json
+expect_grep "\"endpoint\": \"$A\", \"answered\": true, \"dropped\": false, \"tip\": \"$(id_of "$T/b6")\", \"height\": 6, \"tipKnown\": true" "$T/out"
+expect_grep '"syncing": false, "behind": 0' "$T/out"
 
 # --- kill -9 in the middle of importing, three times at different moments:
 # the store reopens consistent (a prefix of the chain) and catches up.

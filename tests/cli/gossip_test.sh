@@ -152,6 +152,60 @@ pruned() { ! has_msg e "$(id 5)"; }
 wait_for pruned && pass || fail "e kept a spooled message past --spool-max-age"
 [ "$(stat_of e accepted)" = 1 ] && pass || fail "e's counters after pruning"
 
+# The hello: each link first exchanges the protocol version and the genesis
+# id. A peer of another chain is refused with the reason in both logs and
+# disconnected, not banned; peers of the same chain flood.
+pot-keygen -o "$T/g.pem" >/dev/null
+pot-genesis -o "$T/genesisA" --timestamp 1700000000 --alloc "$T/g.pem=100" >/dev/null || fail "genesis A"
+pot-genesis -o "$T/genesisB" --timestamp 1700000001 --alloc "$T/g.pem=100" >/dev/null || fail "genesis B"
+GA="$(sha256sum <"$T/genesisA" | cut -c1-64)" GB="$(sha256sum <"$T/genesisB" | cut -c1-64)"
+start_on() {  # start_on NAME GENESIS-FILE [PEER-NAME]
+  local args=(run --bind 'tcp://127.0.0.1:*' --control 'tcp://127.0.0.1:*' --endpoint-file "$T/$1.ep"
+              --spool "$T/$1.spool" --genesis "$2")
+  [ -n "${3:-}" ] && args+=(--peer "$(ep "$3" peer)")
+  pot-gossip "${args[@]}" 2>"$T/$1.log" &
+  PIDS+=($!)
+  wait_file "$T/$1.ep"
+}
+start_on f "$T/genesisA"; start_on g "$T/genesisB" f
+hellos_refused() { [ "$(stat_of "$1" refusedHellos)" -ge 1 ]; }
+wait_for hellos_refused f && pass || fail "f did not refuse g's hello"
+wait_for hellos_refused g && pass || fail "g did not see f's refusal"
+expect_grep "warn pot-gossip: refused inbound 127.0.0.1: peer 127.0.0.1 is on genesis $GB, we are on $GA" "$T/f.log"
+expect_grep "warn pot-gossip: peer $(ep f peer) is on genesis $GA, we are on $GB; disconnected" "$T/g.log"
+for n in f g; do
+  [ "$(stat_of $n droppedPeers)" = 0 ] && [ "$(stat_of $n bannedAddresses)" = 0 ] && pass || fail "$n dropped or banned a peer of another chain"
+done
+[ "$(stat_of f inboundPeers)" = 0 ] && [ "$(stat_of g outboundPeers)" = 0 ] && pass || fail "a refused link was kept"
+expect_exit 0 pot-gossip publish --control "$(ep g control)" "$T/tx1.msg"
+sleep 0.5
+has_msg f "$(id 1)" && fail "a message crossed to another chain" || pass
+# Same genesis: the link comes up and floods both ways.
+start_on h "$T/genesisA" f
+wait_for test "$(stat_of f inboundPeers)" = 1 && wait_for test "$(stat_of h outboundPeers)" = 1 \
+  && pass || fail "same-genesis link did not come up"
+expect_exit 0 pot-gossip publish --control "$(ep h control)" "$T/tx2.msg"
+wait_for has_msg f "$(id 2)" && pass || fail "tx2 did not flood from h to f"
+expect_exit 0 pot-gossip publish --control "$(ep f control)" "$T/tx3.msg"
+wait_for has_msg h "$(id 3)" && pass || fail "tx3 did not flood from f to h"
+expect_grep "info pot-gossip: linked to peer $(ep f peer) (protocol version 1)" "$T/h.log"
+# From an untrusted address: another genesis, then another version, are refused
+# without a ban, so the same address is heard once it says the right hello.
+fromF() { local e; e="$(ep f peer)"; echo "tcp://$1:0;${e#tcp://}"; }
+expect_exit 0 pot-gossip inject --peer "$(fromF 127.0.0.7)" --genesis "$T/genesisB" "$T/tx4.msg"
+expect_exit 0 pot-gossip inject --peer "$(fromF 127.0.0.7)" --protocol-version 2 "$T/tx4.msg"
+two_refused() { [ "$(stat_of f refusedHellos)" -ge 3 ]; }
+wait_for two_refused && pass || fail "f did not refuse the injected hellos"
+expect_grep "refused inbound 127.0.0.7: peer 127.0.0.7 is on genesis $GB, we are on $GA" "$T/f.log"
+expect_grep "refused inbound 127.0.0.7: peer 127.0.0.7 speaks gossip protocol version 2, we speak 1" "$T/f.log"
+has_msg f "$(id 4)" && fail "a refused peer's message was accepted" || pass
+[ "$(stat_of f bannedAddresses)" = 0 ] && [ "$(stat_of f droppedPeers)" = 0 ] && pass || fail "a refused hello banned its sender"
+expect_exit 0 pot-gossip inject --peer "$(fromF 127.0.0.7)" --genesis "$T/genesisA" "$T/tx4.msg"
+wait_for has_msg f "$(id 4)" && pass || fail "the refused address was not heard with the right genesis"
+# Every log line carries a UTC timestamp and a level.
+bad_lines="$(grep -Evc '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z (info|warn|error) pot-gossip: ' "$T/f.log")"
+[ "$bad_lines" = 0 ] && pass || fail "f.log has $bad_lines lines without time and level"
+
 # Usage and network errors.
 expect_exit 2 pot-gossip run --bind 'udp://x'
 expect_exit 4 pot-gossip stats --control tcp://127.0.0.1:1 --timeout-ms 300
@@ -161,5 +215,5 @@ expect_one_line_error pot-gossip
 for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
 for p in "${PIDS[@]}"; do wait "$p"; rc=$?; [ "$rc" -eq 0 ] || [ "$p" = "$SUB" ] && pass || fail "daemon exit $rc"; done
 PIDS=()
-for n in a b c d e; do [ -e "$T/$n.ep" ] && fail "$n left its endpoint file" || pass; done
+for n in a b c d e f g h; do [ -e "$T/$n.ep" ] && fail "$n left its endpoint file" || pass; done
 finish

@@ -76,12 +76,32 @@ int main(int argc, char** argv) {
   q->add_option("-o,--output", output, "Where a block (or range stream) goes")
       ->capture_default_str();
   q->add_option("--timeout-ms", timeoutMs, "Wait this long for the reply")->capture_default_str();
+  std::string keyFile;
+  q->add_option("--key", keyFile,
+                "status: report this key's account (a PEM key file; or give the address or "
+                "file after 'status')");
+  q->add_flag("--json", json, "status: the view as one JSON object instead of lines");
 
   return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
     if (q->parsed()) {
+      if (!keyFile.empty()) {
+        if (args[0] != "status" || args.size() != 1)
+          return pot::Status::usage("--key goes with a bare 'status' query");
+        args.push_back(keyFile);
+      }
       auto req = pot::chaind::queryRequest(args);
       if (!req) return req.status();
       auto reply = pot::chaind::query(connect, *req, timeoutMs);
+      if (!reply && reply.status().code() == pot::ExitCode::kMalformed &&
+          !pot::chaind::findQuery(args[0])) {
+        // The server judges verbs it may serve and we do not know; a typo of
+        // one we know gets a hint.
+        std::vector<std::string> verbs;
+        for (const auto& v : pot::chaind::queryVerbs()) verbs.emplace_back(v.name);
+        if (auto near = pot::nearestName(args[0], verbs))
+          return pot::Status::malformed(reply.status().message() + "; did you mean '" + *near +
+                                        "'?");
+      }
       if (!reply) return reply.status();
       const pot::chaind::QueryVerb* verb = pot::chaind::findQuery(args[0]);
       if (verb && verb->binaryReply) {
@@ -89,7 +109,7 @@ int main(int argc, char** argv) {
         for (const auto& f : *reply) all.insert(all.end(), f.begin(), f.end());
         return pot::writeOutput(output, all, true);
       }
-      auto text = pot::chaind::queryText(args[0], *reply);
+      auto text = pot::chaind::queryText(args[0], *reply, json);
       if (!text) return text.status();
       return pot::writeOutput(output, *text);
     }

@@ -1,6 +1,7 @@
 // pot-gossip: the flooding daemon (run) and its local clients (publish, subscribe, stats, inject).
 #include <iostream>
 
+#include "libcommon/consensus/genesis.h"
 #include "libcommon/core/fileio.h"
 #include "libcommon/core/json_writer.h"
 #include "libcommon/net/gossip.h"
@@ -35,6 +36,10 @@ int main(int argc, char** argv) {
   r->add_option("--trust", run.trusted,
                 "Also never ban this address, only disconnect it (repeatable); this machine's own "
                 "addresses always are, unless --trust none");
+  std::string genesisPath;
+  r->add_option("--genesis", genesisPath,
+                "This chain's genesis file: peers on another genesis are refused at the hello "
+                "(without it, peers of any chain are linked)");
   r->add_flag("--quiet", run.quiet, "No log on stderr");
 
   std::string control;
@@ -68,9 +73,22 @@ int main(int argc, char** argv) {
   i->add_option("--peer", peer, "The daemon's peer endpoint")->required();
   i->add_option("files", files, "Files to send, one message each")->required();
   i->add_option("--linger-ms", lingerMs, "Stay connected this long")->capture_default_str();
+  i->add_option("--genesis", genesisPath, "The genesis the hello names (default: none)");
+  uint64_t helloVersion = pot::gossip::kProtocolVersion;
+  i->add_option("--protocol-version", helloVersion, "The protocol version the hello names")
+      ->capture_default_str();
 
   return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
-    if (r->parsed()) return pot::gossip::run(run);
+    std::optional<pot::Hash256> genesis;
+    if (!genesisPath.empty()) {
+      auto g = pot::loadGenesis(genesisPath);
+      if (!g) return g.status();
+      genesis = g->id;
+    }
+    if (r->parsed()) {
+      run.genesis = genesis;
+      return pot::gossip::run(run);
+    }
     if (s->parsed()) {
       auto st = pot::gossip::stats(control, timeoutMs);
       if (!st) return st.status();
@@ -89,7 +107,7 @@ int main(int argc, char** argv) {
       if (!bytes) return bytes.status();
       messages.push_back(std::move(*bytes));
     }
-    if (i->parsed()) return pot::gossip::inject(peer, messages, lingerMs);
+    if (i->parsed()) return pot::gossip::inject(peer, {helloVersion, genesis}, messages, lingerMs);
     for (size_t k = 0; k < messages.size(); ++k) {
       auto id = pot::gossip::publish(control, messages[k], timeoutMs);
       if (!id) return id.status().withContext("'" + files[k] + "'");

@@ -137,5 +137,30 @@ TEST(JsonDocument, EveryCharacterRoundTripsThroughTheWriter) {
   EXPECT_EQ(doc->string(all), all);
 }
 
+TEST(JsonDocument, ArraysOfStringsAndOfObjects) {
+  auto doc = JsonDocument::parse(
+      R"({"names": ["a", "b\"c"], "rows": [{"n": 1}, {"n": 2, "s": "x"}], "mixed": [1, "a"],
+          "empty": []})");
+  ASSERT_TRUE(doc);
+  EXPECT_EQ(doc->stringArray("names"), (std::vector<std::string>{"a", "b\"c"}));
+  auto rows = doc->objectArray("rows");
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].uint("n"), 1u);
+  EXPECT_EQ((*rows)[1].string("s"), "x");
+  EXPECT_EQ(doc->stringArray("mixed"), std::nullopt);
+  EXPECT_FALSE(doc->objectArray("names"));
+  EXPECT_EQ(doc->stringArray("missing"), std::nullopt);
+  EXPECT_EQ(doc->objectArray("empty")->size(), 0u);
+  // Each row outlives the document it came from.
+  std::vector<JsonDocument> kept;
+  {
+    auto other = JsonDocument::parse(R"({"rows": [{"n": 7}]})");
+    ASSERT_TRUE(other);
+    kept = std::move(*other->objectArray("rows"));
+  }
+  EXPECT_EQ(kept[0].uint("n"), 7u);
+}
+
 }  // namespace
 }  // namespace pot

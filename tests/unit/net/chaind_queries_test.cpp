@@ -41,7 +41,7 @@ class ChaindQueries : public ::testing::Test {
     fs::remove_all(dir_);
   }
   QueryAnswer ask(std::vector<Bytes> request) {
-    QueryContext context{*chain_, nullptr, 1700000100};
+    QueryContext context{*chain_, nullptr, 1700000100, {}};
     return answerQuery(context, request);
   }
   std::string dir_;

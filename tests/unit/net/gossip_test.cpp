@@ -73,3 +73,55 @@ TEST(Gossip, TopicsAreCommandLineKindNames) {
 }
 
 }  // namespace
+
+namespace {
+
+using pot::gossip::Hello;
+
+TEST(GossipHello, FramesRoundTripWithAndWithoutGenesis) {
+  const Hello ours{pot::gossip::kProtocolVersion, pot::sha256("genesis")};
+  auto f = pot::gossip::helloFrames(ours);
+  ASSERT_EQ(f.size(), 3u);
+  EXPECT_EQ(pot::net::text(f[0]), "hello");
+  EXPECT_EQ(pot::net::text(f[1]), "1");
+  auto back = pot::gossip::parseHello(f, 0);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->version, 1u);
+  EXPECT_EQ(back->genesis, ours.genesis);
+  auto unknown = pot::gossip::parseHello(pot::gossip::helloFrames(Hello{1, std::nullopt}), 0);
+  ASSERT_TRUE(unknown);
+  EXPECT_FALSE(unknown->genesis);
+}
+
+TEST(GossipHello, TheBareHelloOfOlderDaemonsIsVersionZero) {
+  auto old = pot::gossip::parseHello({pot::net::frame("rid"), pot::net::frame("hello")}, 1);
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->version, 0u);
+}
+
+TEST(GossipHello, MalformedHellosAreRefusedAsGarbage) {
+  using pot::net::frame;
+  EXPECT_FALSE(pot::gossip::parseHello({frame("msg")}, 0));
+  EXPECT_FALSE(pot::gossip::parseHello({frame("hello"), frame("1")}, 0));
+  EXPECT_FALSE(pot::gossip::parseHello({frame("hello"), frame("x1"), pot::Bytes{}}, 0));
+  EXPECT_FALSE(pot::gossip::parseHello({frame("hello"), frame(""), pot::Bytes{}}, 0));
+  EXPECT_FALSE(pot::gossip::parseHello({frame("hello"), frame("1"), pot::Bytes(31, 7)}, 0));
+  EXPECT_FALSE(pot::gossip::parseHello({frame("hello"), frame("1"), pot::Bytes{}, frame("x")}, 0));
+}
+
+TEST(GossipHello, MismatchNamesTheGenesisOrVersion) {
+  const auto a = pot::sha256("chain a"), b = pot::sha256("chain b");
+  const Hello ours{1, a};
+  EXPECT_EQ(pot::gossip::helloMismatch(ours, Hello{1, a}, "127.0.0.1"), std::nullopt);
+  EXPECT_EQ(pot::gossip::helloMismatch(ours, Hello{1, b}, "127.0.0.1"),
+            "peer 127.0.0.1 is on genesis " + b.hex() + ", we are on " + a.hex());
+  EXPECT_EQ(pot::gossip::helloMismatch(ours, Hello{2, a}, "127.0.0.1"),
+            "peer 127.0.0.1 speaks gossip protocol version 2, we speak 1");
+  EXPECT_EQ(pot::gossip::helloMismatch(ours, Hello{0, std::nullopt}, "p"),
+            "peer p speaks gossip protocol version 0, we speak 1");
+  // A side that does not know its genesis checks the version only.
+  EXPECT_EQ(pot::gossip::helloMismatch(ours, Hello{1, std::nullopt}, "p"), std::nullopt);
+  EXPECT_EQ(pot::gossip::helloMismatch(Hello{1, std::nullopt}, Hello{1, b}, "p"), std::nullopt);
+}
+
+}  // namespace
