@@ -3,9 +3,11 @@
 
 #include <capnp/message.h>
 
+#include <cstdio>
 #include <map>
 #include <sstream>
 
+#include "libcommon/core/json_writer.h"
 #include "libcommon/train/architecture.h"
 
 namespace pot {
@@ -13,6 +15,28 @@ namespace {
 
 constexpr const char* kFormat = "pot-state/1";
 constexpr const char* kOptimizerPrefix = "optimizer.";
+
+// A JSON array of float32 values, each printed with 9 significant digits so
+// that Python (and any reader) gets the same float32 back.
+std::string floatArray(const std::vector<float>& values) {
+  JsonWriter w;
+  w.beginArray();
+  for (float v : values) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v));
+    w.raw(buf);
+  }
+  w.endArray();
+  return w.str();
+}
+
+std::string textArray(const std::vector<std::string>& values) {
+  JsonWriter w;
+  w.beginArray();
+  for (const auto& v : values) w.value(v);
+  w.endArray();
+  return w.str();
+}
 
 std::string dtypeName(schema::DType d) {
   switch (d) {
@@ -107,8 +131,14 @@ Result<SafetensorsFile> exportState(const Message& state, const ExportProvenance
   m["stateHash"] = state.fileHash().hex();
   m["parameters"] = joinNames(params);
   m["optimizerState"] = joinNames(buffers);
-  m["inputDtype"] = provenance.inputDtype;
-  m["inputScale"] = provenance.inputScale;
+  const InputTransform& t = provenance.transform;
+  m["inputDtype"] = t.inputTypeName();
+  m["inputScale"] = inputScaleText(t.isUint8);
+  if (t.normalises()) {
+    m["inputMean"] = floatArray(t.mean);
+    m["inputStd"] = floatArray(t.std);
+  }
+  if (!t.classNames.empty()) m["classNames"] = textArray(t.classNames);
   if (provenance.modelId) m["modelId"] = provenance.modelId->hex();
   if (provenance.blockId) m["blockId"] = provenance.blockId->hex();
   if (provenance.height) m["height"] = std::to_string(*provenance.height);
@@ -171,7 +201,8 @@ Result<Bytes> stateFromExport(const SafetensorsFile& file) {
   return encodeMessage(builder.getRoot<schema::Envelope>().asReader());
 }
 
-Result<std::string> pytorchModuleSource(const std::string& architecture) {
+Result<std::string> pytorchModuleSource(const std::string& architecture,
+                                        const InputTransform& transform) {
   auto a = parseBuiltinArchitecture(architecture);
   if (!a)
     return Status::invalid("'" + architecture +
@@ -185,7 +216,10 @@ Result<std::string> pytorchModuleSource(const std::string& architecture) {
      << "import torch.nn.functional as F\n\n"
      << "ARCHITECTURE = \"" << a->spec << "\"\nINPUT_SHAPE = (";
   for (auto d : a->inputShape) py << d << ", ";
-  py << ")\n\n\n";
+  // JSON arrays of numbers and strings are Python literals as they stand.
+  py << ")\nINPUT_DTYPE = \"" << transform.inputTypeName() << "\"\n"
+     << "MEAN = " << floatArray(transform.mean) << "\nSTD = " << floatArray(transform.std) << "\n"
+     << "CLASS_NAMES = " << textArray(transform.classNames) << "\n\n\n";
   if (a->kind == BuiltinArchitecture::Kind::kMlp) {
     py << "def build():\n    layers = []\n    sizes = [";
     for (auto s : a->layerSizes) py << s << ", ";
@@ -244,8 +278,18 @@ Result<std::string> pytorchModuleSource(const std::string& architecture) {
      << "    model.eval()\n"
      << "    return model, meta\n\n\n"
      << "def preprocess(samples):\n"
-     << "    \"\"\"Raw uint8 samples (N, ...) to the model's input, as training saw them.\"\"\"\n"
-     << "    return samples.reshape((samples.shape[0],) + INPUT_SHAPE).to(torch.float32) / 255.0\n";
+     << "    \"\"\"Raw samples (N, ...) of INPUT_DTYPE to the model's input, as training saw "
+        "them:\n"
+     << "    uint8 divided by 255, float32 as is, then (x - MEAN[c]) / STD[c] per channel.\"\"\"\n"
+     << "    x = samples.reshape((samples.shape[0],) + INPUT_SHAPE).to(torch.float32)\n"
+     << "    if INPUT_DTYPE == \"uint8\":\n"
+     << "        x = x / 255.0\n"
+     << "    if MEAN:\n"
+     << "        view = (len(MEAN),) + (1,) * (len(INPUT_SHAPE) - 1)\n"
+     << "        mean = torch.tensor(MEAN, dtype=torch.float32).reshape(view)\n"
+     << "        std = torch.tensor(STD, dtype=torch.float32).reshape(view)\n"
+     << "        x = (x - mean) / std\n"
+     << "    return x\n";
   return py.str();
 }
 

@@ -224,11 +224,24 @@ Bytes encodeState(const Model& model, const std::string& optimizer, bool momentu
   return encodeMessage(builder.getRoot<Envelope>().asReader());
 }
 
+// The request's per-channel normalisation of model input x of shape
+// [n, C, ...]: a subtraction, then a division, each in float32, as PyTorch's
+// (x - mean) / std broadcasts them (docs/protocol.md "Input transform").
+torch::Tensor normalise(torch::Tensor x, const InputTransform& transform) {
+  if (!transform.normalises()) return x;
+  std::vector<int64_t> shape(static_cast<size_t>(x.dim() - 1), 1);
+  shape[0] = static_cast<int64_t>(transform.mean.size());
+  torch::Tensor mean = torch::tensor(transform.mean, torch::kFloat32).reshape(shape);
+  torch::Tensor std = torch::tensor(transform.std, torch::kFloat32).reshape(shape);
+  return x.sub_(mean).div_(std);
+}
+
 // Inputs of samples [from, from + n) as float32 of shape [n, sampleShape...].
 // `data` is read from the message once per stage: every Cap'n Proto read
 // counts against the reader's traversal limit.
 torch::Tensor batchInputs(capnp::Data::Reader data, schema::DType type,
-                          const std::vector<int64_t>& sampleShape, int64_t from, int64_t n) {
+                          const std::vector<int64_t>& sampleShape, int64_t from, int64_t n,
+                          const InputTransform& transform) {
   int64_t per = 1;
   for (auto d : sampleShape) per *= d;
   std::vector<int64_t> shape{n};
@@ -236,11 +249,11 @@ torch::Tensor batchInputs(capnp::Data::Reader data, schema::DType type,
   if (type == schema::DType::UINT8) {
     auto raw =
         torch::from_blob(const_cast<kj::byte*>(data.begin()) + from * per, shape, torch::kUInt8);
-    return raw.to(torch::kFloat32).div_(255.0);
+    return normalise(raw.to(torch::kFloat32).div_(255.0), transform);
   }
   auto raw = torch::from_blob(const_cast<kj::byte*>(data.begin()) + from * per * 4, shape,
                               torch::kFloat32);
-  return raw.clone();
+  return normalise(raw.clone(), transform);
 }
 
 torch::Tensor perSampleLosses(const torch::Tensor& out, const torch::Tensor& labels,
@@ -287,7 +300,7 @@ Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
       nextReport = from + std::max<uint64_t>(n / 100, b);
     }
     torch::Tensor x = batchInputs(samples->inputs, samples->inputType, samples->sampleShape,
-                                  static_cast<int64_t>(from), b);
+                                  static_cast<int64_t>(from), b, samples->transform);
     torch::Tensor out;
     try {
       out = model->forward(x);
@@ -406,7 +419,9 @@ Result<double> runBaselineStage(const Message& request, const Message& state, co
     for (auto d : sb.getSampleShape()) shape.push_back(d);
     int64_t n = sb.getLabels().size();
     if (maxSamples && static_cast<int64_t>(maxSamples) < n) n = static_cast<int64_t>(maxSamples);
-    torch::Tensor x = batchInputs(sb.getInputs(), sb.getInputType(), shape, 0, n);
+    auto transform = readInputTransform(req);
+    if (!transform) return transform.status();
+    torch::Tensor x = batchInputs(sb.getInputs(), sb.getInputType(), shape, 0, n, *transform);
     std::vector<int64_t> lv;
     for (auto l : sb.getLabels()) lv.push_back(l);
     torch::Tensor y = torch::tensor(lv, torch::kInt64).slice(0, 0, n);
@@ -469,6 +484,12 @@ Result<uint64_t> torchScriptForwardMacs(const Bytes& module) {
 }
 
 Result<Evaluation> evaluateState(const Message& state, const Bytes* module, const Dataset& data) {
+  return evaluateStateWithTransform(state, module, data, InputTransform{});
+}
+
+Result<Evaluation> evaluateStateWithTransform(const Message& state, const Bytes* module,
+                                              const Dataset& data,
+                                              const InputTransform& transform) {
   return guardTorch("evaluation", [&]() -> Result<Evaluation> {
     POT_TRY(expectKind(state, Envelope::MODEL_STATE, "state"));
     auto ms = state.envelope().getModelState();
@@ -490,6 +511,7 @@ Result<Evaluation> evaluateState(const Message& state, const Bytes* module, cons
         return Status::invalid("the dataset's samples have shape " + shapeText(shape) +
                                ", the architecture takes " + shapeText(want));
     }
+    POT_TRY(checkInputTransform(transform, shape, data.isUint8));
     if (model->script) model->script->eval();
     torch::NoGradGuard noGrad;
     int64_t per = 1;
@@ -501,14 +523,15 @@ Result<Evaluation> evaluateState(const Message& state, const Bytes* module, cons
       int64_t n = std::min<int64_t>(chunk, static_cast<int64_t>(data.size()) - from);
       std::vector<int64_t> s{n};
       s.insert(s.end(), shape.begin(), shape.end());
-      torch::Tensor x =
+      torch::Tensor x = normalise(
           data.isUint8 ? torch::from_blob(const_cast<uint8_t*>(data.pixels.data()) + from * per, s,
                                           torch::kUInt8)
                              .to(torch::kFloat32)
                              .div_(255.0)
                        : torch::from_blob(const_cast<float*>(data.features.data()) + from * per, s,
                                           torch::kFloat32)
-                             .clone();
+                             .clone(),
+          transform);
       std::vector<int64_t> lv(data.labels.begin() + from, data.labels.begin() + from + n);
       torch::Tensor labels = torch::tensor(lv, torch::kInt64);
       torch::Tensor out = model->forward(x);
