@@ -92,7 +92,7 @@ Result<Dataset> loadCsv(const std::string& path, int labelColumn,
   std::vector<std::string> labelText;  // per sample, as written
   std::vector<size_t> labelLine;       // per sample, for messages
   size_t width = 0, lineNo = 0;
-  bool allBytes = true, numericLabels = true, firstLineTextLabel = false;
+  bool allBytes = true, numericLabels = true, firstLineTextLabel = false, sawDataLabel = false;
   auto where = [&](size_t n) { return "'" + path + "' line " + std::to_string(n); };
   while (std::getline(in, line)) {
     ++lineNo;
@@ -132,13 +132,20 @@ Result<Dataset> loadCsv(const std::string& path, int labelColumn,
     if (label.empty()) return Status::malformed(where(lineNo) + ": the label is empty");
     char* end = nullptr;
     double number = std::strtod(label.c_str(), &end);
-    bool isClassNumber =
-        *end == '\0' && number >= 0 && number <= 65535 && number == std::floor(number);
-    if (!isClassNumber) {
-      if (lineNo == 1)
-        firstLineTextLabel = true;
-      else
-        numericLabels = false;
+    // A label that reads as a number must be a class number; text labels
+    // are anything else, and one file does not mix the two (a header aside).
+    bool isNumber = *end == '\0' && std::isfinite(number);
+    if (isNumber && (number < 0 || number > 65535 || number != std::floor(number)))
+      return Status::malformed(where(lineNo) + ": label is not a class number");
+    if (lineNo == 1 && !isNumber) {
+      firstLineTextLabel = true;  // a header, or the first text label: the rows below say
+    } else if (!sawDataLabel) {
+      numericLabels = isNumber;
+      sawDataLabel = true;
+    } else if (isNumber != numericLabels) {
+      return Status::malformed(where(lineNo) + ": label '" + label + "' is " +
+                               (isNumber ? "a number" : "text") + " where earlier labels are " +
+                               (numericLabels ? "class numbers" : "text"));
     }
     labelText.push_back(label);
     labelLine.push_back(lineNo);
