@@ -43,6 +43,11 @@ struct ModelState {
   step @3 :UInt64;            # optimizer steps taken so far
   parameters @4 :List(Tensor);
   optimizerState @5 :List(Tensor);
+  # The module's own buffers (DESIGN 4.6: BatchNorm running_mean, running_var,
+  # num_batches_tracked), in named_buffers() order and names, each in its own
+  # dtype (float32 or int64). Null for a model without buffers, so its states
+  # keep their bytes; never an empty list.
+  buffers @6 :List(Tensor);
 }
 
 # B_i: the samples of one stage, in training order.

@@ -109,7 +109,7 @@ Result<SafetensorsFile> exportState(const Message& state, const ExportProvenance
   POT_TRY(expectKind(state, schema::Envelope::MODEL_STATE, "state"));
   auto ms = state.envelope().getModelState();
   SafetensorsFile out;
-  std::vector<std::string> params, buffers;
+  std::vector<std::string> params, buffers, moduleBuffers;
   for (auto t : ms.getParameters()) {
     auto s = toSafeTensor(t, t.getName().cStr());
     if (!s) return s.status();
@@ -122,6 +122,14 @@ Result<SafetensorsFile> exportState(const Message& state, const ExportProvenance
     buffers.push_back(t.getName().cStr());
     out.tensors.push_back(std::move(*s));
   }
+  // The module's buffers under their PyTorch names, beside the parameters,
+  // so load_state_dict() takes both.
+  for (auto t : ms.getBuffers()) {
+    auto s = toSafeTensor(t, t.getName().cStr());
+    if (!s) return s.status();
+    moduleBuffers.push_back(s->name);
+    out.tensors.push_back(std::move(*s));
+  }
   auto& m = out.metadata;
   m["format"] = kFormat;
   m["architecture"] = ms.getArchitecture().cStr();
@@ -131,6 +139,7 @@ Result<SafetensorsFile> exportState(const Message& state, const ExportProvenance
   m["stateHash"] = state.fileHash().hex();
   m["parameters"] = joinNames(params);
   m["optimizerState"] = joinNames(buffers);
+  if (ms.hasBuffers()) m["buffers"] = joinNames(moduleBuffers);
   const InputTransform& t = provenance.transform;
   m["inputDtype"] = t.inputTypeName();
   m["inputScale"] = inputScaleText(t.isUint8);
@@ -172,10 +181,16 @@ Result<Bytes> stateFromExport(const SafetensorsFile& file) {
   std::map<std::string, const SafeTensor*> byName;
   for (const auto& t : file.tensors) byName[t.name] = &t;
   const auto params = splitNames(*paramList), buffers = splitNames(*bufferList);
-  if (params.size() + buffers.size() != file.tensors.size())
+  // Absent for a state without module buffers (its list is null, DESIGN 4.6).
+  const auto moduleBufferList = meta("buffers");
+  const auto moduleBuffers =
+      moduleBufferList ? splitNames(*moduleBufferList) : std::vector<std::string>{};
+  if (moduleBufferList && moduleBuffers.empty())
+    return Status::invalid("the export's buffers list is empty (a state without buffers has none)");
+  if (params.size() + buffers.size() + moduleBuffers.size() != file.tensors.size())
     return Status::invalid("the export holds " + std::to_string(file.tensors.size()) +
                            " tensors, its metadata lists " +
-                           std::to_string(params.size() + buffers.size()));
+                           std::to_string(params.size() + buffers.size() + moduleBuffers.size()));
 
   capnp::MallocMessageBuilder builder;
   auto ms = builder.initRoot<schema::Envelope>().initModelState();
@@ -198,6 +213,8 @@ Result<Bytes> stateFromExport(const SafetensorsFile& file) {
   POT_TRY(fill(ms.initParameters(static_cast<unsigned>(params.size())), params, ""));
   POT_TRY(fill(ms.initOptimizerState(static_cast<unsigned>(buffers.size())), buffers,
                kOptimizerPrefix));
+  if (!moduleBuffers.empty())
+    POT_TRY(fill(ms.initBuffers(static_cast<unsigned>(moduleBuffers.size())), moduleBuffers, ""));
   return encodeMessage(builder.getRoot<schema::Envelope>().asReader());
 }
 

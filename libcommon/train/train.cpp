@@ -39,6 +39,10 @@ struct Model {
   std::optional<torch::jit::Module> script;
   std::vector<std::string> names;
   std::vector<torch::Tensor> params;
+  // A TorchScript module's buffers (BatchNorm running statistics), the
+  // module's own tensors: training mode updates them in the forward pass.
+  std::vector<std::string> bufferNames;
+  std::vector<torch::Tensor> buffers;
 
   torch::Tensor forward(const torch::Tensor& input) {
     if (script) return script->forward({input}).toTensor();
@@ -85,14 +89,16 @@ Result<Model> loadModel(const std::string& architecture, const Bytes* module) {
       m.params.push_back(p.value);
     }
     if (m.params.empty()) return Status::malformed("the TorchScript module has no parameters");
-    // A buffer (BatchNorm running statistics, register_buffer) changes in
-    // training but is not a parameter, so S_i would not hold it and every
-    // stage would restart from the module file's values: refuse the module
-    // rather than train a model the state files do not describe.
-    for (const auto& b : m.script->named_buffers(true))
-      return Status::invalid("the TorchScript module has a buffer '" + b.name +
-                             "'; modules with buffers (e.g. BatchNorm) are not supported, since "
-                             "the state file holds parameters and optimizer state only");
+    // Buffers change in training without being parameters: S_i holds them
+    // (DESIGN 4.6), so a stage continues from S_{i-1}'s, not the file's.
+    for (const auto& b : m.script->named_buffers(true)) {
+      if (b.value.scalar_type() != torch::kFloat32 && b.value.scalar_type() != torch::kInt64)
+        return Status::invalid("the TorchScript module's buffer '" + b.name + "' is of dtype " +
+                               std::string(c10::toString(b.value.scalar_type())) +
+                               "; a state holds float32 and int64 buffers");
+      m.bufferNames.push_back(b.name);
+      m.buffers.push_back(b.value);
+    }
     m.script->train();
     return m;
   }
@@ -125,12 +131,14 @@ torch::Tensor tensorFromState(schema::Tensor::Reader t) {
 
 // Checks one state tensor against the expected name and shape.
 Status checkTensor(schema::Tensor::Reader t, const std::string& name,
-                   const std::vector<int64_t>& shape) {
+                   const std::vector<int64_t>& shape,
+                   schema::DType dtype = schema::DType::FLOAT32) {
   if (t.getName() != name)
     return Status::invalid("state tensor '" + std::string(t.getName().cStr()) + "' where '" + name +
                            "' was expected");
-  if (t.getDtype() != schema::DType::FLOAT32)
-    return Status::malformed("state tensor '" + name + "' is not float32");
+  const bool int64 = dtype == schema::DType::INT64;
+  if (t.getDtype() != dtype)
+    return Status::malformed("state tensor '" + name + "' is not " + (int64 ? "int64" : "float32"));
   std::vector<int64_t> got;
   uint64_t n = 1;
   for (auto d : t.getShape()) {
@@ -142,9 +150,9 @@ Status checkTensor(schema::Tensor::Reader t, const std::string& name,
     return Status::invalid("state tensor '" + name + "' has shape " + shapeText(got) +
                            ", the architecture needs " + shapeText(shape));
   size_t bytes = t.getData().size();
-  if (bytes != n * 4)
+  if (bytes != n * (int64 ? 8 : 4))
     return Status::malformed("state tensor '" + name + "' holds " + std::to_string(bytes) +
-                             " bytes for " + std::to_string(n) + " floats");
+                             " bytes for " + std::to_string(n) + " values");
   return Status::ok();
 }
 
@@ -179,6 +187,24 @@ Result<LoadedState> loadState(schema::ModelState::Reader ms, Model& model,
     return Status::invalid("the state file has " + std::to_string(bufs.size()) +
                            " optimizer tensors, expected " +
                            std::to_string(prefixes.size() * model.params.size()));
+  // The module's buffers, in place: the forward pass reads and updates them.
+  if (ms.hasBuffers() && ms.getBuffers().size() == 0)
+    return Status::malformed("the state file's buffers are an empty list (null is the form)");
+  auto stateBuffers = ms.getBuffers();
+  if (stateBuffers.size() != model.buffers.size())
+    return Status::invalid("the state file has " + std::to_string(stateBuffers.size()) +
+                           " buffers, the architecture has " +
+                           std::to_string(model.buffers.size()));
+  for (size_t i = 0; i < model.buffers.size(); ++i) {
+    auto t = stateBuffers[static_cast<unsigned>(i)];
+    const bool int64 = model.buffers[i].scalar_type() == torch::kInt64;
+    POT_TRY(checkTensor(t, model.bufferNames[i], model.buffers[i].sizes().vec(),
+                        int64 ? schema::DType::INT64 : schema::DType::FLOAT32));
+    auto data = t.getData();
+    torch::Tensor v = torch::empty(model.buffers[i].sizes(), model.buffers[i].scalar_type());
+    std::memcpy(v.data_ptr(), data.begin(), data.size());
+    model.buffers[i].copy_(v);
+  }
   LoadedState out;
   out.step = ms.getStep();
   size_t k = 0;
@@ -202,6 +228,20 @@ void setTensor(schema::Tensor::Builder t, const std::string& name, const torch::
                          static_cast<size_t>(v.numel()) * 4));
 }
 
+// A module buffer in its own dtype (float32 or int64, as loadModel allows).
+void setBufferTensor(schema::Tensor::Builder t, const std::string& name,
+                     const torch::Tensor& value) {
+  if (value.scalar_type() != torch::kInt64) return setTensor(t, name, value);
+  torch::Tensor v = value.detach().contiguous();
+  t.setName(name);
+  t.setDtype(schema::DType::INT64);
+  auto shape = t.initShape(static_cast<unsigned>(v.dim()));
+  for (int64_t d = 0; d < v.dim(); ++d)
+    shape.set(static_cast<unsigned>(d), static_cast<uint64_t>(v.size(d)));
+  t.setData(kj::arrayPtr(reinterpret_cast<const kj::byte*>(v.data_ptr<int64_t>()),
+                         static_cast<size_t>(v.numel()) * 8));
+}
+
 Bytes encodeState(const Model& model, const std::string& optimizer, bool momentum, uint32_t stage,
                   uint64_t step, const std::vector<torch::Tensor>& buffers) {
   capnp::MallocMessageBuilder builder;
@@ -221,6 +261,11 @@ Bytes encodeState(const Model& model, const std::string& optimizer, bool momentu
       setTensor(bufs[static_cast<unsigned>(k)], prefix + model.names[i], buffers[k]);
       ++k;
     }
+  if (!model.buffers.empty()) {
+    auto list = ms.initBuffers(static_cast<unsigned>(model.buffers.size()));
+    for (size_t i = 0; i < model.buffers.size(); ++i)
+      setBufferTensor(list[static_cast<unsigned>(i)], model.bufferNames[i], model.buffers[i]);
+  }
   return encodeMessage(builder.getRoot<Envelope>().asReader());
 }
 
