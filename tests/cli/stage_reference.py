@@ -5,6 +5,7 @@ rho, plain SGD as `p.add_(grad, alpha=-lr)`. Reads S_{i-1} from a pot-export fil
 and writes S_i as one, so `pot-export --verify` re-derives H(S_i) from its tensors.
 
 Usage: stage_reference.py MODULE PREV_EXPORT OUT_EXPORT STAGE SEED N DELTA B LR
+(under the environment of `pot-train-stage print-env PROFILE`)
 Prints "rho HEX" and "loss_sum X" (the float32 losses' sum, for the log).
 Samples: the first N of Fashion-MNIST's training set, epoch 0.
 """
@@ -78,7 +79,12 @@ def write_export(path, tensors, meta):
 def main():
     module, prev, out, stage, seed, n, delta, b, lr = sys.argv[1:10]
     stage, seed, n, delta, b, lr = int(stage), int(seed), int(n), int(delta), int(b), float(lr)
+    # The compute profile's settings that a process sets itself (the BLAS,
+    # its core type and ATen's capability come from the environment the
+    # caller takes from `pot-train-stage print-env`): oneDNN off, as
+    # enforceComputeProfile turns it off, since its convolutions give other bits.
     torch.set_num_threads(1)
+    torch.backends.mkldnn.enabled = False
     model = torch.jit.load(module)
     model.train()
     tensors, meta = read_export(prev)

@@ -76,9 +76,12 @@ expect_grep '"name": "bn.running_var"' "$T/s2.json"
   pass || fail "BatchNorm's running mean did not change"
 
 # PyTorch, stage by stage from the previous state: the same rho and H(S_i).
+# The reference runs under the request's compute profile, as pot-train-stage does.
 expect_exit 0 pot-export "$s0" -o "$T/py0.safetensors"
+profile_env="$(pot-train-stage print-env x86-64-v3)"
+reference() { (eval "$profile_env" && "$PY" "$(dirname "$0")/stage_reference.py" "$@"); }
 for stage in 1 2; do
-  expect_exit 0 "$PY" "$(dirname "$0")/stage_reference.py" "$T/resnet.pt" \
+  expect_exit 0 reference "$T/resnet.pt" \
     "$T/py$((stage - 1)).safetensors" "$T/py$stage.safetensors" $stage $SEED $N $DELTA $B $LR
   [ "$(field rho "$T/out")" = "$(field rho "$T/res$stage-1")" ] && pass ||
     fail "stage $stage: PyTorch rho $(field rho "$T/out"), pot-train-stage $(field rho "$T/res$stage-1")"
