@@ -297,9 +297,10 @@ Result<PartitionResult> partitionDataset(const Dataset& data, const PartitionOpt
   body.setDeclarers(o.declarers);
   body.setFeePerStage(o.feePerStage);
   body.setFlopsPerSample(tau);
-  // The samples a stage batch holds: Delta unless the dataset is smaller.
-  body.setSamplesPerStage(
-      static_cast<uint32_t>(std::min<uint64_t>(result.samplesPerStage, UINT32_MAX)));
+  // Delta as computed, as requests always recorded it (their bytes and model
+  // ids stay); a dataset smaller than Delta makes shorter stage batches, whose
+  // own sizes are in the batches and in --json.
+  body.setSamplesPerStage(static_cast<uint32_t>(std::min<uint64_t>(delta, UINT32_MAX)));
   body.setEpochs(o.epochs);
   body.setCreatedAt(o.createdAt);
   body.setDescription(o.description);

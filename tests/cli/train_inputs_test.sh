@@ -22,7 +22,6 @@ expect_grep "dropped 3 of 203 samples per epoch: they do not fill a last minibat
 pot-inspect "$T/iris/request" >"$T/req.json"
 expect_grep '"classNames": \["setosa", "versicolor", "virginica"\]' "$T/req.json"
 expect_grep '"inputTransform": {"inputType": "float32"}' "$T/req.json"
-expect_grep '"samplesPerStage": 200' "$T/req.json"
 expect_exit 0 pot-train-stage -q --repo "$T/iris" -s 1 -o "$T/i1"
 expect_exit 0 pot-train-stage -q --repo "$T/iris" -s 2 --state "$T/i1" -o "$T/i2"
 expect_exit 0 pot-evaluate "$T/i2" --request "$T/iris/request" --csv "$T/iris-test.csv" --json
