@@ -43,6 +43,11 @@ struct ModelState {
   step @3 :UInt64;            # optimizer steps taken so far
   parameters @4 :List(Tensor);
   optimizerState @5 :List(Tensor);
+  # The module's own buffers (DESIGN 4.6: BatchNorm running_mean, running_var,
+  # num_batches_tracked), in named_buffers() order and names, each in its own
+  # dtype (float32 or int64). Null for a model without buffers, so its states
+  # keep their bytes; never an empty list.
+  buffers @6 :List(Tensor);
 }
 
 # B_i: the samples of one stage, in training order.
@@ -127,7 +132,23 @@ struct TrainingRequest {
     epochs @13 :UInt32;
     createdAt @14 :UInt64;
     description @15 :Text;
+    # DESIGN 4.6; null in requests made before these fields, and null when
+    # they would say nothing more (uint8 samples, no normalisation, numeric
+    # labels), so such requests keep their bytes and model ids.
+    inputTransform @16 :InputTransform;
+    classNames @17 :List(Text); # text labels: class id k is classNames[k]; null if numeric
   }
+}
+
+# How a raw sample becomes model input (DESIGN 4.6, docs/protocol.md "Input
+# transform"): uint8 is divided by 255, float32 is taken as is; then, when
+# mean and std are set, channel c (the sample's first dimension) becomes
+# (x - mean[c]) / std[c]. mean and std are both null or both hold one value
+# per channel.
+struct InputTransform {
+  inputType @0 :DType;        # uint8 or float32: the batches' inputType
+  mean @1 :List(Float32);
+  std @2 :List(Float32);
 }
 
 # ---------------------------------------------------------------- consensus

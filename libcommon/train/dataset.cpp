@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "libcommon/core/coding.h"
@@ -78,7 +80,8 @@ Result<Dataset> loadIdx(const std::string& imagesPath, const std::string& labels
   return d;
 }
 
-Result<Dataset> loadCsv(const std::string& path, int labelColumn) {
+Result<Dataset> loadCsv(const std::string& path, int labelColumn,
+                        const std::vector<std::string>* knownClasses) {
   auto raw = readMaybeGzip(path);
   if (!raw) return raw.status();
   std::string text(raw->begin(), raw->end());
@@ -86,51 +89,109 @@ Result<Dataset> loadCsv(const std::string& path, int labelColumn) {
   std::string line;
   Dataset d;
   std::vector<double> values;
+  std::vector<std::string> labelText;  // per sample, as written
+  std::vector<size_t> labelLine;       // per sample, for messages
   size_t width = 0, lineNo = 0;
-  bool allBytes = true;
+  bool allBytes = true, numericLabels = true, firstLineTextLabel = false, sawDataLabel = false;
+  auto where = [&](size_t n) { return "'" + path + "' line " + std::to_string(n); };
   while (std::getline(in, line)) {
     ++lineNo;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
-    std::vector<double> row;
-    bool numeric = true;
+    std::vector<std::string> cells;
     size_t pos = 0;
     while (true) {
       size_t comma = line.find(',', pos);
-      std::string cell =
-          line.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-      char* end = nullptr;
-      double v = std::strtod(cell.c_str(), &end);
-      if (cell.empty() || *end != '\0' || !std::isfinite(v)) numeric = false;
-      row.push_back(v);
+      cells.push_back(
+          line.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
       if (comma == std::string::npos) break;
       pos = comma + 1;
     }
-    if (!numeric) {
-      if (lineNo == 1) continue;  // header
-      return Status::malformed("'" + path + "' line " + std::to_string(lineNo) + ": not a number");
-    }
-    if (width == 0) width = row.size();
-    if (row.size() != width || width < 2)
-      return Status::malformed("'" + path + "' line " + std::to_string(lineNo) + ": " +
-                               std::to_string(row.size()) + " columns, expected " +
-                               std::to_string(width));
+    if (width == 0) width = cells.size();
+    if (cells.size() != width || width < 2)
+      return Status::malformed(where(lineNo) + ": " + std::to_string(cells.size()) +
+                               " columns, expected " + std::to_string(width));
     size_t lc = labelColumn < 0 ? width - 1 : static_cast<size_t>(labelColumn);
     if (lc >= width)
       return Status::usage("label column " + std::to_string(labelColumn) + " is out of range (" +
                            std::to_string(width) + " columns)");
-    double label = row[lc];
-    if (label < 0 || label > 65535 || label != std::floor(label))
-      return Status::malformed("'" + path + "' line " + std::to_string(lineNo) +
-                               ": label is not a class number");
-    d.labels.push_back(static_cast<uint32_t>(label));
+    std::vector<double> row;
+    bool numeric = true;
     for (size_t i = 0; i < width; ++i) {
       if (i == lc) continue;
-      if (row[i] < 0 || row[i] > 255 || row[i] != std::floor(row[i])) allBytes = false;
-      values.push_back(row[i]);
+      char* end = nullptr;
+      double v = std::strtod(cells[i].c_str(), &end);
+      if (cells[i].empty() || *end != '\0' || !std::isfinite(v)) numeric = false;
+      row.push_back(v);
+    }
+    if (!numeric) {
+      if (lineNo == 1) continue;  // header
+      return Status::malformed(where(lineNo) + ": not a number");
+    }
+    const std::string& label = cells[lc];
+    if (label.empty()) return Status::malformed(where(lineNo) + ": the label is empty");
+    char* end = nullptr;
+    double number = std::strtod(label.c_str(), &end);
+    // A label that reads as a number must be a class number; text labels
+    // are anything else, and one file does not mix the two (a header aside).
+    bool isNumber = *end == '\0' && std::isfinite(number);
+    if (isNumber && (number < 0 || number > 65535 || number != std::floor(number)))
+      return Status::malformed(where(lineNo) + ": label is not a class number");
+    if (lineNo == 1 && !isNumber) {
+      firstLineTextLabel = true;  // a header, or the first text label: the rows below say
+    } else if (!sawDataLabel) {
+      numericLabels = isNumber;
+      sawDataLabel = true;
+    } else if (isNumber != numericLabels) {
+      return Status::malformed(where(lineNo) + ": label '" + label + "' is " +
+                               (isNumber ? "a number" : "text") + " where earlier labels are " +
+                               (numericLabels ? "class numbers" : "text"));
+    }
+    labelText.push_back(label);
+    labelLine.push_back(lineNo);
+    for (double v : row) {
+      if (v < 0 || v > 255 || v != std::floor(v)) allBytes = false;
+      values.push_back(v);
     }
   }
-  if (d.labels.empty()) return Status::malformed("'" + path + "' holds no samples");
+  // A first line with numeric features but a text label above numeric
+  // labels is a header whose feature names are numbers ("0,1,...,label").
+  if (firstLineTextLabel && numericLabels && labelLine.size() > 1 && labelLine[0] == 1) {
+    labelText.erase(labelText.begin());
+    labelLine.erase(labelLine.begin());
+    values.erase(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(width - 1));
+    allBytes = true;
+    for (double v : values)
+      if (v < 0 || v > 255 || v != std::floor(v)) allBytes = false;
+  } else if (firstLineTextLabel) {
+    numericLabels = false;
+  }
+  if (labelText.empty()) return Status::malformed("'" + path + "' holds no samples");
+  if (knownClasses && !knownClasses->empty()) {
+    // Evaluation of a model trained on text labels: its ids, never new ones.
+    std::map<std::string, uint32_t> id;
+    for (size_t k = 0; k < knownClasses->size(); ++k)
+      id.emplace((*knownClasses)[k], static_cast<uint32_t>(k));
+    for (size_t i = 0; i < labelText.size(); ++i) {
+      auto it = id.find(labelText[i]);
+      if (it == id.end())
+        return Status::malformed(where(labelLine[i]) + ": label '" + labelText[i] +
+                                 "' is not a class the model was trained on");
+      d.labels.push_back(it->second);
+    }
+    d.classNames = *knownClasses;
+  } else if (numericLabels) {
+    for (const auto& l : labelText) d.labels.push_back(static_cast<uint32_t>(std::stod(l)));
+  } else {
+    std::set<std::string> distinct(labelText.begin(), labelText.end());
+    if (distinct.size() > 65536)
+      return Status::malformed("'" + path + "' has more than 65536 distinct labels");
+    d.classNames.assign(distinct.begin(), distinct.end());
+    std::map<std::string, uint32_t> id;
+    for (size_t k = 0; k < d.classNames.size(); ++k)
+      id.emplace(d.classNames[k], static_cast<uint32_t>(k));
+    for (const auto& l : labelText) d.labels.push_back(id.at(l));
+  }
   d.sampleShape = {static_cast<uint32_t>(width - 1)};
   d.isUint8 = allBytes;
   if (allBytes)
@@ -282,6 +343,40 @@ void truncateDataset(Dataset& d, size_t n) {
     d.pixels.resize(n * per);
   else
     d.features.resize(n * per);
+}
+
+Result<Dataset> loadDataset(const DatasetSource& src, const std::string& defaultImages,
+                            const std::string& defaultLabels,
+                            const std::vector<std::string>* knownClasses) {
+  int kinds = (!src.images.empty() || !src.labels.empty()) + !src.csv.empty() +
+              !src.npySamples.empty() + !src.npz.empty();
+  if (kinds > 1)
+    return Status::usage("give one dataset: --images/--labels, --csv, --npy or --npz, not several");
+  if (!src.npzKeys.empty() && src.npz.empty()) return Status::usage("--npz-keys goes with --npz");
+  if (!src.csv.empty()) return loadCsv(src.csv, src.labelColumn, knownClasses);
+  Result<Dataset> data = Status::usage("no dataset");
+  if (!src.npySamples.empty()) {
+    data = loadNpy(src.npySamples, src.npyLabels);
+  } else if (!src.npz.empty()) {
+    std::string x = "x", y = "y";
+    if (!src.npzKeys.empty()) {
+      size_t comma = src.npzKeys.find(',');
+      if (comma == std::string::npos || comma == 0 || comma + 1 == src.npzKeys.size() ||
+          src.npzKeys.find(',', comma + 1) != std::string::npos)
+        return Status::usage("--npz-keys takes SAMPLES,LABELS (two array names), not '" +
+                             src.npzKeys + "'");
+      x = src.npzKeys.substr(0, comma);
+      y = src.npzKeys.substr(comma + 1);
+    }
+    data = loadNpz(src.npz, x, y);
+  } else {
+    data = loadIdx(src.images.empty() ? defaultImages : src.images,
+                   src.labels.empty() ? defaultLabels : src.labels);
+  }
+  if (data && knownClasses && !knownClasses->empty())
+    return Status::malformed(
+        "the model was trained on text labels; its test set must be a CSV with those labels");
+  return data;
 }
 
 }  // namespace pot

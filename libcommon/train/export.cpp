@@ -3,9 +3,11 @@
 
 #include <capnp/message.h>
 
+#include <cstdio>
 #include <map>
 #include <sstream>
 
+#include "libcommon/core/json_writer.h"
 #include "libcommon/train/architecture.h"
 
 namespace pot {
@@ -13,6 +15,28 @@ namespace {
 
 constexpr const char* kFormat = "pot-state/1";
 constexpr const char* kOptimizerPrefix = "optimizer.";
+
+// A JSON array of float32 values, each printed with 9 significant digits so
+// that Python (and any reader) gets the same float32 back.
+std::string floatArray(const std::vector<float>& values) {
+  JsonWriter w;
+  w.beginArray();
+  for (float v : values) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v));
+    w.raw(buf);
+  }
+  w.endArray();
+  return w.str();
+}
+
+std::string textArray(const std::vector<std::string>& values) {
+  JsonWriter w;
+  w.beginArray();
+  for (const auto& v : values) w.value(v);
+  w.endArray();
+  return w.str();
+}
 
 std::string dtypeName(schema::DType d) {
   switch (d) {
@@ -85,7 +109,7 @@ Result<SafetensorsFile> exportState(const Message& state, const ExportProvenance
   POT_TRY(expectKind(state, schema::Envelope::MODEL_STATE, "state"));
   auto ms = state.envelope().getModelState();
   SafetensorsFile out;
-  std::vector<std::string> params, buffers;
+  std::vector<std::string> params, buffers, moduleBuffers;
   for (auto t : ms.getParameters()) {
     auto s = toSafeTensor(t, t.getName().cStr());
     if (!s) return s.status();
@@ -98,6 +122,14 @@ Result<SafetensorsFile> exportState(const Message& state, const ExportProvenance
     buffers.push_back(t.getName().cStr());
     out.tensors.push_back(std::move(*s));
   }
+  // The module's buffers under their PyTorch names, beside the parameters,
+  // so load_state_dict() takes both.
+  for (auto t : ms.getBuffers()) {
+    auto s = toSafeTensor(t, t.getName().cStr());
+    if (!s) return s.status();
+    moduleBuffers.push_back(s->name);
+    out.tensors.push_back(std::move(*s));
+  }
   auto& m = out.metadata;
   m["format"] = kFormat;
   m["architecture"] = ms.getArchitecture().cStr();
@@ -107,8 +139,15 @@ Result<SafetensorsFile> exportState(const Message& state, const ExportProvenance
   m["stateHash"] = state.fileHash().hex();
   m["parameters"] = joinNames(params);
   m["optimizerState"] = joinNames(buffers);
-  m["inputDtype"] = provenance.inputDtype;
-  m["inputScale"] = provenance.inputScale;
+  if (ms.hasBuffers()) m["buffers"] = joinNames(moduleBuffers);
+  const InputTransform& t = provenance.transform;
+  m["inputDtype"] = t.inputTypeName();
+  m["inputScale"] = inputScaleText(t.isUint8);
+  if (t.normalises()) {
+    m["inputMean"] = floatArray(t.mean);
+    m["inputStd"] = floatArray(t.std);
+  }
+  if (!t.classNames.empty()) m["classNames"] = textArray(t.classNames);
   if (provenance.modelId) m["modelId"] = provenance.modelId->hex();
   if (provenance.blockId) m["blockId"] = provenance.blockId->hex();
   if (provenance.height) m["height"] = std::to_string(*provenance.height);
@@ -142,10 +181,16 @@ Result<Bytes> stateFromExport(const SafetensorsFile& file) {
   std::map<std::string, const SafeTensor*> byName;
   for (const auto& t : file.tensors) byName[t.name] = &t;
   const auto params = splitNames(*paramList), buffers = splitNames(*bufferList);
-  if (params.size() + buffers.size() != file.tensors.size())
+  // Absent for a state without module buffers (its list is null, DESIGN 4.6).
+  const auto moduleBufferList = meta("buffers");
+  const auto moduleBuffers =
+      moduleBufferList ? splitNames(*moduleBufferList) : std::vector<std::string>{};
+  if (moduleBufferList && moduleBuffers.empty())
+    return Status::invalid("the export's buffers list is empty (a state without buffers has none)");
+  if (params.size() + buffers.size() + moduleBuffers.size() != file.tensors.size())
     return Status::invalid("the export holds " + std::to_string(file.tensors.size()) +
                            " tensors, its metadata lists " +
-                           std::to_string(params.size() + buffers.size()));
+                           std::to_string(params.size() + buffers.size() + moduleBuffers.size()));
 
   capnp::MallocMessageBuilder builder;
   auto ms = builder.initRoot<schema::Envelope>().initModelState();
@@ -168,10 +213,13 @@ Result<Bytes> stateFromExport(const SafetensorsFile& file) {
   POT_TRY(fill(ms.initParameters(static_cast<unsigned>(params.size())), params, ""));
   POT_TRY(fill(ms.initOptimizerState(static_cast<unsigned>(buffers.size())), buffers,
                kOptimizerPrefix));
+  if (!moduleBuffers.empty())
+    POT_TRY(fill(ms.initBuffers(static_cast<unsigned>(moduleBuffers.size())), moduleBuffers, ""));
   return encodeMessage(builder.getRoot<schema::Envelope>().asReader());
 }
 
-Result<std::string> pytorchModuleSource(const std::string& architecture) {
+Result<std::string> pytorchModuleSource(const std::string& architecture,
+                                        const InputTransform& transform) {
   auto a = parseBuiltinArchitecture(architecture);
   if (!a)
     return Status::invalid("'" + architecture +
@@ -185,7 +233,10 @@ Result<std::string> pytorchModuleSource(const std::string& architecture) {
      << "import torch.nn.functional as F\n\n"
      << "ARCHITECTURE = \"" << a->spec << "\"\nINPUT_SHAPE = (";
   for (auto d : a->inputShape) py << d << ", ";
-  py << ")\n\n\n";
+  // JSON arrays of numbers and strings are Python literals as they stand.
+  py << ")\nINPUT_DTYPE = \"" << transform.inputTypeName() << "\"\n"
+     << "MEAN = " << floatArray(transform.mean) << "\nSTD = " << floatArray(transform.std) << "\n"
+     << "CLASS_NAMES = " << textArray(transform.classNames) << "\n\n\n";
   if (a->kind == BuiltinArchitecture::Kind::kMlp) {
     py << "def build():\n    layers = []\n    sizes = [";
     for (auto s : a->layerSizes) py << s << ", ";
@@ -244,8 +295,18 @@ Result<std::string> pytorchModuleSource(const std::string& architecture) {
      << "    model.eval()\n"
      << "    return model, meta\n\n\n"
      << "def preprocess(samples):\n"
-     << "    \"\"\"Raw uint8 samples (N, ...) to the model's input, as training saw them.\"\"\"\n"
-     << "    return samples.reshape((samples.shape[0],) + INPUT_SHAPE).to(torch.float32) / 255.0\n";
+     << "    \"\"\"Raw samples (N, ...) of INPUT_DTYPE to the model's input, as training saw "
+        "them:\n"
+     << "    uint8 divided by 255, float32 as is, then (x - MEAN[c]) / STD[c] per channel.\"\"\"\n"
+     << "    x = samples.reshape((samples.shape[0],) + INPUT_SHAPE).to(torch.float32)\n"
+     << "    if INPUT_DTYPE == \"uint8\":\n"
+     << "        x = x / 255.0\n"
+     << "    if MEAN:\n"
+     << "        view = (len(MEAN),) + (1,) * (len(INPUT_SHAPE) - 1)\n"
+     << "        mean = torch.tensor(MEAN, dtype=torch.float32).reshape(view)\n"
+     << "        std = torch.tensor(STD, dtype=torch.float32).reshape(view)\n"
+     << "        x = (x - mean) / std\n"
+     << "    return x\n";
   return py.str();
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "libcommon/core/message_io.h"
+#include "libcommon/train/input_transform.h"
 #include "libcommon/train/safetensors.h"
 
 namespace pot {
@@ -16,16 +17,18 @@ struct ExportProvenance {
   std::optional<Hash256> modelId;
   std::optional<Hash256> blockId;  // the block that recorded H(S_i)
   std::optional<uint64_t> height;
-  // How a raw sample becomes model input (DESIGN 4.6): today every request
-  // trains on uint8 samples scaled by 1/255.
-  std::string inputDtype = "uint8";
-  std::string inputScale = "1/255";
+  // How a raw sample becomes model input and the class names (DESIGN 4.6),
+  // from the request; without one, uint8 samples scaled by 1/255 (what a
+  // request without the field trains on when its batches are uint8).
+  InputTransform transform;
 };
 
 // Tensor names: parameters as PyTorch names them (so load_state_dict takes
 // them); optimizer tensors under "optimizer.<name>". Metadata: format,
 // architecture, optimizer, stage, step, stateHash (H(S_i), the state file's
-// hash), the order of both tensor lists, the input transform, and the
+// hash), the order of both tensor lists, the input transform (inputDtype,
+// inputScale, and inputMean and inputStd as JSON arrays when the request
+// normalises), classNames as a JSON array when labels are text, and the
 // provenance given.
 Result<SafetensorsFile> exportState(const Message& state, const ExportProvenance& provenance);
 
@@ -36,8 +39,10 @@ Result<Bytes> stateFromExport(const SafetensorsFile& file);
 
 // A Python file defining the nn.Module of a built-in architecture with
 // PyTorch's parameter names, a reader of the export (numpy only) and the
-// input transform. Invalid for a TorchScript architecture (its module file
-// is already the definition).
-Result<std::string> pytorchModuleSource(const std::string& architecture);
+// input transform (preprocess() applies `transform` as training did; CLASS_NAMES
+// holds the class names). Invalid for a TorchScript architecture (its module
+// file is already the definition).
+Result<std::string> pytorchModuleSource(const std::string& architecture,
+                                        const InputTransform& transform = InputTransform{});
 
 }  // namespace pot

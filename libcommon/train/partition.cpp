@@ -16,6 +16,7 @@
 #include "libcommon/core/fileio.h"
 #include "libcommon/core/message_io.h"
 #include "libcommon/train/architecture.h"
+#include "libcommon/train/input_transform.h"
 #include "libcommon/train/profile.h"
 #include "libcommon/train/train.h"
 
@@ -168,6 +169,31 @@ Result<PartitionResult> partitionDataset(const Dataset& data, const PartitionOpt
     return Status::invalid("the dataset has " + std::to_string(n) +
                            " samples, fewer than one minibatch of " + std::to_string(o.minibatch));
 
+  // The input transform goes in the request; checked here, before any file
+  // is written, as a stage will check it.
+  InputTransform transform;
+  transform.isUint8 = data.isUint8;
+  transform.classNames = data.classNames;
+  if (o.mean.size() != o.std.size())
+    return Status::usage("give as many --std values as --mean values (" +
+                         std::to_string(o.mean.size()) + " and " + std::to_string(o.std.size()) +
+                         ")");
+  for (size_t i = 0; i < o.mean.size(); ++i) {
+    if (!std::isfinite(o.mean[i])) return Status::usage("a --mean value is not finite");
+    if (!std::isfinite(o.std[i]) || !(o.std[i] > 0))
+      return Status::usage("a --std value is not a positive number");
+  }
+  transform.mean = o.mean;
+  transform.std = o.std;
+  {
+    std::vector<int64_t> shape(data.sampleShape.begin(), data.sampleShape.end());
+    Status fits = checkInputTransform(transform, shape, data.isUint8);
+    if (!fits.isOk()) return Status::usage(fits.message());
+  }
+  if (!transform.classNames.empty() && transform.classNames.size() > classes)
+    return Status::invalid("the dataset has " + std::to_string(transform.classNames.size()) +
+                           " classes, the architecture " + std::to_string(classes));
+
   // S_0, made here so no node depends on its own random initialisation.
   InitialStateSpec init;
   init.architecture = archName;
@@ -182,8 +208,11 @@ Result<PartitionResult> partitionDataset(const Dataset& data, const PartitionOpt
   POT_TRY(repo.open());
   PartitionResult result;
   result.tau = tau;
-  result.samplesPerStage = delta;
+  result.delta = delta;
+  // A dataset smaller than Delta makes one stage per epoch of all of it.
+  result.samplesPerStage = std::min(delta, usable);
   result.samplesUsed = usable;
+  result.samplesDropped = n - usable;
   auto s0Hash = repo.put(*s0);
   if (!s0Hash) return s0Hash.status();
   result.initialState = *s0Hash;
@@ -268,10 +297,14 @@ Result<PartitionResult> partitionDataset(const Dataset& data, const PartitionOpt
   body.setDeclarers(o.declarers);
   body.setFeePerStage(o.feePerStage);
   body.setFlopsPerSample(tau);
+  // Delta as computed, as requests always recorded it (their bytes and model
+  // ids stay); a dataset smaller than Delta makes shorter stage batches, whose
+  // own sizes are in the batches and in --json.
   body.setSamplesPerStage(static_cast<uint32_t>(std::min<uint64_t>(delta, UINT32_MAX)));
   body.setEpochs(o.epochs);
   body.setCreatedAt(o.createdAt);
   body.setDescription(o.description);
+  writeInputTransform(transform, body);
   Bytes sig = signBody(employer, Domain::kRequest, body.asReader());
   req.setSignature(kj::arrayPtr(sig.data(), sig.size()));
   result.modelId = messageId(Domain::kRequest, body.asReader());

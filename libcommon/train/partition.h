@@ -45,6 +45,9 @@ struct PartitionOptions {
   uint64_t flopsPerSampleOverride = 0;   // replaces tau when non-zero
   uint64_t createdAt = 0;
   std::string description;
+  // Per-channel normalisation recorded in the request (DESIGN 4.6): both
+  // empty, or one value per channel (the sample's first dimension).
+  std::vector<float> mean, std;
 };
 
 struct PartitionResult {
@@ -53,8 +56,10 @@ struct PartitionResult {
   Hash256 initialState;
   std::vector<Hash256> stageBatches;
   uint64_t tau = 0;
-  uint64_t samplesPerStage = 0;
-  uint64_t samplesUsed = 0;  // per epoch, after rounding the last stage to b
+  uint64_t delta = 0;            // Delta as computed (or given), before the dataset's size
+  uint64_t samplesPerStage = 0;  // what a full stage batch holds: min(Delta, samplesUsed)
+  uint64_t samplesUsed = 0;      // per epoch, after rounding the last stage to b
+  uint64_t samplesDropped = 0;   // per epoch: the rows that do not fill a last minibatch
 };
 
 // Validates everything first, then writes the repository folder:

@@ -139,6 +139,10 @@ Result<StageSamples> checkStageBatch(const Message& request, const Message& batc
                              std::to_string(s.classes) + " classes");
     s.labels.push_back(l);
   }
+  auto transform = readInputTransform(req);
+  if (!transform) return transform.status();
+  POT_TRY(checkInputTransform(*transform, s.sampleShape, s.inputType == schema::DType::UINT8));
+  s.transform = std::move(*transform);
   return s;
 }
 

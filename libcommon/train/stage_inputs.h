@@ -8,6 +8,7 @@
 
 #include "libcommon/core/message_io.h"
 #include "libcommon/core/status.h"
+#include "libcommon/train/input_transform.h"
 
 namespace pot {
 
@@ -43,6 +44,7 @@ struct StageSamples {
   uint64_t count = 0;
   std::vector<int64_t> labels;
   uint32_t classes = 0;
+  InputTransform transform;  // the request's, checked against these samples
 };
 
 // The checks run in this order, so that the first message names the most
@@ -59,8 +61,8 @@ Status checkStageState(const Message& state, uint32_t stage);
 //    the request's S_0 (a later S_i is checked by the caller against the chain).
 Status checkInitialState(const Message& request, const Message& state, uint32_t stage);
 // 4. The batch is of this stage, its samples have the architecture's input
-//    shape, its sizes add up, its sample count is a multiple of b and every
-//    label names a class.
+//    shape, its sizes add up, its sample count is a multiple of b, every
+//    label names a class and the request's input transform fits the samples.
 Result<StageSamples> checkStageBatch(const Message& request, const Message& batch, uint32_t stage);
 
 }  // namespace pot

@@ -33,6 +33,10 @@ struct Model {
   std::optional<torch::jit::Module> script;
   std::vector<std::string> names;
   std::vector<torch::Tensor> params;
+  // A TorchScript module's buffers (BatchNorm running statistics), the
+  // module's own tensors: training mode updates them in the forward pass.
+  std::vector<std::string> bufferNames;
+  std::vector<torch::Tensor> buffers;
 
   torch::Tensor forward(const torch::Tensor& input) {
     if (script) return script->forward({input}).toTensor();
@@ -79,14 +83,16 @@ Result<Model> loadModel(const std::string& architecture, const Bytes* module) {
       m.params.push_back(p.value);
     }
     if (m.params.empty()) return Status::malformed("the TorchScript module has no parameters");
-    // A buffer (BatchNorm running statistics, register_buffer) changes in
-    // training but is not a parameter, so S_i would not hold it and every
-    // stage would restart from the module file's values: refuse the module
-    // rather than train a model the state files do not describe.
-    for (const auto& b : m.script->named_buffers(true))
-      return Status::invalid("the TorchScript module has a buffer '" + b.name +
-                             "'; modules with buffers (e.g. BatchNorm) are not supported, since "
-                             "the state file holds parameters and optimizer state only");
+    // Buffers change in training without being parameters: S_i holds them
+    // (DESIGN 4.6), so a stage continues from S_{i-1}'s, not the file's.
+    for (const auto& b : m.script->named_buffers(true)) {
+      if (b.value.scalar_type() != torch::kFloat32 && b.value.scalar_type() != torch::kInt64)
+        return Status::invalid("the TorchScript module's buffer '" + b.name + "' is of dtype " +
+                               std::string(c10::toString(b.value.scalar_type())) +
+                               "; a state holds float32 and int64 buffers");
+      m.bufferNames.push_back(b.name);
+      m.buffers.push_back(b.value);
+    }
     m.script->train();
     return m;
   }
@@ -119,12 +125,14 @@ torch::Tensor tensorFromState(schema::Tensor::Reader t) {
 
 // Checks one state tensor against the expected name and shape.
 Status checkTensor(schema::Tensor::Reader t, const std::string& name,
-                   const std::vector<int64_t>& shape) {
+                   const std::vector<int64_t>& shape,
+                   schema::DType dtype = schema::DType::FLOAT32) {
   if (t.getName() != name)
     return Status::invalid("state tensor '" + std::string(t.getName().cStr()) + "' where '" + name +
                            "' was expected");
-  if (t.getDtype() != schema::DType::FLOAT32)
-    return Status::malformed("state tensor '" + name + "' is not float32");
+  const bool int64 = dtype == schema::DType::INT64;
+  if (t.getDtype() != dtype)
+    return Status::malformed("state tensor '" + name + "' is not " + (int64 ? "int64" : "float32"));
   std::vector<int64_t> got;
   uint64_t n = 1;
   for (auto d : t.getShape()) {
@@ -136,9 +144,9 @@ Status checkTensor(schema::Tensor::Reader t, const std::string& name,
     return Status::invalid("state tensor '" + name + "' has shape " + shapeText(got) +
                            ", the architecture needs " + shapeText(shape));
   size_t bytes = t.getData().size();
-  if (bytes != n * 4)
+  if (bytes != n * (int64 ? 8 : 4))
     return Status::malformed("state tensor '" + name + "' holds " + std::to_string(bytes) +
-                             " bytes for " + std::to_string(n) + " floats");
+                             " bytes for " + std::to_string(n) + " values");
   return Status::ok();
 }
 
@@ -173,6 +181,24 @@ Result<LoadedState> loadState(schema::ModelState::Reader ms, Model& model,
     return Status::invalid("the state file has " + std::to_string(bufs.size()) +
                            " optimizer tensors, expected " +
                            std::to_string(prefixes.size() * model.params.size()));
+  // The module's buffers, in place: the forward pass reads and updates them.
+  if (ms.hasBuffers() && ms.getBuffers().size() == 0)
+    return Status::malformed("the state file's buffers are an empty list (null is the form)");
+  auto stateBuffers = ms.getBuffers();
+  if (stateBuffers.size() != model.buffers.size())
+    return Status::invalid("the state file has " + std::to_string(stateBuffers.size()) +
+                           " buffers, the architecture has " +
+                           std::to_string(model.buffers.size()));
+  for (size_t i = 0; i < model.buffers.size(); ++i) {
+    auto t = stateBuffers[static_cast<unsigned>(i)];
+    const bool int64 = model.buffers[i].scalar_type() == torch::kInt64;
+    POT_TRY(checkTensor(t, model.bufferNames[i], model.buffers[i].sizes().vec(),
+                        int64 ? schema::DType::INT64 : schema::DType::FLOAT32));
+    auto data = t.getData();
+    torch::Tensor v = torch::empty(model.buffers[i].sizes(), model.buffers[i].scalar_type());
+    std::memcpy(v.data_ptr(), data.begin(), data.size());
+    model.buffers[i].copy_(v);
+  }
   LoadedState out;
   out.step = ms.getStep();
   size_t k = 0;
@@ -196,6 +222,20 @@ void setTensor(schema::Tensor::Builder t, const std::string& name, const torch::
                          static_cast<size_t>(v.numel()) * 4));
 }
 
+// A module buffer in its own dtype (float32 or int64, as loadModel allows).
+void setBufferTensor(schema::Tensor::Builder t, const std::string& name,
+                     const torch::Tensor& value) {
+  if (value.scalar_type() != torch::kInt64) return setTensor(t, name, value);
+  torch::Tensor v = value.detach().contiguous();
+  t.setName(name);
+  t.setDtype(schema::DType::INT64);
+  auto shape = t.initShape(static_cast<unsigned>(v.dim()));
+  for (int64_t d = 0; d < v.dim(); ++d)
+    shape.set(static_cast<unsigned>(d), static_cast<uint64_t>(v.size(d)));
+  t.setData(kj::arrayPtr(reinterpret_cast<const kj::byte*>(v.data_ptr<int64_t>()),
+                         static_cast<size_t>(v.numel()) * 8));
+}
+
 Bytes encodeState(const Model& model, const std::string& optimizer, bool momentum, uint32_t stage,
                   uint64_t step, const std::vector<torch::Tensor>& buffers) {
   capnp::MallocMessageBuilder builder;
@@ -215,14 +255,32 @@ Bytes encodeState(const Model& model, const std::string& optimizer, bool momentu
       setTensor(bufs[static_cast<unsigned>(k)], prefix + model.names[i], buffers[k]);
       ++k;
     }
+  if (!model.buffers.empty()) {
+    auto list = ms.initBuffers(static_cast<unsigned>(model.buffers.size()));
+    for (size_t i = 0; i < model.buffers.size(); ++i)
+      setBufferTensor(list[static_cast<unsigned>(i)], model.bufferNames[i], model.buffers[i]);
+  }
   return encodeMessage(builder.getRoot<Envelope>().asReader());
+}
+
+// The request's per-channel normalisation of model input x of shape
+// [n, C, ...]: a subtraction, then a division, each in float32, as PyTorch's
+// (x - mean) / std broadcasts them (docs/protocol.md "Input transform").
+torch::Tensor normalise(torch::Tensor x, const InputTransform& transform) {
+  if (!transform.normalises()) return x;
+  std::vector<int64_t> shape(static_cast<size_t>(x.dim() - 1), 1);
+  shape[0] = static_cast<int64_t>(transform.mean.size());
+  torch::Tensor mean = torch::tensor(transform.mean, torch::kFloat32).reshape(shape);
+  torch::Tensor std = torch::tensor(transform.std, torch::kFloat32).reshape(shape);
+  return x.sub_(mean).div_(std);
 }
 
 // Inputs of samples [from, from + n) as float32 of shape [n, sampleShape...].
 // `data` is read from the message once per stage: every Cap'n Proto read
 // counts against the reader's traversal limit.
 torch::Tensor batchInputs(capnp::Data::Reader data, schema::DType type,
-                          const std::vector<int64_t>& sampleShape, int64_t from, int64_t n) {
+                          const std::vector<int64_t>& sampleShape, int64_t from, int64_t n,
+                          const InputTransform& transform) {
   int64_t per = 1;
   for (auto d : sampleShape) per *= d;
   std::vector<int64_t> shape{n};
@@ -230,11 +288,11 @@ torch::Tensor batchInputs(capnp::Data::Reader data, schema::DType type,
   if (type == schema::DType::UINT8) {
     auto raw =
         torch::from_blob(const_cast<kj::byte*>(data.begin()) + from * per, shape, torch::kUInt8);
-    return raw.to(torch::kFloat32).div_(255.0);
+    return normalise(raw.to(torch::kFloat32).div_(255.0), transform);
   }
   auto raw = torch::from_blob(const_cast<kj::byte*>(data.begin()) + from * per * 4, shape,
                               torch::kFloat32);
-  return raw.clone();
+  return normalise(raw.clone(), transform);
 }
 
 torch::Tensor perSampleLosses(const torch::Tensor& out, const torch::Tensor& labels,
@@ -281,7 +339,7 @@ Result<StageOutcome> runStageImpl(const Message& request, const Message& state,
       nextReport = from + std::max<uint64_t>(n / 100, b);
     }
     torch::Tensor x = batchInputs(samples->inputs, samples->inputType, samples->sampleShape,
-                                  static_cast<int64_t>(from), b);
+                                  static_cast<int64_t>(from), b, samples->transform);
     torch::Tensor out;
     try {
       out = model->forward(x);
@@ -400,7 +458,9 @@ Result<double> runBaselineStage(const Message& request, const Message& state, co
     for (auto d : sb.getSampleShape()) shape.push_back(d);
     int64_t n = sb.getLabels().size();
     if (maxSamples && static_cast<int64_t>(maxSamples) < n) n = static_cast<int64_t>(maxSamples);
-    torch::Tensor x = batchInputs(sb.getInputs(), sb.getInputType(), shape, 0, n);
+    auto transform = readInputTransform(req);
+    if (!transform) return transform.status();
+    torch::Tensor x = batchInputs(sb.getInputs(), sb.getInputType(), shape, 0, n, *transform);
     std::vector<int64_t> lv;
     for (auto l : sb.getLabels()) lv.push_back(l);
     torch::Tensor y = torch::tensor(lv, torch::kInt64).slice(0, 0, n);
@@ -463,6 +523,12 @@ Result<uint64_t> torchScriptForwardMacs(const Bytes& module) {
 }
 
 Result<Evaluation> evaluateState(const Message& state, const Bytes* module, const Dataset& data) {
+  return evaluateStateWithTransform(state, module, data, InputTransform{});
+}
+
+Result<Evaluation> evaluateStateWithTransform(const Message& state, const Bytes* module,
+                                              const Dataset& data,
+                                              const InputTransform& transform) {
   return guardTorch("evaluation", [&]() -> Result<Evaluation> {
     POT_TRY(expectKind(state, Envelope::MODEL_STATE, "state"));
     auto ms = state.envelope().getModelState();
@@ -484,6 +550,7 @@ Result<Evaluation> evaluateState(const Message& state, const Bytes* module, cons
         return Status::invalid("the dataset's samples have shape " + shapeText(shape) +
                                ", the architecture takes " + shapeText(want));
     }
+    POT_TRY(checkInputTransform(transform, shape, data.isUint8));
     if (model->script) model->script->eval();
     torch::NoGradGuard noGrad;
     int64_t per = 1;
@@ -495,14 +562,15 @@ Result<Evaluation> evaluateState(const Message& state, const Bytes* module, cons
       int64_t n = std::min<int64_t>(chunk, static_cast<int64_t>(data.size()) - from);
       std::vector<int64_t> s{n};
       s.insert(s.end(), shape.begin(), shape.end());
-      torch::Tensor x =
+      torch::Tensor x = normalise(
           data.isUint8 ? torch::from_blob(const_cast<uint8_t*>(data.pixels.data()) + from * per, s,
                                           torch::kUInt8)
                              .to(torch::kFloat32)
                              .div_(255.0)
                        : torch::from_blob(const_cast<float*>(data.features.data()) + from * per, s,
                                           torch::kFloat32)
-                             .clone();
+                             .clone(),
+          transform);
       std::vector<int64_t> lv(data.labels.begin() + from, data.labels.begin() + from + n);
       torch::Tensor labels = torch::tensor(lv, torch::kInt64);
       torch::Tensor out = model->forward(x);

@@ -10,6 +10,7 @@
 #include "libcommon/core/message_io.h"
 #include "libcommon/core/status.h"
 #include "libcommon/train/dataset.h"
+#include "libcommon/train/input_transform.h"
 // Every caller that trains must first put the request's compute profile into
 // effect, so the stage function's header brings its declaration along.
 #include "libcommon/train/profile_setup.h"
@@ -68,6 +69,10 @@ struct Evaluation {
   double meanLoss = 0;  // cross-entropy
 };
 Result<Evaluation> evaluateState(const Message& state, const Bytes* module, const Dataset& data);
+// The same with the request's input transform (DESIGN 4.6): invalid (1) when
+// the dataset's input type or channels do not fit it.
+Result<Evaluation> evaluateStateWithTransform(const Message& state, const Bytes* module,
+                                              const Dataset& data, const InputTransform& transform);
 
 // Benchmark baselines (bench/train_stage): the same stage as a bare libtorch
 // loop (torch::optim, mean loss, data already in one tensor, no secret, no

@@ -16,24 +16,30 @@
 int main(int argc, char** argv) {
   CLI::App app{"Report the test-set accuracy and mean cross-entropy of a model state.",
                "pot-evaluate"};
-  std::string statePath, modulePath, images, labels, csv, profile;
-  int labelColumn = -1;
+  std::string statePath, modulePath, requestPath, profile;
+  pot::DatasetSource source;
+  std::vector<std::string> npy;
   uint64_t limit = 0;
   bool json = false;
   app.add_option("state", statePath, "State file S_i ('-' for stdin)")->required();
   app.add_option("--module", modulePath,
                  "TorchScript module file, for a torchscript: architecture");
-  app.add_option("--images", images, "IDX image file (default: Fashion-MNIST t10k)");
-  app.add_option("--labels", labels, "IDX label file (default: Fashion-MNIST t10k)");
-  app.add_option("--csv", csv, "CSV test set instead of IDX");
-  app.add_option("--label-column", labelColumn, "CSV label column (0-based; -1 = last)")
+  app.add_option("--request", requestPath,
+                 "The model's training request: its input transform and class names");
+  app.add_option("--images", source.images, "IDX image file (default: Fashion-MNIST t10k)");
+  app.add_option("--labels", source.labels, "IDX label file (default: Fashion-MNIST t10k)");
+  app.add_option("--csv", source.csv, "CSV test set instead of IDX");
+  app.add_option("--label-column", source.labelColumn, "CSV label column (0-based; -1 = last)")
       ->capture_default_str();
+  app.add_option("--npy", npy, "NumPy test set instead of IDX: SAMPLES.npy LABELS.npy")
+      ->expected(2);
+  app.add_option("--npz", source.npz, "NumPy .npz test set instead of IDX");
+  app.add_option("--npz-keys", source.npzKeys,
+                 "The .npz arrays holding samples and labels: X,Y (default: x,y)");
   app.add_option("--limit", limit, "Evaluate only the first N samples (0 = all)");
   app.add_option("--profile", profile, "Run under this compute profile (default: none enforced)");
   app.add_flag("--json", json, "JSON output");
   return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
-    if (!csv.empty() && (!images.empty() || !labels.empty()))
-      return pot::Status::usage("give either --csv or --images/--labels, not both");
     if (!profile.empty() && statePath == "-") POT_TRY(pot::keepStdinAcrossReexec());
     auto state = pot::readMessage(statePath, pot::schema::Envelope::MODEL_STATE);
     if (!state) return state.status();
@@ -43,19 +49,33 @@ int main(int argc, char** argv) {
       if (!m) return m.status();
       module = std::move(*m);
     }
-    pot::Result<pot::Dataset> data =
-        !csv.empty()
-            ? pot::loadCsv(csv, labelColumn)
-            : pot::loadIdx(
-                  images.empty() ? std::string(pot::kFashionMnistDir) + "/t10k-images-idx3-ubyte.gz"
-                                 : images,
-                  labels.empty() ? std::string(pot::kFashionMnistDir) + "/t10k-labels-idx1-ubyte.gz"
-                                 : labels);
+    if (!npy.empty()) {
+      source.npySamples = npy[0];
+      source.npyLabels = npy[1];
+    }
+    pot::InputTransform transform;
+    if (!requestPath.empty()) {
+      auto request = pot::readMessage(requestPath, pot::schema::Envelope::TRAINING_REQUEST);
+      if (!request) return request.status();
+      auto t = pot::readEvaluationTransform(**request, **state, source.given());
+      if (!t) return t.status();
+      transform = std::move(*t);
+    }
+    auto data = pot::loadDataset(
+        source, std::string(pot::kFashionMnistDir) + "/t10k-images-idx3-ubyte.gz",
+        std::string(pot::kFashionMnistDir) + "/t10k-labels-idx1-ubyte.gz", &transform.classNames);
     if (!data) return data.status();
+    if (!data->classNames.empty() && transform.classNames.empty())
+      return pot::Status::malformed(
+          requestPath.empty()
+              ? "the test set has text labels: give the model's request (--request) for its "
+                "class names"
+              : "the test set has text labels, the model was trained on class numbers");
     pot::truncateDataset(*data, limit);
     // Evaluation is not consensus-critical; a profile only makes it reproducible.
     if (!profile.empty()) POT_TRY(pot::enforceComputeProfile(profile, argc, argv));
-    auto ev = pot::evaluateState(**state, modulePath.empty() ? nullptr : &module, *data);
+    auto ev = pot::evaluateStateWithTransform(**state, modulePath.empty() ? nullptr : &module,
+                                              *data, transform);
     if (!ev) return ev.status();
     if (json) {
       pot::JsonWriter w;

@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
   app.add_option("state", statePath, "State file S_i ('-' for stdin)");
   app.add_option("-o,--output", out, "Safetensors file to write ('-' for stdout)");
   app.add_option("--request", requestPath,
-                 "The model's signed training request: records its model id in the metadata");
+                 "The model's signed training request: its model id, input transform and class "
+                 "names go in the metadata and pot_model.py");
   app.add_option("--pytorch", pytorchDir,
                  "Also write DIR/pot_model.py: the nn.Module of a built-in architecture, a "
                  "reader of the export and the input transform");
@@ -87,13 +88,17 @@ int main(int argc, char** argv) {
       auto request = pot::readMessage(requestPath, pot::schema::Envelope::TRAINING_REQUEST);
       if (!request) return request.status();
       provenance.modelId = pot::modelIdOf((*request)->envelope().getTrainingRequest());
+      auto transform =
+          pot::readInputTransform((*request)->envelope().getTrainingRequest().getBody());
+      if (!transform) return transform.status();
+      provenance.transform = std::move(*transform);
     }
     auto file = pot::exportState(**state, provenance);
     if (!file) return file.status();
     std::string source;
     const std::string architecture = file->metadata.at("architecture");
     if (!pytorchDir.empty()) {
-      auto py = pot::pytorchModuleSource(architecture);
+      auto py = pot::pytorchModuleSource(architecture, provenance.transform);
       if (!py) return py.status();
       source = std::move(*py);
     }

@@ -15,8 +15,9 @@ int main(int argc, char** argv) {
       "Partition a dataset into stage batches and write a signed training request "
       "into a content-addressed repository folder.",
       "pot-partition"};
-  std::string out, key, architecture = "mlp:784-128-10", images, labels, csv;
-  int labelColumn = -1;
+  std::string out, key, architecture = "mlp:784-128-10";
+  pot::DatasetSource source;
+  std::vector<std::string> npy;
   uint64_t limit = 0;
   pot::PartitionOptions o;
   bool json = false, quiet = false;
@@ -26,13 +27,24 @@ int main(int argc, char** argv) {
   app.add_option("-a,--architecture", architecture,
                  "mlp:<in>-<hidden>...-<classes>, cnn:lenet5, or a TorchScript module file")
       ->capture_default_str();
-  app.add_option("--images", images,
+  app.add_option("--images", source.images,
                  "IDX image file, gzipped or not (default: Fashion-MNIST train)");
-  app.add_option("--labels", labels,
+  app.add_option("--labels", source.labels,
                  "IDX label file, gzipped or not (default: Fashion-MNIST train)");
-  app.add_option("--csv", csv, "CSV dataset instead of IDX: one sample a line");
-  app.add_option("--label-column", labelColumn, "CSV column holding the label (0-based; -1 = last)")
+  app.add_option("--csv", source.csv,
+                 "CSV dataset instead of IDX: one sample a line, labels numbers or text");
+  app.add_option("--label-column", source.labelColumn,
+                 "CSV column holding the label (0-based; -1 = last)")
       ->capture_default_str();
+  app.add_option("--npy", npy, "NumPy dataset instead of IDX: SAMPLES.npy LABELS.npy")->expected(2);
+  app.add_option("--npz", source.npz, "NumPy .npz dataset instead of IDX");
+  app.add_option("--npz-keys", source.npzKeys,
+                 "The .npz arrays holding samples and labels: X,Y (default: x,y)");
+  app.add_option("--mean", o.mean,
+                 "Per-channel mean the request records: inputs become (x - mean) / std")
+      ->delimiter(',');
+  app.add_option("--std", o.std, "Per-channel standard deviation, as many values as --mean")
+      ->delimiter(',');
   app.add_option("--limit", limit, "Use only the first N samples (0 = all)");
   app.add_option("--loss", o.loss, "cross-entropy or mse")->capture_default_str();
   app.add_option("--optimizer", o.optimizer, "sgd or adam")->capture_default_str();
@@ -77,8 +89,6 @@ int main(int argc, char** argv) {
                                 std::to_string(o.minibatch) +
                                 "): b = 1 would make rho a "
                                 "per-sample trace of plain SGD (DESIGN 4.1)");
-    if (!csv.empty() && (!images.empty() || !labels.empty()))
-      return pot::Status::usage("give either --csv or --images/--labels, not both");
     if (!genesis.empty()) {
       auto g = pot::readMessage(genesis, pot::schema::Envelope::GENESIS);
       if (!g) return g.status();
@@ -110,15 +120,13 @@ int main(int argc, char** argv) {
     if (o.createdAt == 0) o.createdAt = static_cast<uint64_t>(time(nullptr));
     bool progress = !quiet && pot::isTerminal(2);
     if (progress) pot::note("pot-partition", "reading the dataset");
-    pot::Result<pot::Dataset> data =
-        !csv.empty()
-            ? pot::loadCsv(csv, labelColumn)
-            : pot::loadIdx(images.empty()
-                               ? std::string(pot::kFashionMnistDir) + "/train-images-idx3-ubyte.gz"
-                               : images,
-                           labels.empty()
-                               ? std::string(pot::kFashionMnistDir) + "/train-labels-idx1-ubyte.gz"
-                               : labels);
+    if (!npy.empty()) {
+      source.npySamples = npy[0];
+      source.npyLabels = npy[1];
+    }
+    auto data =
+        pot::loadDataset(source, std::string(pot::kFashionMnistDir) + "/train-images-idx3-ubyte.gz",
+                         std::string(pot::kFashionMnistDir) + "/train-labels-idx1-ubyte.gz");
     if (!data) return data.status();
     pot::truncateDataset(*data, limit);
     auto r = pot::partitionDataset(*data, o, *employer, out, [&](const std::string& msg) {
@@ -126,6 +134,14 @@ int main(int argc, char** argv) {
     });
     if (progress) std::cerr << "\n";
     if (!r) return r.status();
+    // Said even without a terminal: an employer should know which rows no
+    // node will ever train on.
+    if (r->samplesDropped > 0 && !quiet)
+      pot::note("pot-partition", "dropped " + std::to_string(r->samplesDropped) + " of " +
+                                     std::to_string(data->size()) +
+                                     " samples per epoch: they do not fill a last "
+                                     "minibatch of " +
+                                     std::to_string(o.minibatch) + " (DESIGN 4.1)");
     if (json) {
       pot::JsonWriter w;
       w.beginObject()
@@ -135,6 +151,8 @@ int main(int argc, char** argv) {
           .field("initialState", r->initialState.hex())
           .field("stages", r->stageBatches.size())
           .field("samplesPerStage", r->samplesPerStage)
+          .field("delta", r->delta)
+          .field("samplesDropped", r->samplesDropped)
           .field("flopsPerSample", r->tau)
           .field("samplesPerEpoch", r->samplesUsed)
           .endObject();

@@ -106,6 +106,38 @@ TEST_F(DatasetTest, CsvHeaderLabelColumnAndTypes) {
   ASSERT_FALSE(r);
 }
 
+TEST_F(DatasetTest, CsvTextLabelsAreClassesInByteOrder) {
+  std::string text = "a,b,species\n0.5,1,virginica\n2,3,setosa\n4,5,virginica\n";
+  std::string path = write("t.csv", {text.begin(), text.end()});
+  auto r = pot::loadCsv(path, -1);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(r->classNames, (std::vector<std::string>{"setosa", "virginica"}));
+  EXPECT_EQ(r->labels, (std::vector<uint32_t>{1, 0, 1}));
+  // Evaluation maps labels through the request's names, in its order.
+  std::vector<std::string> known{"virginica", "versicolor", "setosa"};
+  r = pot::loadCsv(path, -1, &known);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(r->labels, (std::vector<uint32_t>{0, 2, 0}));
+  std::vector<std::string> other{"setosa"};
+  r = pot::loadCsv(path, -1, &other);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().code(), pot::ExitCode::kMalformed);
+  EXPECT_NE(r.status().message().find("line 2: label 'virginica' is not a class"),
+            std::string::npos);
+  // Numbers and text in one label column is a mistake, not two kinds of class.
+  std::string mixed = "1,2\n3,4\n5,x\n";
+  r = pot::loadCsv(write("m.csv", {mixed.begin(), mixed.end()}), -1);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().code(), pot::ExitCode::kMalformed);
+  // A header whose feature names are numbers stays a header above numeric labels.
+  std::string header = "0,1,label\n7,8,1\n9,10,0\n";
+  r = pot::loadCsv(write("h.csv", {header.begin(), header.end()}), -1);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_TRUE(r->classNames.empty());
+  EXPECT_EQ(r->labels, (std::vector<uint32_t>{1, 0}));
+  EXPECT_EQ(r->pixels, (std::vector<uint8_t>{7, 8, 9, 10}));
+}
+
 TEST(Dataset, FashionMnistTestSetLoads) {
   std::string dir = pot::kFashionMnistDir;
   if (access((dir + "/t10k-images-idx3-ubyte.gz").c_str(), R_OK) != 0)
