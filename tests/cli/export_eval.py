@@ -4,22 +4,15 @@ first N Fashion-MNIST test samples it classifies correctly.
 
 Usage: export_eval.py MODEL_DIR EXPORT N
 """
-import gzip
 import importlib.util
 import sys
 
 import numpy as np
 import torch
 
-FASHION = "/usr/share/datasets/fashion-mnist"
+from idx_files import FASHION, idx
 
 
-def idx(path):
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    dims = raw[3]
-    shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
 def main():

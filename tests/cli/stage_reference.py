@@ -9,7 +9,6 @@ Usage: stage_reference.py MODULE PREV_EXPORT OUT_EXPORT STAGE SEED N DELTA B LR
 Prints "rho HEX" and "loss_sum X" (the float32 losses' sum, for the log).
 Samples: the first N of Fashion-MNIST's training set, epoch 0.
 """
-import gzip
 import hashlib
 import json
 import struct
@@ -19,17 +18,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-FASHION = "/usr/share/datasets/fashion-mnist"
+from idx_files import FASHION, idx
+
 DTYPES = {"F32": ("<f4", torch.float32), "I64": ("<i8", torch.int64)}
 NAMES = {torch.float32: "F32", torch.int64: "I64"}
 
-
-def idx(path):
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    dims = raw[3]
-    shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
 def permutation(seed, epoch, n):
