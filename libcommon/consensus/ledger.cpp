@@ -4,6 +4,7 @@
 #include <capnp/message.h>
 
 #include <algorithm>
+#include <map>
 
 #include "libcommon/core/canonical.h"
 #include "libcommon/core/data_field.h"
@@ -200,8 +201,15 @@ std::vector<ModelRecord> modelQueue(const LedgerReader& ledger) {
     }
     return true;
   });
-  std::sort(active.begin(), active.end(), [](const ModelRecord& a, const ModelRecord& b) {
-    if (a.feePerStage != b.feePerStage) return a.feePerStage > b.feePerStage;
+  // Read after the walk: a store's model cursor is not shared with account reads.
+  std::map<Hash256, uint64_t> payable;
+  for (const auto& m : active) {
+    auto escrow = ledger.account(m.escrow);
+    payable[m.modelId] = std::min(m.feePerStage, escrow ? escrow->balance : 0);
+  }
+  std::sort(active.begin(), active.end(), [&](const ModelRecord& a, const ModelRecord& b) {
+    const uint64_t pa = payable[a.modelId], pb = payable[b.modelId];
+    if (pa != pb) return pa > pb;
     if (a.registrationHeight != b.registrationHeight)
       return a.registrationHeight < b.registrationHeight;
     return a.modelId < b.modelId;

@@ -156,9 +156,12 @@ inline uint32_t stageBatchIndex(uint32_t stage, uint32_t stagesTotal) {
 Result<ModelRecord> modelRecordFor(schema::TrainingRequest::Reader request, const Hash256& anchor,
                                    uint64_t height, bool isDummy);
 
-// The fee-priority queue (DESIGN 5.1): active requests by fee per stage
-// (highest first; ties by earlier registration, then lower model id); when
-// none is active, the dummy model alone (if it has stages left).
+// The fee-priority queue (DESIGN 5.1): active requests by the fee per stage
+// their escrow can pay, min(feePerStage, escrow balance) (highest first; ties
+// by earlier registration, then lower model id), so a registration claiming a
+// large fee with an empty escrow cannot jump the queue for free; when none is
+// active, the dummy model alone (it is always active, DESIGN 5.8). This is a
+// node's choice of work, not a validation rule.
 std::vector<ModelRecord> modelQueue(const LedgerReader& ledger);
 
 // True if `address` is the escrow of a registered model.

@@ -292,7 +292,13 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
 
   // Rewards, derived and compared exactly (DESIGN 5.6).
   auto expected = expectedCoinbase(chain, block);
-  if (!expected) return reject(RejectReason::kBadCoinbase, expected.status().message());
+  if (!expected) {
+    // The coinbase cannot be derived only when our own state fails to give
+    // its inputs: an error, never the sender's fault (isPeerFault).
+    if (expected.status().code() != ExitCode::kInvalid)
+      return reject(RejectReason::kApplyFailed, expected.status().message(), Verdict::kError);
+    return reject(RejectReason::kBadCoinbase, expected.status().message());
+  }
   auto got = body.getCoinbase();
   bool same = got.size() == expected->size();
   for (size_t i = 0; same && i < got.size(); ++i) {

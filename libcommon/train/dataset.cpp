@@ -30,21 +30,39 @@ Result<std::vector<uint8_t>> readMaybeGzip(const std::string& path) {
   if (raw->size() < 2 || (*raw)[0] != 0x1f || (*raw)[1] != 0x8b) return std::move(*raw);
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 32) != Z_OK) return Status::internal("zlib init failed");
+  // A few bytes of gzip can inflate to gigabytes: the output is capped, and
+  // zlib's 32-bit counters are fed at most 1 GiB at a time so they never wrap.
+  constexpr uint64_t kMaxInflated = 16ull << 30;
+  constexpr uint64_t kChunk = 1ull << 30;
   std::vector<uint8_t> out;
-  out.resize(raw->size() * 4 + 1024);
+  out.resize(std::min<uint64_t>(raw->size() * 4 + 1024, kMaxInflated));
   zs.next_in = raw->data();
-  zs.avail_in = static_cast<uInt>(raw->size());
+  uint64_t inLeft = raw->size(), written = 0;
   int rc = Z_OK;
+  bool tooLarge = false;
   while (rc != Z_STREAM_END) {
-    if (zs.total_out == out.size()) out.resize(out.size() * 2);
-    zs.next_out = out.data() + zs.total_out;
-    zs.avail_out = static_cast<uInt>(out.size() - zs.total_out);
+    if (written == out.size()) {
+      if (out.size() >= kMaxInflated) {
+        tooLarge = true;
+        break;
+      }
+      out.resize(std::min<uint64_t>(out.size() * 2, kMaxInflated));
+    }
+    if (zs.avail_in == 0 && inLeft > 0) {
+      zs.avail_in = static_cast<uInt>(std::min(inLeft, kChunk));
+      inLeft -= zs.avail_in;
+    }
+    zs.next_out = out.data() + written;
+    zs.avail_out = static_cast<uInt>(std::min<uint64_t>(out.size() - written, kChunk));
+    const uInt before = zs.avail_out;
     rc = inflate(&zs, Z_NO_FLUSH);
-    if (rc == Z_BUF_ERROR && zs.avail_in == 0) break;
+    written += before - zs.avail_out;
+    if (rc == Z_BUF_ERROR && zs.avail_in == 0 && inLeft == 0) break;
     if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) break;
   }
-  size_t n = zs.total_out;
+  const size_t n = written;
   inflateEnd(&zs);
+  if (tooLarge) return Status::malformed("'" + path + "' inflates to more than 16 GiB");
   if (rc != Z_STREAM_END)
     return Status::malformed("'" + path + "' is a corrupt or truncated gzip file");
   out.resize(n);

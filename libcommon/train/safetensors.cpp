@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <set>
+#include <tuple>
 
 #include "libcommon/core/coding.h"
 #include "libcommon/core/json_reader.h"
@@ -119,8 +120,11 @@ Result<SafetensorsFile> readSafetensors(const Bytes& bytes) {
     out.tensors.push_back(std::move(t));
   }
   // The data is the tensors back to back: no overlap, no hole, nothing after.
-  std::sort(spans.begin(), spans.end(),
-            [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  // Ties (an empty tensor where another begins) fall to the end offset, then
+  // to header order, so the verdict and the order never depend on the sort.
+  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
+    return std::tie(a.begin, a.end, a.index) < std::tie(b.begin, b.end, b.index);
+  });
   uint64_t at = 0;
   for (const auto& s : spans) {
     if (s.begin != at)

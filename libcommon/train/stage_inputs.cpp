@@ -127,6 +127,9 @@ Result<StageSamples> checkStageBatch(const Message& request, const Message& batc
     return Status::malformed("the batch holds " + std::to_string(s.inputs.size()) +
                              " input bytes for " + std::to_string(s.count) + " samples");
   uint32_t b = req.getMinibatchSize();
+  if (b < 2)
+    return Status::invalid("the request's minibatch size is " + std::to_string(b) +
+                           " (must be >= 2)");
   if (s.count % b != 0)
     return Status::invalid("the batch's " + std::to_string(s.count) +
                            " samples are not a multiple of the minibatch size " +

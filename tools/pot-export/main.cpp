@@ -102,7 +102,17 @@ int main(int argc, char** argv) {
       if (!py) return py.status();
       source = std::move(*py);
     }
-    POT_TRY(pot::writeOutput(out, pot::writeSafetensors(*file), true));
+    // Never write a file that --verify would refuse (a tensor name the format
+    // cannot hold, a name twice): read it back and re-derive H(S_i) first.
+    const pot::Bytes written = pot::writeSafetensors(*file);
+    auto back = pot::readSafetensors(written);
+    if (!back) return back.status().withContext("this state cannot be exported");
+    auto rebuilt = pot::stateFromExport(*back);
+    if (!rebuilt) return rebuilt.status().withContext("this state cannot be exported");
+    if (pot::sha256(rebuilt->data(), rebuilt->size()) != (*state)->fileHash())
+      return pot::Status::invalid(
+          "this state cannot be exported: its tensor names do not survive the round trip");
+    POT_TRY(pot::writeOutput(out, written, true));
     if (!pytorchDir.empty())
       POT_TRY(pot::writeFileAtomic(pytorchDir + "/pot_model.py",
                                    pot::Bytes(source.begin(), source.end())));

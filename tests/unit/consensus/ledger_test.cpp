@@ -142,12 +142,44 @@ TEST(LedgerQueue, HighestFeeFirstDummyAsFallback) {
   ASSERT_TRUE(l.putModel(finished));
   EXPECT_EQ(modelQueue(l).size(), 1u);
   EXPECT_EQ(modelQueue(l)[0].modelId, dummy.modelId);
+  for (ModelRecord* m : {&cheap, &rich}) {
+    m->escrow = escrowAddress(m->modelId);
+    ASSERT_TRUE(l.putAccount(m->escrow, {1000, 0, 0}));
+  }
   ASSERT_TRUE(l.putModel(cheap));
   ASSERT_TRUE(l.putModel(rich));
   auto q = modelQueue(l);
   ASSERT_EQ(q.size(), 2u);
   EXPECT_EQ(q[0].modelId, rich.modelId);
   EXPECT_EQ(q[1].modelId, cheap.modelId);
+}
+
+// The queue ranks by what the escrow can pay: a registration claiming a
+// huge fee with an empty escrow does not jump ahead of a funded request.
+TEST(LedgerQueue, AClaimedFeeCountsOnlyAsFarAsTheEscrowPays) {
+  MemoryLedger l;
+  ModelRecord funded, bluff;
+  funded.modelId = sha256("funded");
+  funded.feePerStage = 10;
+  funded.stagesTotal = 2;
+  funded.escrow = escrowAddress(funded.modelId);
+  funded.registrationHeight = 5;
+  bluff.modelId = sha256("bluff");
+  bluff.feePerStage = UINT64_MAX;
+  bluff.stagesTotal = 2;
+  bluff.escrow = escrowAddress(bluff.modelId);
+  bluff.registrationHeight = 1;
+  ASSERT_TRUE(l.putAccount(funded.escrow, {10, 0, 0}));
+  ASSERT_TRUE(l.putAccount(bluff.escrow, {3, 0, 0}));
+  ASSERT_TRUE(l.putModel(funded));
+  ASSERT_TRUE(l.putModel(bluff));
+  auto q = modelQueue(l);
+  ASSERT_EQ(q.size(), 2u);
+  EXPECT_EQ(q[0].modelId, funded.modelId);
+  EXPECT_EQ(q[1].modelId, bluff.modelId);
+  // Funded as well, it pays more per stage and goes first.
+  ASSERT_TRUE(l.putAccount(bluff.escrow, {11, 0, 0}));
+  EXPECT_EQ(modelQueue(l)[0].modelId, bluff.modelId);
 }
 
 TEST_F(Ledger, RecordEncodingsRoundTrip) {
