@@ -89,7 +89,7 @@ TEST(Genesis, DummyModelAtHeightZero) {
   EXPECT_FALSE(makeGenesis(o));
   // So is one whose signature does not verify.
   o = options();
-  auto bad = *o.dummyRequest = testing::makeRequest(*employer, 3, 2, 500, "dummy");
+  auto bad = testing::makeRequest(*employer, 3, 2, 500, "dummy");
   bad[bad.size() - 20] ^= 1;
   o.dummyRequest = bad;
   EXPECT_FALSE(makeGenesis(o));
