@@ -179,3 +179,17 @@ TEST(Npz, AClaimedSizeIsNotAllocatedUpFront) {
 
 }  // namespace
 }  // namespace pot
+
+namespace pot {
+namespace {
+
+// fuzz_datasets found it: a CSV whose label cell holds a NUL byte among
+// numeric labels made loadCsv throw from std::stod; now it is refused.
+TEST(Csv, ALabelThatIsNotQuiteANumberIsRefusedNotThrown) {
+  auto d = loadCsv(std::string(POT_SOURCE_DIR) + "/tests/testdata/fuzz/csv-label-stod", -1);
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.status().code(), ExitCode::kMalformed);
+}
+
+}  // namespace
+}  // namespace pot
