@@ -4,7 +4,8 @@
 # hung (its reproducer is left in build-fuzz/findings/<target>/).
 # Usage: bench/fuzz/run.sh SECONDS [TARGET...]
 #   Needs clang with libFuzzer (libclang-rt-14-dev) and the normal build (scripts/test) for
-#   the seed-making tools. FUZZ_BUILD_DIR overrides build-fuzz.
+#   the seed-making tools. FUZZ_BUILD_DIR overrides build-fuzz. FUZZ_SEED=N fixes libFuzzer's
+#   random seed, so a run from the seed corpora replays the same inputs (CI uses it).
 set -uo pipefail
 SECONDS_EACH="${1:?usage: run.sh SECONDS [TARGET...]}"; shift
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -30,7 +31,7 @@ for t in "${TARGETS[@]}"; do
   mkdir -p "$corpus" "$findings"
   UBSAN_OPTIONS=halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
     "$B/tests/fuzz/$t" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
-    -max_len=65536 -print_final_stats=1 -artifact_prefix="$findings/" \
+    -max_len=65536 -print_final_stats=1 -artifact_prefix="$findings/" ${FUZZ_SEED:+-seed=$FUZZ_SEED} \
     "$corpus" "$B/seeds/$t" >"$B/$t.log" 2>&1
   rc=$?
   stats="$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$B/$t.log" | tail -1)"
