@@ -155,8 +155,7 @@ std::string reportSvg(const ModelReport& r, ReportPlot plot) {
     p.yLabel = "stage";
     PlotSeries s{"stage", {}};
     for (const auto& st : r.stages)
-      s.points.emplace_back(minutesSince(r.registrationTimestamp, st.timestamp),
-                            st.recorded.stage);
+      s.points.emplace_back(minutesSince(r.registrationTimestamp, st.timestamp), st.recorded.stage);
     p.series.push_back(std::move(s));
   } else if (plot == ReportPlot::kLoss) {
     p.title = "Training loss per stage";
@@ -166,8 +165,7 @@ std::string reportSvg(const ModelReport& r, ReportPlot plot) {
     PlotSeries test{"test set (after the stage)", {}};
     for (const auto& st : r.stages) {
       train.points.emplace_back(st.recorded.stage, st.loss.mean ? *st.loss.mean : NAN);
-      test.points.emplace_back(st.recorded.stage,
-                               st.evaluation ? st.evaluation->meanLoss : NAN);
+      test.points.emplace_back(st.recorded.stage, st.evaluation ? st.evaluation->meanLoss : NAN);
     }
     p.series.push_back(std::move(train));
     bool anyTest = false;
@@ -231,21 +229,20 @@ std::string reportHtml(const ModelReport& r) {
   auto row = [&h](const std::string& k, const std::string& v) {
     h += "<tr><th>" + xmlEscape(k) + "</th><td>" + v + "</td></tr>\n";
   };
-  row("registered at height", std::to_string(r.registrationHeight) + " (" +
-                                  utc(r.registrationTimestamp) + " UTC)");
+  row("registered at height",
+      std::to_string(r.registrationHeight) + " (" + utc(r.registrationTimestamp) + " UTC)");
   if (!r.stages.empty())
     row("latest stage", std::to_string(r.stages.back().recorded.stage) + " at height " +
                             std::to_string(r.stages.back().recorded.height) + " (" +
                             utc(r.stages.back().timestamp) + " UTC)");
   row("fee per stage", coins(r.feePerStage) + " coins");
-  row("fees paid by the employer",
-      coins(r.feePerStage * r.stages.size()) + " coins over " + std::to_string(r.stages.size()) +
-          " stages");
+  row("fees paid by the employer", coins(r.feePerStage * r.stages.size()) + " coins over " +
+                                       std::to_string(r.stages.size()) + " stages");
   std::string accounts;
   for (const auto& [name, amount] : byAccount)
     accounts += (accounts.empty() ? "" : ", ") + xmlEscape(name) + " " + coins(amount);
-  row("rewards in the model's blocks", coins(rewards) + " coins" +
-                                           (accounts.empty() ? "" : " (" + accounts + ")"));
+  row("rewards in the model's blocks",
+      coins(rewards) + " coins" + (accounts.empty() ? "" : " (" + accounts + ")"));
   row("test accuracy", xmlEscape(r.evaluationNote));
   if (r.initial) row("accuracy of S_0", fixed(r.initial->accuracy, 4));
   h += "</table>\n<p>Training loss: the mean per-sample cross-entropy the stage's own run saw, "

@@ -33,7 +33,7 @@ struct ModelReport {
   uint64_t registrationHeight = 0;
   uint64_t registrationTimestamp = 0;
   uint64_t tipHeight = 0;
-  std::vector<ReportStage> stages;  // in height order
+  std::vector<ReportStage> stages;    // in height order
   std::optional<Evaluation> initial;  // S_0's, when evaluated
   std::string evaluationNote;         // what the accuracy is measured on, or why it is not
   MessagePtr request;

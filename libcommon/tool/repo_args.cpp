@@ -21,15 +21,13 @@ Result<ObjectSource> RepoArgs::source() const {
     return Status::usage("give exactly one of --repo DIR or --repo-endpoint ENDPOINT");
   if (!dir.empty()) {
     const std::string d = dir;
-    return ObjectSource([d](const Hash256& h) {
-      return readFile(d + "/objects/" + h.hex(), kMaxObjectBytes);
-    });
+    return ObjectSource(
+        [d](const Hash256& h) { return readFile(d + "/objects/" + h.hex(), kMaxObjectBytes); });
   }
   const std::string ep = endpoint;
   const int timeout = timeoutMs;
-  return ObjectSource([ep, timeout](const Hash256& h) {
-    return repo::fetch(ep, h, timeout, kMaxObjectBytes);
-  });
+  return ObjectSource(
+      [ep, timeout](const Hash256& h) { return repo::fetch(ep, h, timeout, kMaxObjectBytes); });
 }
 
 }  // namespace pot

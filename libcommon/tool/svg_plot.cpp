@@ -38,10 +38,10 @@ struct Frame {
 std::string open(int width, int height, const std::string& title) {
   return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) +
          "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " + std::to_string(width) +
-         " " + std::to_string(height) +
-         "\" font-family=\"sans-serif\" font-size=\"11\">\n<title>" + xmlEscape(title) +
-         "</title>\n<rect x=\"0\" y=\"0\" width=\"" + std::to_string(width) + "\" height=\"" +
-         std::to_string(height) + "\" fill=\"#ffffff\"/>\n<text x=\"" + num(width / 2.0) +
+         " " + std::to_string(height) + "\" font-family=\"sans-serif\" font-size=\"11\">\n<title>" +
+         xmlEscape(title) + "</title>\n<rect x=\"0\" y=\"0\" width=\"" + std::to_string(width) +
+         "\" height=\"" + std::to_string(height) + "\" fill=\"#ffffff\"/>\n<text x=\"" +
+         num(width / 2.0) +
          "\" y=\"18\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">" +
          xmlEscape(title) + "</text>\n";
 }
@@ -59,9 +59,8 @@ std::string axisLabels(const Frame& f, const std::string& xLabel, const std::str
 
 std::string noData(const Frame& f) {
   return "<rect x=\"" + num(f.left) + "\" y=\"" + num(f.top) + "\" width=\"" + num(f.plotW()) +
-         "\" height=\"" + num(f.plotH()) +
-         "\" fill=\"none\" stroke=\"#868e96\"/>\n<text x=\"" + num(f.left + f.plotW() / 2) +
-         "\" y=\"" + num(f.top + f.plotH() / 2) +
+         "\" height=\"" + num(f.plotH()) + "\" fill=\"none\" stroke=\"#868e96\"/>\n<text x=\"" +
+         num(f.left + f.plotW() / 2) + "\" y=\"" + num(f.top + f.plotH() / 2) +
          "\" text-anchor=\"middle\" fill=\"#868e96\">no data</text>\n";
 }
 
@@ -207,9 +206,9 @@ std::string svgBarChart(const BarChart& c) {
   for (size_t i = 0; i < c.bars.size(); ++i) {
     const double v = std::isfinite(c.bars[i].second) ? c.bars[i].second : 0;
     const double x = f.left + slot * static_cast<double>(i);
-    s += "<rect class=\"bar\" x=\"" + num(x + slot * 0.15) + "\" y=\"" + num(Y(v)) +
-         "\" width=\"" + num(slot * 0.7) + "\" height=\"" + num(Y(0) - Y(v)) + "\" fill=\"" +
-         kColors[0] + "\"><title>" + xmlEscape(c.bars[i].first) + ": " + tickLabel(v, yStep) +
+    s += "<rect class=\"bar\" x=\"" + num(x + slot * 0.15) + "\" y=\"" + num(Y(v)) + "\" width=\"" +
+         num(slot * 0.7) + "\" height=\"" + num(Y(0) - Y(v)) + "\" fill=\"" + kColors[0] +
+         "\"><title>" + xmlEscape(c.bars[i].first) + ": " + tickLabel(v, yStep) +
          "</title></rect>\n<text x=\"" + num(x + slot / 2) + "\" y=\"" +
          num(f.top + f.plotH() + 14) + "\" text-anchor=\"middle\">" + xmlEscape(c.bars[i].first) +
          "</text>\n";

@@ -114,8 +114,7 @@ Result<ChainVerdict> verifyAgainstChain(const ChainView& chain, const Safetensor
   if (!modelId) {
     auto claim = metadata(file, "modelId");
     if (claim) modelId = Hash256::fromHex(*claim);
-    if (!modelId)
-      return Status::invalid("the export names no model id: give the model (--model)");
+    if (!modelId) return Status::invalid("the export names no model id: give the model (--model)");
   }
   if (!stage) {
     // stateFromExport has checked the stage is a number.

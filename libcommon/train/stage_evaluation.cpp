@@ -18,7 +18,8 @@ Result<EvaluationSet> loadEvaluationSet(const Message& request, const Message& i
                           &set.transform.classNames);
   if (!data) return data.status();
   if (!data->classNames.empty() && set.transform.classNames.empty())
-    return Status::malformed("the test set has text labels, the model was trained on class numbers");
+    return Status::malformed(
+        "the test set has text labels, the model was trained on class numbers");
   set.data = std::move(*data);
   truncateDataset(set.data, limit);
   auto arch = request.envelope().getTrainingRequest().getBody().getArchitecture();
@@ -58,8 +59,8 @@ Result<std::vector<StageEvaluation>> evaluateStages(
     if (!state) {
       row.missing = state.status().message();
     } else {
-      auto ev = evaluateStateWithTransform(**state, set.hasModule ? &set.module : nullptr,
-                                           set.data, set.transform);
+      auto ev = evaluateStateWithTransform(**state, set.hasModule ? &set.module : nullptr, set.data,
+                                           set.transform);
       if (!ev) return ev.status().withContext("S_" + std::to_string(row.stage));
       row.evaluation = *ev;
     }

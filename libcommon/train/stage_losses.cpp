@@ -101,9 +101,9 @@ Status rerunMissingLosses(const Message& request, const std::vector<RecordedStag
       l.note = s.status().message();
       continue;
     }
-    auto b = fetchObjectMessage(objects,
-                                hashFrom(batches[stageBatchIndex(r.stage, batches.size())]),
-                                schema::Envelope::STAGE_BATCH, "B_" + std::to_string(r.stage));
+    auto b =
+        fetchObjectMessage(objects, hashFrom(batches[stageBatchIndex(r.stage, batches.size())]),
+                           schema::Envelope::STAGE_BATCH, "B_" + std::to_string(r.stage));
     if (!b) {
       l.note = b.status().message();
       continue;

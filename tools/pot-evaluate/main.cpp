@@ -138,8 +138,9 @@ int main(int argc, char** argv) {
     }
     if (perStageMode) {
       if (!statePath.empty() || !modulePath.empty() || !requestPath.empty() || !profile.empty())
-        return pot::Status::usage("--per-stage takes no state, --module, --request or --profile: "
-                                  "they come from the chain and the repository");
+        return pot::Status::usage(
+            "--per-stage takes no state, --module, --request or --profile: "
+            "they come from the chain and the repository");
       if (model.empty()) return pot::Status::usage("--per-stage needs the model (--model)");
       auto id = pot::parseHashArg(model, "--model");
       if (!id) return id.status();

@@ -182,8 +182,9 @@ int main(int argc, char** argv) {
         return pot::Status::usage("--verify takes no state, --request, --pytorch or --repo");
       if (!fromChain) return verify(verifyPath, stateHash, json);
       if (!stateHash.empty())
-        return pot::Status::usage("--verify with a chain takes the hash from the chain, not "
-                                  "--state-hash");
+        return pot::Status::usage(
+            "--verify with a chain takes the hash from the chain, not "
+            "--state-hash");
       auto c = chain.load();
       if (!c) return c.status();
       return verifyOnChain(verifyPath, **c, modelId, stage, json);
@@ -191,8 +192,9 @@ int main(int argc, char** argv) {
     if (!stateHash.empty()) return pot::Status::usage("--state-hash goes with --verify");
     if (fromChain) {
       if (!statePath.empty() || !requestPath.empty())
-        return pot::Status::usage("a chain export takes no state file or --request: both come "
-                                  "from the chain and the repository");
+        return pot::Status::usage(
+            "a chain export takes no state file or --request: both come "
+            "from the chain and the repository");
       if (!modelId) return pot::Status::usage("give the model to export (--model)");
       auto objects = repo.source();
       if (!objects) return objects.status();
@@ -203,8 +205,9 @@ int main(int argc, char** argv) {
       return writeExport(*s->state, s->provenance, out, pytorchDir, json);
     }
     if (statePath.empty())
-      return pot::Status::usage("give a state file, a model on a chain (--model with --db), or "
-                                "--verify FILE");
+      return pot::Status::usage(
+          "give a state file, a model on a chain (--model with --db), or "
+          "--verify FILE");
     if (repo.given()) return pot::Status::usage("--repo goes with a chain (--db or --genesis)");
     auto state = pot::readMessage(statePath, pot::schema::Envelope::MODEL_STATE);
     if (!state) return state.status();

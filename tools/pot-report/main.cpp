@@ -94,16 +94,17 @@ int main(int argc, char** argv) {
         std::cerr << "pot-report: warning: not evaluated: " << set.status().message() << "\n";
         report->evaluationNote = "not evaluated: " + set.status().message();
         pot::addLosses(*report, losses);
-        return pot::writeOutput(out, plot ? pot::reportSvg(*report, *plot)
-                                          : pot::reportHtml(*report));
+        return pot::writeOutput(out,
+                                plot ? pot::reportSvg(*report, *plot) : pot::reportHtml(*report));
       }
       if (!set) return set.status();
       const bool progress = !quiet && pot::isTerminal(2);
-      auto rows = pot::evaluateStages(
-          *report->request, report->registrationHeight, recorded, objects, *set,
-          [&](size_t done, size_t total) {
-            if (progress) std::cerr << "\rpot-report: evaluated " << done << "/" << total;
-          });
+      auto rows = pot::evaluateStages(*report->request, report->registrationHeight, recorded,
+                                      objects, *set, [&](size_t done, size_t total) {
+                                        if (progress)
+                                          std::cerr << "\rpot-report: evaluated " << done << "/"
+                                                    << total;
+                                      });
       if (progress) std::cerr << "\r" << std::string(40, ' ') << "\r";
       if (!rows) return rows.status();
       const std::string missing = pot::missingEvaluations(*rows);

@@ -3,6 +3,7 @@
 #include "libcommon/tool/model_report.h"
 
 #include "../consensus/consensus_fixture.h"
+#include "libcommon/core/data_field.h"
 
 namespace pot::testing {
 namespace {
@@ -17,7 +18,8 @@ class ModelReportTest : public ConsensusFixture {
 
 TEST_F(ModelReportTest, TheModelsBlocksBecomeItsStages) {
   ReportNames names;
-  names.keys[nodes[0].publicKey()] = "node1";
+  for (size_t i = 0; i < nodes.size(); ++i)
+    names.keys[nodes[i].publicKey()] = "node" + std::to_string(i + 1);
   auto r = readModelReport(*chain, modelId, names);
   ASSERT_TRUE(r) << r.status().message();
   ASSERT_EQ(r->stages.size(), 1u);
@@ -28,7 +30,8 @@ TEST_F(ModelReportTest, TheModelsBlocksBecomeItsStages) {
   EXPECT_EQ(s.timestamp, chain->tip().timestamp);
   EXPECT_EQ(s.row.declarers.size(), 2u);
   ASSERT_EQ(s.row.stakeholders.size(), 3u);
-  EXPECT_EQ(s.row.stakeholders.back(), "node1");  // round 2's wrapper
+  EXPECT_EQ(s.row.stakeholders.back(),
+            names.key(hashFrom(round2.block->envelope().getBlock().getBody().getWrapper())));
   EXPECT_EQ(r->feePerStage, 10 * kCoin + 1);
   EXPECT_EQ(r->registrationHeight, 1u);
   EXPECT_EQ(r->tipHeight, 2u);
@@ -86,8 +89,7 @@ TEST_F(ModelReportTest, LossesAndEvaluationsGoToTheirStages) {
   auto bare = readModelReport(*chain, modelId, ReportNames{});
   ASSERT_TRUE(bare);
   EXPECT_NE(reportSvg(*bare, ReportPlot::kAccuracy).find("no data"), std::string::npos);
-  EXPECT_NE(reportSvg(*bare, ReportPlot::kRewards).find("<rect class=\"bar\""),
-            std::string::npos);
+  EXPECT_NE(reportSvg(*bare, ReportPlot::kRewards).find("<rect class=\"bar\""), std::string::npos);
 }
 
 TEST(ReportPlotNames, OnlyTheFourKinds) {
