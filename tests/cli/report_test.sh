@@ -171,6 +171,12 @@ expect_grep '^    2       2  missing' "$T/out"
 [ "$(grep -c '  0\.[0-9]\{4\}  ' "$T/out")" = 3 ] && pass || fail "other rows: $(cat "$T/out")"
 expect_error_line pot-evaluate
 expect_exit 2 pot-evaluate --per-stage --db "$T/db" --repo "$REPO"
+# --training-loss: stage 2 from its trace, stages 1 and 3 re-run (and checked) here.
+expect_exit 0 pot-evaluate --per-stage --db "$T/db" --repo "$REPO" --model "$MODEL" \
+  --training-loss --no-accuracy
+expect_grep '^    2       2  -  .*  [0-9.]* (trace)$' "$T/out"
+[ "$(grep -c ' (re-run)$' "$T/out")" = 2 ] && pass || fail "re-run losses: $(cat "$T/out")"
+expect_exit 2 pot-evaluate --per-stage --db "$T/db" --repo "$REPO" --model "$MODEL" --no-accuracy
 expect_exit 2 pot-evaluate --per-stage "$T/s3" --db "$T/db" --repo "$REPO" --model "$MODEL"
 
 # pot-report: the page, in the devnet's exact form plus a test-set limit.
@@ -187,6 +193,12 @@ expect_grep '<td>trace</td>' "$R"
 acc3="$(json_get "$T/per-stage.json" "'%.4f' % m['stages'][3]['accuracy']")"
 expect_grep "<td class=\"n\">3</td><td class=\"n\">3</td>.*<td class=\"n\">$acc3</td>" "$R"
 expect_grep '<td>n1, n2</td>' "$R"
+# A state missing from the repository: the page still comes, without that stage's accuracy,
+# and a warning says why.
+expect_exit 0 pot-report "$MODEL" --db "$T/db" --repo "$T/holey" --limit 500 -o "$T/holey.html"
+expect_grep 'warning: 1 of 4 stage states could not be evaluated' "$T/err"
+expect_grep '<td class="n">2</td><td class="n">2</td>.*<td>trace</td><td class="n"></td>' \
+  "$T/holey.html"
 # Without evaluation: no accuracy, and the losses only where a trace is published.
 expect_exit 0 pot-report "$MODEL" "${GEN[@]}" --repo "$REPO" --no-evaluate -o "$T/quick.html"
 expect_grep 'not evaluated (--no-evaluate)' "$T/quick.html"
@@ -264,5 +276,4 @@ while read -r name ink colour; do
     fail "plot '$name' looks blank in the screenshot: $ink dark, $colour blue pixels"
 done <"$T/cells"
 [ "$(wc -l <"$T/cells")" = 4 ] && pass || fail "screenshot not read: $(cat "$T/cells")"
-cp "$T/page.png" /tmp/h1-report-page.png 2>/dev/null || true
 finish

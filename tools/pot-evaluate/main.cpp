@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "libcommon/core/data_field.h"
 #include "libcommon/core/fileio.h"
 #include "libcommon/core/json_writer.h"
 #include "libcommon/core/message_io.h"
@@ -12,9 +13,11 @@
 #include "libcommon/tool/tool.h"
 #include "libcommon/train/dataset.h"
 #include "libcommon/train/export_chain.h"
+#include "libcommon/train/per_stage_json.h"
 #include "libcommon/train/profile.h"
 #include "libcommon/train/profile_setup.h"
 #include "libcommon/train/stage_evaluation.h"
+#include "libcommon/train/stage_losses.h"
 #include "libcommon/train/train.h"
 
 namespace {
@@ -31,10 +34,13 @@ void sixDecimals(pot::JsonWriter& w, double v) {
 }
 
 // --per-stage: S_0 and every stage the chain recorded, evaluated in this
-// process (libtorch starts once), as a table or one JSON document.
+// process (libtorch starts once), as a table or one JSON document; with
+// `trainingLoss` also each stage's mean training loss (published trace, else
+// a checked re-run), and with `!accuracy` only that.
 pot::Status perStage(const pot::ChainView& chain, const pot::Hash256& modelId,
                      const pot::ObjectSource& objects, const pot::DatasetSource& source,
-                     uint64_t limit, bool json) {
+                     uint64_t limit, bool accuracy, bool trainingLoss, bool json, int argc,
+                     char** argv) {
   auto model = pot::chainModel(chain, modelId);
   if (!model) return model.status();
   auto request = pot::decodeMessage(model->request);
@@ -42,53 +48,71 @@ pot::Status perStage(const pot::ChainView& chain, const pot::Hash256& modelId,
   POT_TRY(pot::expectKind(**request, pot::schema::Envelope::TRAINING_REQUEST, "request"));
   auto stages = pot::recordedStages(chain, modelId);
   if (!stages) return stages.status();
-  auto body = (*request)->envelope().getTrainingRequest().getBody();
-  pot::Hash256 s0Hash;
-  std::copy(body.getInitialState().begin(), body.getInitialState().end(), s0Hash.bytes.begin());
-  auto s0 = pot::fetchObjectMessage(objects, s0Hash, pot::schema::Envelope::MODEL_STATE, "S_0");
-  if (!s0) return s0.status();
-  auto set = pot::loadEvaluationSet(**request, **s0, source, limit, objects);
-  if (!set) return set.status();
-  auto rows = pot::evaluateStages(**request, model->registrationHeight, *stages, objects, *set);
-  if (!rows) return rows.status();
-  if (json) {
-    pot::JsonWriter w(pot::JsonWriter::Style::kPretty);
-    w.beginObject().field("model", modelId.hex()).field("samples", set->data.size());
-    w.key("stages").beginArray();
-    for (const auto& r : *rows) {
-      w.beginObject()
-          .field("stage", r.stage)
-          .field("height", r.height)
-          .field("stateHash", r.stateHash.hex());
-      if (r.evaluation) {
-        w.field("correct", r.evaluation->correct).key("accuracy");
-        sixDecimals(w, r.evaluation->accuracy);
-        w.key("loss");
-        sixDecimals(w, r.evaluation->meanLoss);
-      } else {
-        w.field("missing", r.missing);
-      }
-      w.endObject();
-    }
-    std::cout << w.endArray().endObject().str() << "\n";
+  pot::PerStageResult result;
+  result.model = modelId;
+  if (trainingLoss) {
+    result.losses = pot::publishedLosses(modelId, *stages, objects);
+    // Before any evaluation: the request's profile may re-exec this process.
+    POT_TRY(pot::rerunMissingLosses(**request, *stages, objects, result.losses, argc, argv));
+  }
+  if (accuracy) {
+    auto body = (*request)->envelope().getTrainingRequest().getBody();
+    auto s0 = pot::fetchObjectMessage(objects, pot::hashFrom(body.getInitialState()),
+                                      pot::schema::Envelope::MODEL_STATE, "S_0");
+    if (!s0) return s0.status();
+    auto set = pot::loadEvaluationSet(**request, **s0, source, limit, objects);
+    if (!set) return set.status();
+    result.samples = set->data.size();
+    auto rows = pot::evaluateStages(**request, model->registrationHeight, *stages, objects, *set);
+    if (!rows) return rows.status();
+    result.rows = std::move(*rows);
   } else {
-    std::cout << "stage  height  accuracy  correct/samples  loss\n";
-    for (const auto& r : *rows) {
-      char line[160];
+    pot::StageEvaluation first;
+    first.height = model->registrationHeight;
+    first.stateHash =
+        pot::hashFrom((*request)->envelope().getTrainingRequest().getBody().getInitialState());
+    result.rows.push_back(first);
+    for (const auto& r : *stages) {
+      pot::StageEvaluation row;
+      row.stage = r.stage;
+      row.height = r.height;
+      row.stateHash = r.stateHash;
+      result.rows.push_back(row);
+    }
+  }
+  if (json) {
+    std::cout << pot::perStageJson(result);
+  } else {
+    std::cout << "stage  height  accuracy  correct/samples  loss"
+              << (trainingLoss ? "    training loss" : "") << "\n";
+    for (size_t i = 0; i < result.rows.size(); ++i) {
+      const auto& r = result.rows[i];
+      char line[200];
       if (r.evaluation)
-        std::snprintf(line, sizeof line, "%5u  %6llu  %8.4f  %7llu/%-7llu  %.4f\n", r.stage,
+        std::snprintf(line, sizeof line, "%5u  %6llu  %8.4f  %7llu/%-7llu  %.4f", r.stage,
                       static_cast<unsigned long long>(r.height), r.evaluation->accuracy,
                       static_cast<unsigned long long>(r.evaluation->correct),
                       static_cast<unsigned long long>(r.evaluation->samples),
                       r.evaluation->meanLoss);
       else
-        std::snprintf(line, sizeof line, "%5u  %6llu  missing\n", r.stage,
-                      static_cast<unsigned long long>(r.height));
-      std::cout << line;
+        std::snprintf(line, sizeof line, "%5u  %6llu  %-37s", r.stage,
+                      static_cast<unsigned long long>(r.height), accuracy ? "missing" : "-");
+      std::string text = line;
+      if (trainingLoss && i >= 1 && i - 1 < result.losses.size()) {
+        const auto& l = result.losses[i - 1];
+        if (l.mean) {
+          char buf[64];
+          std::snprintf(buf, sizeof buf, "  %.4f (%s)", *l.mean, pot::lossSourceName(l.source));
+          text += buf;
+        } else {
+          text += "  - (" + l.note + ")";
+        }
+      }
+      std::cout << text << "\n";
     }
   }
-  const std::string missing = pot::missingEvaluations(*rows);
-  if (!missing.empty()) return pot::Status::io(missing);
+  const std::string missing = pot::missingEvaluations(result.rows);
+  if (accuracy && !missing.empty()) return pot::Status::io(missing);
   return pot::Status::ok();
 }
 
@@ -100,7 +124,7 @@ int main(int argc, char** argv) {
       "of a model on the chain (--per-stage).",
       "pot-evaluate"};
   std::string statePath, modulePath, requestPath, profile, model;
-  bool perStageMode = false;
+  bool perStageMode = false, trainingLoss = false, noAccuracy = false;
   pot::ChainArgs chain;
   pot::RepoArgs repo;
   pot::DatasetSource source;
@@ -112,6 +136,11 @@ int main(int argc, char** argv) {
                "Evaluate S_0 and every stage of --model the best chain recorded, each state "
                "from the repository, in this one process");
   app.add_option("--model", model, "With --per-stage: the model id (64 hex digits or a file)");
+  app.add_flag("--training-loss", trainingLoss,
+               "With --per-stage: also each stage's mean training loss, from its published "
+               "loss trace, else from a re-run of the stage that gives the header's H(S_i)");
+  app.add_flag("--no-accuracy", noAccuracy,
+               "With --per-stage --training-loss: the training losses only, no test set");
   chain.add(app, /*clock=*/false);
   repo.add(app);
   app.add_option("--module", modulePath,
@@ -148,10 +177,15 @@ int main(int argc, char** argv) {
       if (!objects) return objects.status();
       auto c = chain.load();
       if (!c) return c.status();
-      return perStage(**c, *id, *objects, source, limit, json);
+      if (noAccuracy && (!trainingLoss || source.given() || limit != 0))
+        return pot::Status::usage("--no-accuracy goes with --training-loss, without a test set");
+      return perStage(**c, *id, *objects, source, limit, !noAccuracy, trainingLoss, json, argc,
+                      argv);
     }
-    if (!model.empty() || repo.given() || !chain.db.empty() || !chain.genesis.empty())
-      return pot::Status::usage("--model, --repo and a chain go with --per-stage");
+    if (!model.empty() || repo.given() || !chain.db.empty() || !chain.genesis.empty() ||
+        trainingLoss || noAccuracy)
+      return pot::Status::usage(
+          "--model, --repo, a chain, --training-loss and --no-accuracy go with --per-stage");
     if (statePath.empty()) return pot::Status::usage("give a state file, or --per-stage");
     if (!profile.empty() && statePath == "-") POT_TRY(pot::keepStdinAcrossReexec());
     auto state = pot::readMessage(statePath, pot::schema::Envelope::MODEL_STATE);
