@@ -29,7 +29,8 @@ const char* kActive = "active";      // height (big-endian u64) -> id on the bes
 const char* kAccounts = "accounts";  // address -> Account record (ascending = FTC order)
 const char* kModels = "models";      // model id -> ModelRecord record
 const char* kUndo = "undo";          // block id -> BlockUndo record
-const char* kStates = "states";  // H(S_i) and loss-trace hashes on the best chain -> model id || stage (BE32) || block id
+const char* kStates = "states";  // H(S_i) and loss-trace hashes on the best chain -> model id ||
+                                 // stage (BE32) || block id
 const char* kMeta = "chain";     // "genesis" -> file bytes, "tip" -> id, "supply" -> u64
 
 // Big-endian, so LMDB's byte order is height order.

@@ -55,10 +55,13 @@ MODEL="$(cat "$T/net/model.id")"
 traces=0
 for b in "$T"/net/final-chain/*.block; do
   pot-inspect "$b" >"$T/b.json"
-  grep -q "\"modelId\": \"$MODEL\"" "$T/b.json" || continue
-  h="$(/usr/bin/python3 -c "import json,sys; print(json.load(open('$T/b.json'))['block']['body']['header']['body']['lossTraceHash'])")"
+  h="$(/usr/bin/python3 -c "
+import json
+h = json.load(open('$T/b.json'))['block']['body']['header']['body']
+if h['modelId'] == '$MODEL': print(h['lossTraceHash'])")"
+  [ -n "$h" ] || continue
   for _ in $(seq 50); do [ -s "$T/net/model/objects/$h" ] && break; sleep 0.2; done
-  [ "$(pot-inspect --kind "$T/net/model/objects/$h" 2>/dev/null)" = loss-trace ] && traces=$((traces + 1))
+  [ "$(pot-inspect --kind "$T/net/model/objects/$h" 2>/dev/null)" = "loss trace" ] && traces=$((traces + 1))
 done
 [ "$traces" = 2 ] && pass || fail "$traces of 2 loss traces in the repository"
 ls "$T"/net/n1/traces/* >/dev/null 2>&1 && pass || fail "node 1 kept no trace"
