@@ -7,6 +7,6 @@ man_examples "$PAGE"
   fail "no examples found in $PAGE: $(cat "$T/examples.sh")"
 mkdir "$T/run"
 expect_exit 0 bash -c "cd '$T/run' && set -e && . '$T/examples.sh'"
-[ -s "$T/run/s1.safetensors" ] && [ -s "$T/run/py/pot_model.py" ] && pass ||
+[ -s "$T/run/s1.safetensors" ] && [ -s "$T/run/py/pot_model.py" ] && [ -s "$T/run/latest.safetensors" ] && pass ||
   fail "the examples did not write the export and the module"
 finish

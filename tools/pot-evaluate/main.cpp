@@ -1,5 +1,5 @@
-// pot-evaluate: test-set accuracy and loss of a model state file (the employer's view of the
-// result).
+// pot-evaluate: test-set accuracy and loss of a model state file, or of every stage of a model
+// on the chain in one process (the employer's view of the result, and its curve).
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -7,21 +7,113 @@
 #include "libcommon/core/fileio.h"
 #include "libcommon/core/json_writer.h"
 #include "libcommon/core/message_io.h"
+#include "libcommon/tool/chain_args.h"
+#include "libcommon/tool/repo_args.h"
 #include "libcommon/tool/tool.h"
 #include "libcommon/train/dataset.h"
+#include "libcommon/train/export_chain.h"
 #include "libcommon/train/profile.h"
 #include "libcommon/train/profile_setup.h"
+#include "libcommon/train/stage_evaluation.h"
 #include "libcommon/train/train.h"
 
+namespace {
+
+// Six decimals, as scripts have always read them; JSON has no NaN.
+void sixDecimals(pot::JsonWriter& w, double v) {
+  if (!std::isfinite(v)) {
+    w.null();
+    return;
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  w.raw(buf);
+}
+
+// --per-stage: S_0 and every stage the chain recorded, evaluated in this
+// process (libtorch starts once), as a table or one JSON document.
+pot::Status perStage(const pot::ChainView& chain, const pot::Hash256& modelId,
+                     const pot::ObjectSource& objects, const pot::DatasetSource& source,
+                     uint64_t limit, bool json) {
+  auto model = pot::chainModel(chain, modelId);
+  if (!model) return model.status();
+  auto request = pot::decodeMessage(model->request);
+  if (!request) return request.status().withContext("the chain's request of the model");
+  POT_TRY(pot::expectKind(**request, pot::schema::Envelope::TRAINING_REQUEST, "request"));
+  auto stages = pot::recordedStages(chain, modelId);
+  if (!stages) return stages.status();
+  auto body = (*request)->envelope().getTrainingRequest().getBody();
+  pot::Hash256 s0Hash;
+  std::copy(body.getInitialState().begin(), body.getInitialState().end(), s0Hash.bytes.begin());
+  auto s0 = pot::fetchObjectMessage(objects, s0Hash, pot::schema::Envelope::MODEL_STATE, "S_0");
+  if (!s0) return s0.status();
+  auto set = pot::loadEvaluationSet(**request, **s0, source, limit, objects);
+  if (!set) return set.status();
+  auto rows = pot::evaluateStages(**request, model->registrationHeight, *stages, objects, *set);
+  if (!rows) return rows.status();
+  if (json) {
+    pot::JsonWriter w(pot::JsonWriter::Style::kPretty);
+    w.beginObject().field("model", modelId.hex()).field("samples", set->data.size());
+    w.key("stages").beginArray();
+    for (const auto& r : *rows) {
+      w.beginObject()
+          .field("stage", r.stage)
+          .field("height", r.height)
+          .field("stateHash", r.stateHash.hex());
+      if (r.evaluation) {
+        w.field("correct", r.evaluation->correct).key("accuracy");
+        sixDecimals(w, r.evaluation->accuracy);
+        w.key("loss");
+        sixDecimals(w, r.evaluation->meanLoss);
+      } else {
+        w.field("missing", r.missing);
+      }
+      w.endObject();
+    }
+    std::cout << w.endArray().endObject().str() << "\n";
+  } else {
+    std::cout << "stage  height  accuracy  correct/samples  loss\n";
+    for (const auto& r : *rows) {
+      char line[160];
+      if (r.evaluation)
+        std::snprintf(line, sizeof line, "%5u  %6llu  %8.4f  %7llu/%-7llu  %.4f\n", r.stage,
+                      static_cast<unsigned long long>(r.height), r.evaluation->accuracy,
+                      static_cast<unsigned long long>(r.evaluation->correct),
+                      static_cast<unsigned long long>(r.evaluation->samples),
+                      r.evaluation->meanLoss);
+      else
+        std::snprintf(line, sizeof line, "%5u  %6llu  missing\n", r.stage,
+                      static_cast<unsigned long long>(r.height));
+      std::cout << line;
+    }
+  }
+  const std::string missing = pot::missingEvaluations(*rows);
+  if (!missing.empty()) return pot::Status::io(missing);
+  return pot::Status::ok();
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  CLI::App app{"Report the test-set accuracy and mean cross-entropy of a model state.",
-               "pot-evaluate"};
-  std::string statePath, modulePath, requestPath, profile;
+  CLI::App app{
+      "Report the test-set accuracy and mean cross-entropy of a model state, or of every stage "
+      "of a model on the chain (--per-stage).",
+      "pot-evaluate"};
+  std::string statePath, modulePath, requestPath, profile, model;
+  bool perStageMode = false;
+  pot::ChainArgs chain;
+  pot::RepoArgs repo;
   pot::DatasetSource source;
   std::vector<std::string> npy;
   uint64_t limit = 0;
   bool json = false;
-  app.add_option("state", statePath, "State file S_i ('-' for stdin)")->required();
+  app.add_option("state", statePath, "State file S_i ('-' for stdin)");
+  app.add_flag("--per-stage", perStageMode,
+               "Evaluate S_0 and every stage of --model the best chain recorded, each state "
+               "from the repository, in this one process");
+  app.add_option("--model", model, "With --per-stage: the model id (64 hex digits or a file)");
+  chain.add(app, /*clock=*/false);
+  repo.add(app);
   app.add_option("--module", modulePath,
                  "TorchScript module file, for a torchscript: architecture");
   app.add_option("--request", requestPath,
@@ -40,6 +132,26 @@ int main(int argc, char** argv) {
   app.add_option("--profile", profile, "Run under this compute profile (default: none enforced)");
   app.add_flag("--json", json, "JSON output");
   return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
+    if (!npy.empty()) {
+      source.npySamples = npy[0];
+      source.npyLabels = npy[1];
+    }
+    if (perStageMode) {
+      if (!statePath.empty() || !modulePath.empty() || !requestPath.empty() || !profile.empty())
+        return pot::Status::usage("--per-stage takes no state, --module, --request or --profile: "
+                                  "they come from the chain and the repository");
+      if (model.empty()) return pot::Status::usage("--per-stage needs the model (--model)");
+      auto id = pot::parseHashArg(model, "--model");
+      if (!id) return id.status();
+      auto objects = repo.source();
+      if (!objects) return objects.status();
+      auto c = chain.load();
+      if (!c) return c.status();
+      return perStage(**c, *id, *objects, source, limit, json);
+    }
+    if (!model.empty() || repo.given() || !chain.db.empty() || !chain.genesis.empty())
+      return pot::Status::usage("--model, --repo and a chain go with --per-stage");
+    if (statePath.empty()) return pot::Status::usage("give a state file, or --per-stage");
     if (!profile.empty() && statePath == "-") POT_TRY(pot::keepStdinAcrossReexec());
     auto state = pot::readMessage(statePath, pot::schema::Envelope::MODEL_STATE);
     if (!state) return state.status();
@@ -48,10 +160,6 @@ int main(int argc, char** argv) {
       auto m = pot::readFile(modulePath, 1ull << 30);
       if (!m) return m.status();
       module = std::move(*m);
-    }
-    if (!npy.empty()) {
-      source.npySamples = npy[0];
-      source.npyLabels = npy[1];
     }
     pot::InputTransform transform;
     if (!requestPath.empty()) {
@@ -79,21 +187,11 @@ int main(int argc, char** argv) {
     if (!ev) return ev.status();
     if (json) {
       pot::JsonWriter w;
-      // Six decimals, as scripts have always read them; JSON has no NaN.
-      auto sixDecimals = [&w](double v) {
-        if (!std::isfinite(v)) {
-          w.null();
-          return;
-        }
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "%.6f", v);
-        w.raw(buf);
-      };
       w.beginObject().field("samples", ev->samples).field("correct", ev->correct);
       w.key("accuracy");
-      sixDecimals(ev->accuracy);
+      sixDecimals(w, ev->accuracy);
       w.key("loss");
-      sixDecimals(ev->meanLoss);
+      sixDecimals(w, ev->meanLoss);
       w.endObject();
       std::cout << w.str() << "\n";
       return pot::Status::ok();
