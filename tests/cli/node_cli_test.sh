@@ -43,6 +43,16 @@ expect_exit 4 "$NODE" --home "$T/other" --key "$T/rich.pem" --genesis "$T/genesi
 expect_grep "error pot-node height=.*pot-chaind stopped at start" "$T/err"
 [ $((SECONDS - start)) -lt 20 ] && pass || fail "a refused genesis took $((SECONDS - start)) s"
 
+# pot-json, which the shell tools read with: the hint (nearest) and nested members.
+expect_exit 0 pot-json nearest -- --hme --home --key
+[ "$(cat "$T/out")" = --home ] && pass || fail "nearest: $(cat "$T/out")"
+expect_exit 1 pot-json nearest -- --zzzzzz --home --key
+echo '{"a": {"b": {"c": 7}}, "a.x": "top", "d": 1}' >"$T/nested.json"
+expect_exit 0 pot-json get -i "$T/nested.json" a.b.c a.x d
+[ "$(tr '\n' ' ' <"$T/out")" = "7 top 1 " ] && pass || fail "dotted get: $(cat "$T/out")"
+expect_exit 1 pot-json get -i "$T/nested.json" a.b.missing
+expect_exit 1 pot-json get -i "$T/nested.json" a.b
+
 # Usage errors: a hint for a mistyped option, exit 2.
 expect_exit 2 "$NODE" --hme "$T/x" --bin "$POT_TOOL_DIR"
 expect_one_line_error pot-node
