@@ -61,6 +61,8 @@ expect_exit 2 "$NODE" status "$T/x" --jsn --bin "$POT_TOOL_DIR"
 expect_grep "did you mean '--json'?" "$T/err"
 expect_exit 2 "$NODE" --home
 expect_one_line_error pot-node
+expect_exit 2 "$NODE" --home "$T/x" --bin "$POT_TOOL_DIR"
+expect_one_line_error pot-node
 expect_exit 4 "$NODE" status "$T" --bin "$POT_TOOL_DIR"
 expect_one_line_error pot-node
 
