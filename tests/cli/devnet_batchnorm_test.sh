@@ -43,7 +43,7 @@ torch.jit.script(TinyResNet()).save(sys.argv[1])
 PY
 "$PY" "$T/resnet.py" "$T/resnet.pt" && pass || fail "could not script the module"
 "$POT_SOURCE_DIR/scripts/pot-devnet" --bin "$POT_TOOL_DIR" --nodes 3 --stages 2 --samples-per-stage 64 \
-  --arch "$T/resnet.pt" --dir "$T/net" --timeout 300 --json "$T/result.json" >"$T/out" 2>"$T/err"
+  --arch "$T/resnet.pt" --dir "$T/net" --timeout 900 --json "$T/result.json" >"$T/out" 2>"$T/err"
 rc=$?
 [ "$rc" -eq 0 ] && pass || fail "pot-devnet exit $rc: $(tail -5 "$T/err")"
 "$PY" - "$T/result.json" <<'PY' && pass || fail "result: $(cat "$T/result.json")"
