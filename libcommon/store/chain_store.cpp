@@ -29,7 +29,8 @@ const char* kActive = "active";      // height (big-endian u64) -> id on the bes
 const char* kAccounts = "accounts";  // address -> Account record (ascending = FTC order)
 const char* kModels = "models";      // model id -> ModelRecord record
 const char* kUndo = "undo";          // block id -> BlockUndo record
-const char* kStates = "states";  // H(S_i) on the best chain -> model id || stage (BE32) || block id
+const char* kStates = "states";  // H(S_i) and loss-trace hashes on the best chain -> model id ||
+                                 // stage (BE32) || block id
 const char* kMeta = "chain";     // "genesis" -> file bytes, "tip" -> id, "supply" -> u64
 
 // Big-endian, so LMDB's byte order is height order.
@@ -395,13 +396,16 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now,
         // Two models with the same recipe reach the same state hash: drop
         // the index entry only if it is this block's, or another model's
         // state that the best chain still records would vanish with it.
-        store::Slice stateKey(dh.getStateHash().begin(), dh.getStateHash().size());
-        auto rec = txn.get(kStates, stateKey);
-        if (!rec) return rec.status();
-        if (rec->has_value() && (*rec)->size() >= 32 &&
-            std::equal(d.bytes.begin(), d.bytes.end(), (*rec)->end() - 32)) {
-          auto gs = txn.del(kStates, stateKey);
-          if (!gs) return gs.status();
+        for (auto key : {dh.getStateHash(), dh.getLossTraceHash()}) {
+          if (key.size() != 32) continue;  // no loss trace published
+          store::Slice stateKey(key.begin(), key.size());
+          auto rec = txn.get(kStates, stateKey);
+          if (!rec) return rec.status();
+          if (rec->has_value() && (*rec)->size() >= 32 &&
+              std::equal(d.bytes.begin(), d.bytes.end(), (*rec)->end() - 32)) {
+            auto gs = txn.del(kStates, stateKey);
+            if (!gs) return gs.status();
+          }
         }
       }
       for (const auto& c : path->connect) {
@@ -426,6 +430,12 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now,
         where.insert(where.end(), c.bytes.begin(), c.bytes.end());
         POT_TRY(txn.put(kStates, store::Slice(ch.getStateHash().begin(), ch.getStateHash().size()),
                         where));
+        // A published loss trace (DESIGN 4.2) is indexed beside its state, so
+        // a repository accepts its upload as it accepts S_i ("state" query).
+        if (ch.getLossTraceHash().size() == 32)
+          POT_TRY(txn.put(kStates,
+                          store::Slice(ch.getLossTraceHash().begin(), ch.getLossTraceHash().size()),
+                          where));
         auto ci = readInfo(txn, c);
         if (!ci || !ci->has_value()) return Status::io("index is missing block " + c.hex());
         POT_TRY(txn.put(kActive, heightKey((*ci)->height), c));

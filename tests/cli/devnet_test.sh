@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
-# pot-devnet end to end: 4 pot-node nodes on loopback train the employer's
-# Fashion-MNIST MLP for 2 stages through the whole protocol; the chain's final
-# state equals a single-process run of the same stages, every node holds the
-# same chain, and nothing pot-devnet started is left running.
+# pot-devnet end to end (about 60 s): 4 pot-node nodes on loopback train the
+# employer's Fashion-MNIST MLP for 2 stages under the default profile
+# (portable-fast) through the whole protocol; the chain's final state equals a
+# single-process run of the same stages, every node holds the same chain, the
+# logs are kept and not empty, each stage's loss trace is in the model's
+# repository under the hash its header carries, the report and the export are
+# written, pot-node status lists what a node made, and nothing pot-devnet
+# started is left running.
 source "$(dirname "$0")/lib.sh"
 DEVNET="$POT_SOURCE_DIR/scripts/pot-devnet"
 # Targets are checked before anything starts (real targets run in node_pos_test.sh).
 expect_exit 2 "$DEVNET" --bin "$POT_TOOL_DIR" --header-target 12ab
 expect_one_line_error pot-devnet
 expect_exit 2 "$DEVNET" --bin "$POT_TOOL_DIR" --declaration-target max --max-stake-age 0
+expect_one_line_error pot-devnet
+expect_exit 2 "$DEVNET" --bin "$POT_TOOL_DIR" --keep-runing
+expect_one_line_error pot-devnet
+expect_grep "did you mean '--keep-running'?" "$T/err"
+expect_exit 2 "$DEVNET" --bin "$POT_TOOL_DIR" --csv "$T/err"
+expect_grep "needs --arch" "$T/err"
+expect_exit 4 "$DEVNET" --bin "$POT_TOOL_DIR" --csv "$T/missing.csv" --arch mlp:4-3
 expect_one_line_error pot-devnet
 pot-devnet_run() {
   "$DEVNET" --bin "$POT_TOOL_DIR" --nodes 4 --stages 2 --samples-per-stage 64 --dir "$T/net" \
@@ -28,6 +39,41 @@ get() { /usr/bin/python3 -c "import json,sys; print(json.load(open('$T/result.js
 [ "$(get '["blocks"]' | grep -o "'model': 'employer'" | wc -l)" = 2 ] && pass || fail "employer stages: $(get '["blocks"]')"
 expect_grep "identical" "$T/out"
 expect_grep "test accuracy" "$T/out"
+expect_grep "profile portable-fast" "$T/err"
+# Logs are kept, not empty, and every pot-node line has time, level, height.
+expect_grep "logs: $T/net/logs" "$T/err"
+for i in 1 2 3 4; do
+  [ -s "$T/net/logs/node$i.log" ] && pass || fail "node $i's log is empty"
+  [ -s "$T/net/n$i/chaind.log" ] && pass || fail "node $i's chaind log is empty"
+done
+bad="$(grep -h -v -E '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{12}Z (info|warn|error) pot-node height=[0-9]+: ' "$T"/net/logs/node*.log)"
+[ -z "$bad" ] && pass || fail "node log lines not in the format: $(echo "$bad" | head -3)"
+expect_grep "info pot-node height=[0-9]*: declared stage" "$T/net/logs/node1.log"
+# Loss traces: every employer block's header carries one, and the model's
+# repository holds it under that hash (uploaded by the nodes).
+MODEL="$(cat "$T/net/model.id")"
+traces=0
+for b in "$T"/net/final-chain/*.block; do
+  pot-inspect "$b" >"$T/b.json"
+  h="$(/usr/bin/python3 -c "
+import json
+h = json.load(open('$T/b.json'))['block']['body']['header']['body']
+if h['modelId'] == '$MODEL': print(h['lossTraceHash'])")"
+  [ -n "$h" ] || continue
+  for _ in $(seq 50); do [ -s "$T/net/model/objects/$h" ] && break; sleep 0.2; done
+  [ "$(pot-inspect --kind "$T/net/model/objects/$h" 2>/dev/null)" = "loss trace" ] && traces=$((traces + 1))
+done
+[ "$traces" = 2 ] && pass || fail "$traces of 2 loss traces in the repository"
+ls "$T"/net/n1/traces/* >/dev/null 2>&1 && pass || fail "node 1 kept no trace"
+# The report and the export, at the paths printed.
+expect_grep "report: $T/net/report.html" "$T/err"
+expect_grep "model: $T/net/model.safetensors" "$T/err"
+[ -s "$T/net/report.html" ] && pass || fail "no report"
+[ -s "$T/net/model.safetensors" ] && pass || fail "no export"
+# pot-node status of a stopped devnet node: its declarations, from its records.
+"$POT_SOURCE_DIR/scripts/pot-node" status --json "$T/net/n1" --bin "$POT_TOOL_DIR" >"$T/status.json" &&
+  /usr/bin/python3 -c "import json; s=json.load(open('$T/status.json')); assert s['running'] is False and len(s['declarations']) >= 1, s" &&
+  pass || fail "status: $(cat "$T/status.json")"
 # Everything pot-devnet started has stopped.
 sleep 0.5
 pgrep -f "$T/net" >/dev/null && fail "processes left running: $(pgrep -af "$T/net")" || pass

@@ -9,7 +9,7 @@ stop_all() {
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
   PIDS=()
 }
-trap 'stop_all; rm -rf "$T"' EXIT
+trap 'stop_all; [ -n "${KEEP_T:-}" ] || rm -rf "$T"' EXIT
 wait_file() { for _ in $(seq 300); do [ -s "$1" ] && return 0; sleep 0.1; done; fail "no $1"; return 1; }
 # ep I KEY: an endpoint from node I's "KEY VALUE" endpoints file.
 ep() { awk -v k="$2" '$1==k{print $2}' "$T/n$1/endpoints"; }
