@@ -64,12 +64,15 @@ expect_exit 0 pot-tx deposit -k "$T/employer.pem" --request "$T/model/request" \
 sleep 1
 expect_exit 0 pot-gossip publish --control "$(ep 1 gossip-control)" "$T/tx-register" "$T/tx-deposit"
 
-# Until the employer's 2 stages are on chain and the lazy node has declared one of them.
+# Until the employer's 2 stages are on chain and both adversaries have declared a stage
+# (of either model: both race the honest block, the poisoner with its extra work, the
+# lazy node because it can copy a hash only once honest nodes declared it).
 q() { pot-chaind query --connect "$(ep 1 chaind)" "$@"; }
 st=0
 for _ in $(seq 400); do
   st="$(q model "$MODEL" 2>/dev/null | pot-json get lastStage 2>/dev/null)" || st=0
-  [ "$st" -ge "$STAGES" ] && grep -q "^lazy $MODEL " "$T/n$LAZY/adversary.log" 2>/dev/null && break
+  [ "$st" -ge "$STAGES" ] && grep -q "declared stage" "$T/node$LAZY.log" &&
+    grep -q "declared stage" "$T/node$POISONER.log" && break
   sleep 1
 done
 [ "$st" -ge "$STAGES" ] && pass || fail "employer's model at stage $st after 400 s: $(tail -3 "$T/node1.log")"
@@ -115,31 +118,29 @@ for m in messages(sys.argv[2]):
         if d["body"]["pubkey"] in (poisoner, lazy): kept += 1
 # A poisoned declaration's state is never a recorded state of that stage.
 poison_on_chain = sum(1 for (mo, st, s, _) in declared[poisoner] if s in chain_states.get((mo, st), set()))
+lazy_copied = sum(1 for (mo, st, s, _) in declared[lazy] if s in chain_states.get((mo, st), set()))
 print("poisoned", len(declared[poisoner]), "employer", employer[poisoner])
 print("lazy", len(declared[lazy]), "employer", employer[lazy])
 print("blocks", blocks)
 print("kept", kept)
 print("poisoned-state-on-chain", poison_on_chain)
+print("lazy-copied-recorded", lazy_copied)
 PY
 cat "$T/count" >&2
 val() { awk -v k="$1" '$1 == k { print $2 }' "$T/count"; }
-[ "$(val poisoned)" -ge 1 ] && [ "$(awk '$1 == "poisoned" {print $4}' "$T/count")" -ge 1 ] && pass ||
-  fail "the poisoner declared no employer stage: $(cat "$T/count")"
-[ "$(val lazy)" -ge 1 ] && [ "$(awk '$1 == "lazy" {print $4}' "$T/count")" -ge 1 ] && pass ||
-  fail "the lazy node declared no employer stage: $(cat "$T/count")"
+[ "$(val poisoned)" -ge 1 ] && pass || fail "the poisoner declared nothing: $(cat "$T/count")"
+[ "$(val lazy)" -ge 1 ] && pass || fail "the lazy node declared nothing: $(cat "$T/count")"
 [ "$(val blocks)" -ge "$HFINAL" ] && pass || fail "only $(val blocks) blocks read of $HFINAL"
 # 100% kept out: no block holds a poisoned or lazy declaration, no poisoned state is recorded.
 [ "$(val kept)" = 0 ] && pass || fail "$(val kept) adversarial declarations entered blocks"
 [ "$(val poisoned-state-on-chain)" = 0 ] && pass || fail "a poisoned state was recorded"
 # The poisoner really trained on backdoored batches; the lazy node copied honest hashes.
 grep -q "^poisoned $MODEL 1 " "$T/n$POISONER/adversary.log" && pass || fail "no poisoned stage 1 in the log"
-grep "^lazy $MODEL " "$T/n$LAZY/adversary.log" | awk '{print $5}' | sort -u >"$T/lazy-states"
-[ -s "$T/lazy-states" ] && pass || fail "the lazy node copied nothing"
+# The lazy node copied a state hash the chain recorded: its guessed rho is what kept it out.
+[ "$(val lazy-copied-recorded)" -ge 1 ] && pass || fail "the lazy node copied no recorded H(S_i)"
 
 # --- the honest chain's final state equals the single-process clean run
 [ "$FINAL" = "${REF[$STAGES]}" ] && pass || fail "chain's final state $FINAL, clean run ${REF[$STAGES]}"
-# The lazy node copied an honest state hash: its guessed rho is what kept it out.
-grep -q -e "${REF[1]}" -e "${REF[2]}" "$T/lazy-states" && pass || fail "the lazy node copied no honest H(S_i)"
 
 # --- pot-audit of the devnet chain (node 1's store, the employer's repository)
 AUDIT=(pot-audit --db "$T/n1/db" --repo "$T/model" -q "$MODEL")
