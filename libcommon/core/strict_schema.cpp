@@ -194,7 +194,8 @@ bool walkPointer(Ptr p, capnp::Type t, const PathStep* at, Act& act) {
           if (walkStruct(list[i].template as<capnp::DynamicStruct>(), &here, act)) return true;
         }
       } else if (isPointer(element.which())) {
-        auto list = p.template getAs<capnp::AnyList>().template as<capnp::List<capnp::AnyPointer>>();
+        auto list =
+            p.template getAs<capnp::AnyList>().template as<capnp::List<capnp::AnyPointer>>();
         for (uint32_t i = 0; i < list.size(); ++i) {
           PathStep here{at, nullptr, i};
           if (walkPointer(list[i], element, &here, act)) return true;

@@ -172,9 +172,8 @@ TEST(OneForm, EveryEmptyFieldOfEveryKindIsNullOnly) {
     ASSERT_TRUE(m) << m.status().message();
     EXPECT_EQ(pot::findNonNullEmpty(capnp::toDynamic((*m)->envelope())), "");
     if (signs) {
-      auto member2 = capnp::toDynamic((*m)->envelope())
-                         .get(t.path.front().field)
-                         .as<capnp::DynamicStruct>();
+      auto member2 =
+          capnp::toDynamic((*m)->envelope()).get(t.path.front().field).as<capnp::DynamicStruct>();
       auto sig = member2.get("signature").as<capnp::Data>();
       EXPECT_TRUE(pot::verifyBody(key->publicKey(), *domain,
                                   member2.get("body").as<capnp::DynamicStruct>(), sig.begin(),
