@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Re-signed blocks judged by the real tools: the property test (resign_property_test) writes
 # 40 blocks that a re-signing adversary edited and sealed again, with the verdict of the model
-# of the rules; pot-verify-block and pot-chaind import must each give that verdict on each.
+# of the rules; pot-chaind import (all 40) and pot-verify-block (the first 12) must give it.
 # Also: a correctly re-signed block whose empty transaction list is zero-length instead of null
-# is `non-canonical` for both. Cost: about 5 s.
+# is `non-canonical` for both. Cost: about 10 s (15 pot-verify-block calls, 44 imports).
 source "$POT_SOURCE_DIR/tests/cli/lib.sh"
 : "${POT_RESIGN_BIN:?POT_RESIGN_BIN must point at resign_property_test}"
 D="$T/dump"
@@ -15,19 +15,24 @@ NOW="$(cat "$D/now")"
 cp "$D/block-1" "$T/chain/000001.block"
 expect_exit 0 pot-chaind import --db "$T/db" --genesis "$D/genesis" --now "$NOW" "$D/block-1"
 valid=0 invalid=0
+n=0
 while read -r name verdict; do
-  pot-verify-block --genesis "$D/genesis" --chain "$T/chain" --now "$NOW" -q "$D/$name" \
-    >/dev/null 2>"$T/err"
-  v=$?
+  # pot-verify-block loads libtorch (about 0.5 s a call): the first 12 blocks only.
+  v=skip
+  if [ $((n++)) -lt 12 ]; then
+    pot-verify-block --genesis "$D/genesis" --chain "$T/chain" --now "$NOW" -q "$D/$name" \
+      >/dev/null 2>"$T/err"
+    v=$?
+  fi
   pot-chaind import --db "$T/db" --now "$NOW" "$D/$name" >/dev/null 2>"$T/err2"
   c=$?
   if [ "$verdict" = valid ]; then
     valid=$((valid + 1))
-    [ "$v" = 0 ] && pass || fail "$name: the model says valid, pot-verify-block exit $v: $(cat "$T/err")"
+    [ "$v" = 0 ] || [ "$v" = skip ] && pass || fail "$name: the model says valid, pot-verify-block exit $v: $(cat "$T/err")"
     [ "$c" = 0 ] && pass || fail "$name: the model says valid, pot-chaind import exit $c: $(cat "$T/err2")"
   else
     invalid=$((invalid + 1))
-    [ "$v" = 1 ] || [ "$v" = 3 ] && pass ||
+    [ "$v" = 1 ] || [ "$v" = 3 ] || [ "$v" = skip ] && pass ||
       fail "$name: the model says invalid, pot-verify-block exit $v"
     [ "$c" = 1 ] || [ "$c" = 3 ] && pass ||
       fail "$name: the model says invalid, pot-chaind import exit $c"
