@@ -3,7 +3,8 @@
 // small model of the rules written here from docs/protocol.md, not from the
 // validator. POT_RESIGN_BLOCKS sets how many blocks (CI: a sample; bench:
 // >= 10000), POT_RESIGN_SEED the seed, POT_RESIGN_DUMP a folder that gets
-// the first 40 blocks and their expected verdicts for the CLI check.
+// the first POT_RESIGN_DUMP_COUNT (40) blocks and their expected verdicts
+// for the tools (tests/resign/resign_cli_test.sh, bench/hardening/run.sh).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -391,6 +392,7 @@ TEST_F(ResignProperty, VerdictEqualsTheModel) {
 
   uint64_t valid = 0, invalid = 0, mismatches = 0;
   std::map<std::string, std::pair<uint64_t, uint64_t>> perEdit;  // valid, invalid
+  const uint64_t dumpCount = envNumber("POT_RESIGN_DUMP_COUNT", 40);
   std::ofstream expected;
   if (!dump.empty()) expected.open(dump + "/expected.txt");
   for (uint64_t n = 0; n < count; ++n) {
@@ -406,7 +408,7 @@ TEST_F(ResignProperty, VerdictEqualsTheModel) {
       ADD_FAILURE() << "edit '" << o.what << "': model says " << (o.valid ? "valid" : "invalid")
                     << ", validator says " << (r.valid() ? "valid" : r.toStatus().message());
     }
-    if (!dump.empty() && n < 40) {
+    if (!dump.empty() && n < dumpCount) {
       std::string name = "block" + std::to_string(n);
       ASSERT_TRUE(writeOutput(dump + "/" + name, bytes, true));
       expected << name << " " << (o.valid ? "valid" : "invalid") << "\n";

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "libcommon/core/canonical.h"
+#include "libcommon/core/json.h"
 #include "libcommon/core/message_io.h"
 #include "libcommon/core/strict_schema.h"
 
@@ -209,6 +210,29 @@ TEST(OneForm, SigningPayloadUsesTheNullForm) {
   EXPECT_NE(pot::findNonNullEmpty(ha.asReader()), "");
   // The builder itself is left as it was.
   EXPECT_TRUE(ha.hasLossTraceHash());
+}
+
+// JSON in (pot-inspect --from-json): an empty array, string or base64 value
+// becomes null, the one form, like a field left out.
+TEST(OneForm, JsonEmptiesBecomeNull) {
+  auto withEmpties = pot::envelopeFromJson(
+      R"({"block": {"body": {"transactions": [], "wrapper": "",
+          "header": {"body": {"lossTraceHash": "", "declarations": []}}}}})");
+  ASSERT_TRUE(withEmpties) << withEmpties.status().message();
+  auto leftOut = pot::envelopeFromJson(R"({"block": {"body": {"header": {"body": {}}}}})");
+  ASSERT_TRUE(leftOut) << leftOut.status().message();
+  EXPECT_EQ(*withEmpties, *leftOut);
+  auto m = pot::decodeMessage(*withEmpties);
+  ASSERT_TRUE(m) << m.status().message();
+  auto body = (*m)->envelope().getBlock().getBody();
+  EXPECT_FALSE(body.hasTransactions());
+  EXPECT_FALSE(body.hasWrapper());
+  EXPECT_FALSE(body.getHeader().getBody().hasLossTraceHash());
+  auto text = pot::envelopeFromJson(R"({"trainingRequest": {"body": {"description": ""}}})");
+  ASSERT_TRUE(text);
+  auto t = pot::decodeMessage(*text);
+  ASSERT_TRUE(t) << t.status().message();
+  EXPECT_FALSE((*t)->envelope().getTrainingRequest().getBody().hasDescription());
 }
 
 }  // namespace
