@@ -3,6 +3,8 @@
 
 #include <capnp/message.h>
 
+#include "libcommon/core/strict_schema.h"
+
 namespace pot {
 
 std::string_view domainTag(Domain domain) {
@@ -23,13 +25,21 @@ std::string_view domainTag(Domain domain) {
   return "";
 }
 
-Bytes canonicalBytes(capnp::AnyStruct::Reader body) {
-  kj::Array<capnp::word> words = body.canonicalize();
-  auto bytes = words.asBytes();
-  return Bytes(bytes.begin(), bytes.end());
+Bytes canonicalBytes(capnp::DynamicStruct::Reader body) {
+  auto toBytes = [](const kj::Array<capnp::word>& words) {
+    auto bytes = words.asBytes();
+    return Bytes(bytes.begin(), bytes.end());
+  };
+  // Most bodies are already in the one form; copy only those that are not.
+  if (findNonNullEmpty(body).empty()) return toBytes(body.as<capnp::AnyStruct>().canonicalize());
+  capnp::MallocMessageBuilder copy;
+  copy.setRoot(body);
+  auto root = copy.getRoot<capnp::DynamicStruct>(body.getSchema());
+  nullEmptyValues(root);
+  return toBytes(root.asReader().as<capnp::AnyStruct>().canonicalize());
 }
 
-Bytes signingPayload(Domain domain, capnp::AnyStruct::Reader body) {
+Bytes signingPayload(Domain domain, capnp::DynamicStruct::Reader body) {
   std::string_view tag = domainTag(domain);
   Bytes payload(tag.begin(), tag.end());
   Bytes canon = canonicalBytes(body);
@@ -37,15 +47,15 @@ Bytes signingPayload(Domain domain, capnp::AnyStruct::Reader body) {
   return payload;
 }
 
-Hash256 messageId(Domain domain, capnp::AnyStruct::Reader body) {
+Hash256 messageId(Domain domain, capnp::DynamicStruct::Reader body) {
   return sha256(signingPayload(domain, body));
 }
 
-Bytes signBody(const SigningKey& key, Domain domain, capnp::AnyStruct::Reader body) {
+Bytes signBody(const SigningKey& key, Domain domain, capnp::DynamicStruct::Reader body) {
   return key.sign(signingPayload(domain, body));
 }
 
-bool verifyBody(const PublicKey& key, Domain domain, capnp::AnyStruct::Reader body,
+bool verifyBody(const PublicKey& key, Domain domain, capnp::DynamicStruct::Reader body,
                 const uint8_t* signature, size_t signatureSize) {
   Bytes payload = signingPayload(domain, body);
   return verifySignature(key, payload.data(), payload.size(), signature, signatureSize);

@@ -1,7 +1,7 @@
 // Canonical Cap'n Proto encoding, domain-tagged signing payloads and message IDs.
 #pragma once
 
-#include <capnp/any.h>
+#include <capnp/dynamic.h>
 
 #include <string_view>
 
@@ -14,17 +14,20 @@ namespace pot {
 enum class Domain { kRequest, kDeclaration, kHeader, kStakeSig, kBlock, kTx };
 std::string_view domainTag(Domain domain);
 
-// The canonical encoding (capnp::canonicalize) of a struct, as bytes.
-Bytes canonicalBytes(capnp::AnyStruct::Reader body);
+// The canonical encoding (capnp::canonicalize) of a struct, as bytes, in
+// the one form of empty: a zero-length List, Data or Text value is written
+// as null (docs/protocol.md, Encoding), so whatever a writer built, what is
+// signed, hashed and written has one byte form.
+Bytes canonicalBytes(capnp::DynamicStruct::Reader body);
 
 // domain tag || canonical body: what is signed and what the ID hashes.
-Bytes signingPayload(Domain domain, capnp::AnyStruct::Reader body);
+Bytes signingPayload(Domain domain, capnp::DynamicStruct::Reader body);
 
 // SHA-256 of the signing payload: the ID of a signed message.
-Hash256 messageId(Domain domain, capnp::AnyStruct::Reader body);
+Hash256 messageId(Domain domain, capnp::DynamicStruct::Reader body);
 
-Bytes signBody(const SigningKey& key, Domain domain, capnp::AnyStruct::Reader body);
-bool verifyBody(const PublicKey& key, Domain domain, capnp::AnyStruct::Reader body,
+Bytes signBody(const SigningKey& key, Domain domain, capnp::DynamicStruct::Reader body);
+bool verifyBody(const PublicKey& key, Domain domain, capnp::DynamicStruct::Reader body,
                 const uint8_t* signature, size_t signatureSize);
 
 }  // namespace pot

@@ -65,6 +65,8 @@ Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits, DecodeFa
     m->reader_.reset(reader);
     auto stray = findStrayBits(reader->getRoot<schema::Envelope>());
     if (!stray.empty()) return nonCanonical("non-canonical encoding: " + stray);
+    auto empty = findNonNullEmpty(reader->getRoot<schema::Envelope>());
+    if (!empty.empty()) return nonCanonical("non-canonical encoding: " + empty);
     // isCanonical() checks layout, not every bit: a field readers ignore
     // (e.g. the top bits of an inline-composite list's element count) can
     // vary, and the message would keep its id, so anyone relaying it could

@@ -2,6 +2,7 @@
 #include "libcommon/core/strict_schema.h"
 
 #include <capnp/any.h>
+#include <capnp/dynamic.h>
 #include <capnp/schema.h>
 
 #include <vector>
@@ -138,8 +139,120 @@ std::string check(capnp::DynamicStruct::Reader r, const std::string& path) {
   return {};
 }
 
+// ---- one form of empty
+
+// Where a walk is, kept on the stack and spelled out only for an error.
+struct PathStep {
+  const PathStep* up;
+  const char* name;  // a field, or nullptr for a list element
+  uint32_t index;
+};
+
+std::string pathText(const PathStep* at) {
+  std::vector<const PathStep*> steps;
+  for (; at; at = at->up) steps.push_back(at);
+  std::string out = "message";
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it)
+    out += (*it)->name ? std::string(".") + (*it)->name : "[" + std::to_string((*it)->index) + "]";
+  return out;
+}
+
+// The same walk serves readers (find) and builders (make null).
+template <typename Ptr>
+bool zeroLength(Ptr p, capnp::Type t) {
+  switch (t.which()) {
+    case Type::TEXT:
+      return p.template getAs<capnp::Text>().size() == 0;
+    case Type::DATA:
+      return p.template getAs<capnp::Data>().size() == 0;
+    case Type::LIST:
+      return p.template getAs<capnp::AnyList>().size() == 0;
+    default:
+      return false;
+  }
+}
+
+template <typename S, typename Act>
+bool walkStruct(S r, const PathStep* at, Act& act);
+
+// `act(pointer, path)` is called on every zero-length List/Data/Text pointer;
+// returning true stops the walk.
+template <typename Ptr, typename Act>
+bool walkPointer(Ptr p, capnp::Type t, const PathStep* at, Act& act) {
+  if (p.isNull()) return false;
+  switch (t.which()) {
+    case Type::TEXT:
+    case Type::DATA:
+      return zeroLength(p, t) && act(p, at);
+    case Type::LIST: {
+      if (zeroLength(p, t)) return act(p, at);
+      auto element = t.asList().getElementType();
+      if (element.isStruct()) {
+        auto list = p.template getAs<capnp::DynamicList>(t.asList());
+        for (uint32_t i = 0; i < list.size(); ++i) {
+          PathStep here{at, nullptr, i};
+          if (walkStruct(list[i].template as<capnp::DynamicStruct>(), &here, act)) return true;
+        }
+      } else if (isPointer(element.which())) {
+        auto list =
+            p.template getAs<capnp::AnyList>().template as<capnp::List<capnp::AnyPointer>>();
+        for (uint32_t i = 0; i < list.size(); ++i) {
+          PathStep here{at, nullptr, i};
+          if (walkPointer(list[i], element, &here, act)) return true;
+        }
+      }
+      return false;
+    }
+    case Type::STRUCT:
+      return walkStruct(p.template getAs<capnp::DynamicStruct>(t.asStruct()), at, act);
+    default:
+      return false;
+  }
+}
+
+template <typename S, typename Act>
+bool walkField(S r, capnp::StructSchema::Field f, const PathStep* at, Act& act) {
+  auto proto = f.getProto();
+  PathStep here{at, proto.getName().cStr(), 0};
+  if (proto.isGroup()) return walkStruct(r.get(f).template as<capnp::DynamicStruct>(), &here, act);
+  auto t = f.getType();
+  if (!isPointer(t.which())) return false;
+  auto pointers = r.template as<capnp::AnyStruct>().getPointerSection();
+  uint32_t offset = proto.getSlot().getOffset();
+  if (offset >= pointers.size()) return false;
+  return walkPointer(pointers[offset], t, &here, act);
+}
+
+template <typename S, typename Act>
+bool walkStruct(S r, const PathStep* at, Act& act) {
+  for (auto f : r.getSchema().getNonUnionFields())
+    if (walkField(r, f, at, act)) return true;
+  KJ_IF_MAYBE (active, r.which()) {
+    return walkField(r, *active, at, act);
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string findStrayBits(capnp::DynamicStruct::Reader root) { return check(root, "message"); }
+
+std::string findNonNullEmpty(capnp::DynamicStruct::Reader root) {
+  std::string found;
+  auto act = [&](capnp::AnyPointer::Reader, const PathStep* at) {
+    found = pathText(at) + " is zero-length; an empty value is encoded as null";
+    return true;
+  };
+  walkStruct(root, nullptr, act);
+  return found;
+}
+
+void nullEmptyValues(capnp::DynamicStruct::Builder root) {
+  auto act = [](capnp::AnyPointer::Builder p, const PathStep*) {
+    p.clear();
+    return false;
+  };
+  walkStruct(root, nullptr, act);
+}
 
 }  // namespace pot

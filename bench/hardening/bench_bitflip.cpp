@@ -1,0 +1,130 @@
+// Flips every bit (or every STRIDE-th) of real PoT message files and decodes each result:
+// an accepted flip must be another message, never an equivalent re-encoding of the same one
+// (DESIGN 3: one byte form). Prints one line per file and a total; exit 1 if any equivalent
+// re-encoding was accepted.
+//
+// Usage: bench_bitflip [--stride N] FILE...
+//
+// For an accepted flip: "same content" means it re-encodes to the original bytes (cannot
+// happen once decoding insists on the canonical bytes, which is what this measures); "same
+// id" means a signed message whose id (the body's signing payload) did not change, i.e. the
+// flip hit its signature: that signature must then fail to verify, else two valid byte
+// forms of one message would exist.
+#include <capnp/dynamic.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libcommon/core/fileio.h"
+#include "libcommon/core/message_io.h"
+#include "libcommon/core/signatures.h"
+
+namespace {
+
+// The id of a signed message (its body's signing payload hash); nullopt when unsigned.
+std::optional<pot::Hash256> signedMessageId(const pot::Message& m) {
+  auto domain = pot::signingDomain(m.kind());
+  if (!domain) return std::nullopt;
+  auto env = capnp::toDynamic(m.envelope());
+  KJ_IF_MAYBE (member, env.which()) {
+    auto body = env.get(*member).as<capnp::DynamicStruct>().get("body");
+    return pot::messageId(*domain, body.as<capnp::DynamicStruct>());
+  }
+  return std::nullopt;
+}
+
+struct Counts {
+  uint64_t flips = 0, malformed = 0, nonCanonical = 0, acceptedOther = 0, sameIdBadSig = 0;
+  uint64_t equivalent = 0;  // must stay 0
+  void add(const Counts& c) {
+    flips += c.flips;
+    malformed += c.malformed;
+    nonCanonical += c.nonCanonical;
+    acceptedOther += c.acceptedOther;
+    sameIdBadSig += c.sameIdBadSig;
+    equivalent += c.equivalent;
+  }
+};
+
+void print(const std::string& name, const Counts& c, double seconds) {
+  std::printf(
+      "%-28s %9llu flips  %9llu malformed  %9llu non-canonical  %8llu other-message  "
+      "%6llu same-id-bad-sig  %llu equivalent  %.1f s\n",
+      name.c_str(), (unsigned long long)c.flips, (unsigned long long)c.malformed,
+      (unsigned long long)c.nonCanonical, (unsigned long long)c.acceptedOther,
+      (unsigned long long)c.sameIdBadSig, (unsigned long long)c.equivalent, seconds);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  uint64_t stride = 1;
+  std::vector<std::string> files;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--stride" && i + 1 < argc)
+      stride = std::strtoull(argv[++i], nullptr, 10);
+    else
+      files.push_back(a);
+  }
+  if (files.empty() || stride == 0) {
+    std::fprintf(stderr, "usage: bench_bitflip [--stride N] FILE...\n");
+    return 2;
+  }
+  Counts total;
+  auto t0 = std::chrono::steady_clock::now();
+  for (const auto& path : files) {
+    auto bytes = pot::readFile(path, 1ull << 30);
+    if (!bytes) {
+      std::fprintf(stderr, "bench_bitflip: error: %s\n", bytes.status().message().c_str());
+      return 4;
+    }
+    auto original = pot::decodeMessage(*bytes);
+    if (!original) {
+      std::fprintf(stderr, "bench_bitflip: error: %s is not a message: %s\n", path.c_str(),
+                   original.status().message().c_str());
+      return 3;
+    }
+    const auto originalId = signedMessageId(**original);
+    Counts c;
+    auto t1 = std::chrono::steady_clock::now();
+    for (uint64_t bit = 0; bit < bytes->size() * 8; bit += stride) {
+      pot::Bytes flipped = *bytes;
+      flipped[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+      ++c.flips;
+      pot::DecodeFailure why;
+      auto m = pot::decodeMessage(flipped, {}, &why);
+      if (!m) {
+        (why == pot::DecodeFailure::kNonCanonical ? c.nonCanonical : c.malformed)++;
+        continue;
+      }
+      if (pot::encodeMessage((*m)->envelope()) == *bytes) {
+        ++c.equivalent;
+        std::printf("EQUIVALENT: %s bit %llu\n", path.c_str(), (unsigned long long)bit);
+        continue;
+      }
+      auto id = signedMessageId(**m);
+      if (originalId && id && *id == *originalId && (*m)->kind() == (*original)->kind()) {
+        if (pot::hasValidSignature(**m)) {
+          ++c.equivalent;
+          std::printf("SAME ID, VALID SIGNATURE: %s bit %llu\n", path.c_str(),
+                      (unsigned long long)bit);
+        } else {
+          ++c.sameIdBadSig;
+        }
+        continue;
+      }
+      ++c.acceptedOther;
+    }
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+    print(path.substr(path.find_last_of('/') + 1), c, s);
+    total.add(c);
+  }
+  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  print("TOTAL (" + std::to_string(files.size()) + " files)", total, s);
+  return total.equivalent == 0 ? 0 : 1;
+}
