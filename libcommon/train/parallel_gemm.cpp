@@ -51,8 +51,7 @@ extern "C" void sgemm_(const char* transa, const char* transb, const int* m, con
   Sgemm next = nextSgemm();
   const int threads = gThreads.load(std::memory_order_relaxed);
   const int64_t work = int64_t{*m} * *n * *k;
-  if (threads <= 1 || work < kMinSplitWork || at::in_parallel_region() ||
-      (*n < 2 && *m < 2)) {
+  if (threads <= 1 || work < kMinSplitWork || at::in_parallel_region() || (*n < 2 && *m < 2)) {
     next(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;
   }

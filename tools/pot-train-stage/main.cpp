@@ -75,6 +75,9 @@ int main(int argc, char** argv) {
                         "source tree's; see the man page)");
   selfcheck->add_option("--threads", threads, "Threads (default: the cores available)")
       ->check(CLI::Range(1u, 256u));
+  std::vector<std::string> cases;
+  selfcheck->add_option("--case", cases,
+                        "Run only this known-answer case (repeatable; default: all)");
   selfcheck->add_flag("--json", json, "JSON output");
 
   auto* probe = app.add_subcommand(
@@ -133,7 +136,7 @@ int main(int argc, char** argv) {
         return pot::Status::ok();
       }
       POT_TRY(pot::enforceComputeProfile(p, argc, argv));
-      return pot::runSelfcheck(p, vectors, json || command.json, std::cout);
+      return pot::runSelfcheck(p, vectors, json || command.json, std::cout, cases);
     }
     if (!profile.empty())
       return pot::Status::usage(
