@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "libcommon/core/hash.h"
+#include "libcommon/train/parallel_gemm.h"
 #include "libcommon/train/profile.h"
 #include "libcommon/train/torch_errors.h"
 
@@ -74,15 +75,9 @@ Status applyComputeProfile(const std::string& profileName, int argc, char** argv
     return Status::io("compute profile '" + spec->name + "' needs " + lib + " (install " +
                       (spec->blas == "reference" ? "libblas3" : "libopenblas0-pthread") +
                       ": scripts/install-deps)");
-  uint32_t threads = spec->threads;
-  if (const char* t = std::getenv("POT_STAGE_THREADS")) {
-    char* end = nullptr;
-    unsigned long v = std::strtoul(t, &end, 10);
-    if (*t == '\0' || *end != '\0' || v == 0 || v > 256)
-      return Status::usage("POT_STAGE_THREADS='" + std::string(t) +
-                           "' is not a thread count 1..256");
-    threads = static_cast<uint32_t>(v);
-  }
+  auto stageThreadCount = stageThreads();
+  if (!stageThreadCount) return stageThreadCount.status();
+  const uint32_t threads = *stageThreadCount;
   const char* ldPath = std::getenv("LD_LIBRARY_PATH");
   auto env = profileEnvironment(*spec, threads, ldPath ? ldPath : "");
   bool envOk = true;
@@ -119,6 +114,9 @@ Status applyComputeProfile(const std::string& profileName, int argc, char** argv
       // Already fixed for this process; inter-op threads do not change bits.
     }
     at::globalContext().setUserEnabledMkldnn(false);
+    // The profile's BLAS runs on its fixed thread count; GEMMs use the other
+    // cores only where splitting them keeps every bit (parallel_gemm.h).
+    setSplitGemmThreads(spec->blas == "reference" ? static_cast<int>(threads) : 1);
     if (!verify) return Status::ok();
     std::string digest = computeProbeDigest();
     if (digest != spec->probeDigest)

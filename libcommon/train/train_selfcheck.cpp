@@ -95,14 +95,25 @@ Result<SelfcheckCase> runCase(const CaseSpec& c) {
 
 }  // namespace
 
-Result<std::vector<SelfcheckCase>> runSelfcheckCases() {
+Result<std::vector<SelfcheckCase>> runSelfcheckCases(const std::vector<std::string>& only) {
   static const CaseSpec cases[] = {
       {"mlp-sgd-momentum", "mlp:784-32-10", false, false, false, 8, 64},
       {"mlp-sgd-nesterov-mse", "mlp:784-16-10", false, true, true, 4, 32},
       {"lenet5-adam", "cnn:lenet5", true, false, false, 4, 16},
   };
+  std::string known;
+  for (const auto& c : cases) known += (known.empty() ? "" : ", ") + std::string(c.name);
+  for (const auto& name : only) {
+    bool found = false;
+    for (const auto& c : cases) found = found || name == c.name;
+    if (!found)
+      return Status::usage("unknown selfcheck case '" + name + "' (known: " + known + ")");
+  }
   std::vector<SelfcheckCase> out;
   for (const auto& c : cases) {
+    bool wanted = only.empty();
+    for (const auto& name : only) wanted = wanted || name == c.name;
+    if (!wanted) continue;
     auto r = runCase(c);
     if (!r) return r.status();
     out.push_back(*r);
@@ -111,8 +122,8 @@ Result<std::vector<SelfcheckCase>> runSelfcheckCases() {
 }
 
 Status runSelfcheck(const std::string& profile, const std::string& vectorsPath, bool json,
-                    std::ostream& out) {
-  auto cases = runSelfcheckCases();
+                    std::ostream& out, const std::vector<std::string>& only) {
+  auto cases = runSelfcheckCases(only);
   if (!cases) return cases.status();
   auto path = findSelfcheckVectors(vectorsPath);
   if (!path) return path.status();

@@ -28,7 +28,8 @@ void addStageOptions(CLI::App* a, pot::StageCommand& c, uint32_t& threads) {
   a->add_option("--loss-trace", c.lossTracePath,
                 "Write the per-sample losses (a LossTrace message)");
   a->add_option("--threads", threads,
-                "Intra-op threads instead of the profile's (results do not change)");
+                "Threads for the stage (default: the cores available; the bits do not change)")
+      ->check(CLI::Range(1u, 256u));
   a->add_flag("--json", c.json, "JSON output");
   a->add_flag("-q,--quiet", c.quiet, "No progress on stderr");
 }
@@ -72,18 +73,24 @@ int main(int argc, char** argv) {
   selfcheck->add_option("--vectors", vectors,
                         "Known-answer vectors file (default: the installed copy, then the "
                         "source tree's; see the man page)");
-  selfcheck->add_option("--threads", threads, "Intra-op threads instead of the profile's");
+  selfcheck->add_option("--threads", threads, "Threads (default: the cores available)")
+      ->check(CLI::Range(1u, 256u));
+  std::vector<std::string> cases;
+  selfcheck->add_option("--case", cases,
+                        "Run only this known-answer case (repeatable; default: all)");
   selfcheck->add_flag("--json", json, "JSON output");
 
   auto* probe = app.add_subcommand(
       "probe", "Print the known-answer probe digest of a profile as computed here");
   probe->add_option("--profile", profile, "The compute profile (default x86-64-v3)");
-  probe->add_option("--threads", threads, "Intra-op threads instead of the profile's");
+  probe->add_option("--threads", threads, "Threads (default: the cores available)")
+      ->check(CLI::Range(1u, 256u));
 
   auto* printEnv = app.add_subcommand(
       "print-env", "Print a profile's environment as shell exports (saves the re-exec)");
   printEnv->add_option("profile", printEnvProfile, "The compute profile")->required();
-  printEnv->add_option("--threads", threads, "Intra-op threads instead of the profile's");
+  printEnv->add_option("--threads", threads, "Threads (default: the cores available)")
+      ->check(CLI::Range(1u, 256u));
 
   // The old form, kept for scripts: the options of run, and flags for the
   // other modes.
@@ -112,7 +119,9 @@ int main(int argc, char** argv) {
     if (printEnv->parsed() || !printEnvProfile.empty()) {
       auto spec = pot::findComputeProfile(printEnvProfile);
       if (!spec) return spec.status();
-      std::cout << pot::profileShellExports(*spec, threads ? threads : spec->threads);
+      auto count = pot::stageThreads();
+      if (!count) return count.status();
+      std::cout << pot::profileShellExports(*spec, *count);
       return pot::Status::ok();
     }
     if (selfcheck->parsed() || probe->parsed() || oldSelfcheck || oldProbe) {
@@ -127,7 +136,7 @@ int main(int argc, char** argv) {
         return pot::Status::ok();
       }
       POT_TRY(pot::enforceComputeProfile(p, argc, argv));
-      return pot::runSelfcheck(p, vectors, json || command.json, std::cout);
+      return pot::runSelfcheck(p, vectors, json || command.json, std::cout, cases);
     }
     if (!profile.empty())
       return pot::Status::usage(

@@ -52,6 +52,7 @@ TEST(Profile, EnvironmentPinsBlasThreadsAndKeepsTheOldLibraryPath) {
   // Intra-op threads follow the caller; OpenBLAS threads change GEMM bits, so never.
   EXPECT_EQ(get("OMP_NUM_THREADS"), "2");
   EXPECT_EQ(get("OPENBLAS_NUM_THREADS"), std::to_string(fast.threads));
+  EXPECT_EQ(get("OMP_WAIT_POLICY"), "PASSIVE");
   // Already first on the path: unchanged, so the re-exec check is idempotent.
   env = pot::profileEnvironment(fast, 1, fast.blasDir + ":/opt/lib");
   EXPECT_EQ(get("LD_LIBRARY_PATH"), fast.blasDir + ":/opt/lib");
@@ -69,7 +70,8 @@ TEST(Profile, ShellExportsForEval) {
             "unset OPENBLAS_CORETYPE\n"
             "export ATEN_CPU_CAPABILITY='default'\n"
             "export OPENBLAS_NUM_THREADS='1'\n"
-            "export OMP_NUM_THREADS='2'\n");
+            "export OMP_NUM_THREADS='2'\n"
+            "export OMP_WAIT_POLICY='PASSIVE'\n");
 }
 
 }  // namespace
