@@ -67,7 +67,7 @@ TEST_F(ChaindQueries, AccountViewKeepsItsExactText) {
   QueryAnswer a = ask({net::frame("account"), bytesOf(address_)});
   ASSERT_TRUE(a.status);
   EXPECT_EQ(net::text(a.payload.at(0)), "{\"address\": \"" + address_.hex() +
-                                            "\", \"exists\": true, \"balance\": 5000, "
+                                            "\", \"exists\": true, \"balance\": \"5000\", "
                                             "\"nonce\": 0, \"ageSince\": 1700000000}");
 }
 
