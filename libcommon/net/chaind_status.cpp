@@ -13,7 +13,8 @@ namespace pot::chaind {
 namespace {
 
 std::optional<WorkRole> workRoleFromName(std::string_view name) {
-  for (auto r : {WorkRole::kHeader, WorkRole::kBlock, WorkRole::kDeclaration, WorkRole::kStakeholder})
+  for (auto r :
+       {WorkRole::kHeader, WorkRole::kBlock, WorkRole::kDeclaration, WorkRole::kStakeholder})
     if (name == workRoleName(r)) return r;
   return std::nullopt;
 }

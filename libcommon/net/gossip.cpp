@@ -14,11 +14,11 @@
 #include <thread>
 
 #include "libcommon/core/fileio.h"
-#include "libcommon/net/chaind_height.h"
 #include "libcommon/core/inspect.h"
 #include "libcommon/core/json_writer.h"
 #include "libcommon/core/log.h"
 #include "libcommon/core/signatures.h"
+#include "libcommon/net/chaind_height.h"
 #include "libcommon/net/peer_guard.h"
 
 namespace pot::gossip {

@@ -12,9 +12,9 @@
 
 #include "libcommon/core/fileio.h"
 #include "libcommon/core/log.h"
-#include "libcommon/net/chaind_height.h"
 #include "libcommon/core/message_io.h"
 #include "libcommon/core/signatures.h"
+#include "libcommon/net/chaind_height.h"
 #include "libcommon/net/peer_guard.h"
 
 namespace pot::repo {

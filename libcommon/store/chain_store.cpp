@@ -303,9 +303,8 @@ Status checkForkDepth(const store::Txn& txn, capnp::Data::Reader parentField, ui
   }
   if (tip->height - std::min(at.height, tip->height) > cap)
     return Status::invalid("fork-too-deep: the block's branch leaves the best chain at height " +
-                           std::to_string(at.height) + ", more than " +
-                           std::to_string(cap) + " blocks below the tip at " +
-                           std::to_string(tip->height));
+                           std::to_string(at.height) + ", more than " + std::to_string(cap) +
+                           " blocks below the tip at " + std::to_string(tip->height));
   return Status::ok();
 }
 
@@ -393,8 +392,8 @@ store::EnvOptions envOptions(bool readOnly) {
   store::EnvOptions o;
   o.schemaName = "pot-chaind";
   o.schemaVersion = kSchemaVersion;
-  o.databases = {kBlocks, kInfos, kActive, kAccounts, kModels, kUndo, kStates, kMeta, kWork,
-                 kEarned};
+  o.databases = {kBlocks, kInfos,  kActive, kAccounts, kModels,
+                 kUndo,   kStates, kMeta,   kWork,     kEarned};
   o.readOnly = readOnly;
   return o;
 }

@@ -87,8 +87,7 @@ TEST(Log, UnknownHeightIsADash) {
   Logger log("pot-repo", false, &out);
   log.setHeight([]() -> std::optional<uint64_t> { return std::nullopt; });
   log.info("serving");
-  EXPECT_NE(out.str().find(" info pot-repo height=-: serving
-"), std::string::npos);
+  EXPECT_NE(out.str().find(" info pot-repo height=-: serving\n"), std::string::npos);
 }
 
 TEST(Log, QuietLoggerWritesNothing) {

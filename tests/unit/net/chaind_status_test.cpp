@@ -142,8 +142,7 @@ TEST_F(ChaindStatus, JsonRoundTripsAndLinesReadWell) {
                       ", 5 blocks ahead\n"),
             std::string::npos);
   EXPECT_NE(text.find("banned 127.0.0.3\n"), std::string::npos);
-  EXPECT_NE(text.find("made height 1 block " + id1_.hex() + " header reward "),
-            std::string::npos);
+  EXPECT_NE(text.find("made height 1 block " + id1_.hex() + " header reward "), std::string::npos);
   EXPECT_NE(text.find("made 1 header (reward "), std::string::npos);
   // Damaged JSON is malformed, not a crash.
   EXPECT_EQ(parseStatusJson("{\"height\": 1}").status().code(), ExitCode::kMalformed);

@@ -5,11 +5,11 @@
 
 #include <filesystem>
 
+#include "../consensus/consensus_fixture.h"
 #include "libcommon/consensus/rewards.h"
 #include "libcommon/core/data_field.h"
 #include "libcommon/core/fileio.h"
 #include "libcommon/store/chain_store.h"
-#include "../consensus/consensus_fixture.h"
 
 namespace pot::testing {
 namespace {
@@ -63,7 +63,8 @@ class ChainStoreIndexTest : public ConsensusFixture {
       };
       bump(hashFrom(body.getHeader().getBody().getPubkey()), WorkRole::kHeader);
       bump(hashFrom(body.getWrapper()), WorkRole::kBlock);
-      for (auto td : body.getDeclarations()) bump(hashFrom(td.getBody().getPubkey()), WorkRole::kDeclaration);
+      for (auto td : body.getDeclarations())
+        bump(hashFrom(td.getBody().getPubkey()), WorkRole::kDeclaration);
       for (auto s : body.getStakeholderSignatures())
         bump(hashFrom(s.getBody().getPubkey()), WorkRole::kStakeholder);
       // Rewards: what the coinbase paid each key, all roles together.
@@ -137,8 +138,7 @@ TEST_F(ChainStoreIndexTest, WorkIndexFollowsAReorganisation) {
   const Bytes a = bytesOf(*round2.block), b = bytesOf(*bare.block);
   ASSERT_NE(a, b);
   size_t reorganised = 0;
-  for (const auto& [name, first, second] :
-       {std::tuple{"ab", a, b}, std::tuple{"ba", b, a}}) {
+  for (const auto& [name, first, second] : {std::tuple{"ab", a, b}, std::tuple{"ba", b, a}}) {
     auto c = open(name);
     ASSERT_TRUE(c);
     import(*c, bytesOf(*round1.block));
@@ -167,7 +167,8 @@ TEST_F(ChainStoreIndexTest, ABranchForkingBelowTheCapIsRefusedBeforeValidation) 
   auto refused = c->importBlock(b, round2.now + 10, &why);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.status().code(), ExitCode::kInvalid);
-  EXPECT_EQ(refused.status().message().rfind("fork-too-deep: ", 0), 0u) << refused.status().message();
+  EXPECT_EQ(refused.status().message().rfind("fork-too-deep: ", 0), 0u)
+      << refused.status().message();
   EXPECT_EQ(why, RejectReason::kNone);
   EXPECT_FALSE(c->info(blockIdOf(bare.block->envelope().getBlock()))->has_value());
   EXPECT_EQ(c->tip()->height, 2u);
