@@ -376,7 +376,10 @@ Result<std::string> queryText(std::string_view verb, const net::Frames& payload,
   }
   std::string text;
   for (const auto& f : payload) text += net::text(f) + "\n";
-  return text.empty() ? std::string("\n") : text;
+  // A list read line by line (repos) is empty when it has nothing; other
+  // empty answers print one empty line, as they always did.
+  if (text.empty() && verb != "repos") return std::string("\n");
+  return text;
 }
 
 // ------------------------------------------------------------------ JSON

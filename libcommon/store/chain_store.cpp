@@ -302,7 +302,7 @@ Status checkForkDepth(const store::Txn& txn, capnp::Data::Reader parentField, ui
     at = **up;
   }
   if (tip->height - std::min(at.height, tip->height) > cap)
-    return Status::invalid("fork-too-deep: the block's branch leaves the best chain at height " +
+    return Status::invalid("fork-too-deep: the branch leaves the best chain at height " +
                            std::to_string(at.height) + ", more than " + std::to_string(cap) +
                            " blocks below the tip at " + std::to_string(tip->height));
   return Status::ok();
@@ -758,6 +758,11 @@ Result<std::vector<PublicKey>> ChainStore::stakeholders(const Bytes& headerMessa
   POT_TRY(expectKind(**m, schema::Envelope::BLOCK_HEADER, "header"));
   auto r = env_->beginRead();
   if (!r) return r.status();
+  // Stakeholders are asked for headers being built now, on or near the tip;
+  // a header on an old parent would make this query rebuild that parent's
+  // state, O(depth) for any client.
+  POT_TRY(checkForkDepth(*r, (*m)->envelope().getBlockHeader().getBody().getParent(),
+                         std::min(maxReorgDepth_, kMaxStakeholdersDepth)));
   Result<std::vector<PublicKey>> out = Status::internal("unset");
   POT_TRY(guarded([&] {
     TxnChainView view(genesis_, *r);

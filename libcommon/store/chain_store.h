@@ -26,6 +26,11 @@ constexpr uint32_t kSchemaVersion = 2;
 // the tip is refused ("fork-too-deep"), not validated.
 constexpr uint64_t kMaxReorgDepth = 1000;
 
+// The stakeholders query answers only for headers whose parent's branch
+// leaves the best chain at most this far below the tip (a cost bound, as
+// kMaxReorgDepth is for imports).
+constexpr uint64_t kMaxStakeholdersDepth = 64;
+
 struct ImportResult {
   Hash256 id;
   uint64_t height = 0;

@@ -172,7 +172,16 @@ TEST_F(ChainStoreIndexTest, ABranchForkingBelowTheCapIsRefusedBeforeValidation) 
   EXPECT_EQ(why, RejectReason::kNone);
   EXPECT_FALSE(c->info(blockIdOf(bare.block->envelope().getBlock()))->has_value());
   EXPECT_EQ(c->tip()->height, 2u);
+  // The stakeholders query is bounded the same way: refused for that
+  // sibling's header, answered once the cap allows its fork.
+  const Bytes header = encodeMessage(bare.header->envelope());
+  auto drawn = c->stakeholders(header);
+  ASSERT_FALSE(drawn);
+  EXPECT_EQ(drawn.status().message().rfind("fork-too-deep: ", 0), 0u);
   c->setMaxReorgDepth(1);
+  drawn = c->stakeholders(header);
+  ASSERT_TRUE(drawn) << drawn.status().message();
+  EXPECT_EQ(drawn->size(), 3u);
   auto taken = c->importBlock(b, round2.now + 10, &why);
   ASSERT_TRUE(taken) << taken.status().message();
 }
