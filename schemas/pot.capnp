@@ -137,6 +137,10 @@ struct TrainingRequest {
     # labels), so such requests keep their bytes and model ids.
     inputTransform @16 :InputTransform;
     classNames @17 :List(Text); # text labels: class id k is classNames[k]; null if numeric
+    # DESIGN 5.8: pot-repo endpoints that serve this request's objects, so a
+    # node finds them without configuration (its own --repo flags come
+    # first); null when none is named, so older requests keep their bytes.
+    repoEndpoints @18 :List(Text);
   }
 }
 

@@ -42,7 +42,7 @@ std::string formatLogLine(std::chrono::system_clock::time_point when, LogLevel l
   line += logLevelName(level);
   line += ' ';
   line += tool;
-  if (height) line += " height=" + std::to_string(*height);
+  line += " height=" + (height ? std::to_string(*height) : std::string("-"));
   line += ": ";
   line += message;
   return line;

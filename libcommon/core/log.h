@@ -21,8 +21,9 @@ std::string utcTimestamp(std::chrono::system_clock::time_point when);
 
 // One line, without the newline:
 //   "2026-12-01T20:03:55.123Z info pot-chaind height=12: new tip ..."
-// The height is left out when there is none (pot-gossip, pot-repo). The
-// fixed order lets a person read it and awk or grep split it.
+// Every line has the four fields, so one pattern splits any daemon's log:
+// the height is "-" when the daemon does not know it (pot-gossip or
+// pot-repo without a pot-chaind to ask, or that pot-chaind not answering).
 std::string formatLogLine(std::chrono::system_clock::time_point when, LogLevel level,
                           std::string_view tool, std::optional<uint64_t> height,
                           std::string_view message);
@@ -33,7 +34,8 @@ class Logger {
   // `out` defaults to stderr (DESIGN 7: messages on stderr). A quiet logger
   // writes nothing.
   Logger(std::string tool, bool quiet, std::ostream* out = nullptr);
-  // Asked on every line; pot-chaind answers with its tip's height.
+  // Asked on every line; pot-chaind answers with its tip's height, pot-gossip
+  // and pot-repo with what their pot-chaind said lately (net/chaind_height.h).
   void setHeight(std::function<std::optional<uint64_t>()> height) { height_ = std::move(height); }
 
   void write(LogLevel level, std::string_view message) const;

@@ -50,6 +50,26 @@ void writeBlockInfo(JsonWriter& j, const BlockInfo& b) {
       .endObject();
 }
 
+}  // namespace
+
+std::vector<std::string> namedRepoEndpoints(const ModelRecord& m) {
+  std::vector<std::string> out;
+  if (m.request.empty()) return out;
+  auto msg = decodeMessage(m.request);
+  if (!msg || (*msg)->kind() != schema::Envelope::TRAINING_REQUEST) return out;
+  auto body = (*msg)->envelope().getTrainingRequest().getBody();
+  if (!body.hasRepoEndpoints()) return out;
+  for (auto ep : body.getRepoEndpoints()) {
+    if (out.size() == kMaxNamedRepos) break;
+    // An endpoint nodes could not dial is skipped, not passed on to them.
+    const std::string text(ep.cStr(), ep.size());
+    if (text.size() <= kMaxNamedRepoBytes && net::checkEndpoint(text, false)) out.push_back(text);
+  }
+  return out;
+}
+
+namespace {
+
 void writeModel(JsonWriter& j, const ModelRecord& m) {
   j.beginObject()
       .field("modelId", m.modelId.hex())
@@ -63,7 +83,10 @@ void writeModel(JsonWriter& j, const ModelRecord& m) {
       .field("lastHeight", m.lastHeight)
       .field("active", m.active())
       .field("isDummy", m.isDummy)
-      .endObject();
+      .key("repoEndpoints")
+      .beginArray();
+  for (const auto& ep : namedRepoEndpoints(m)) j.value(ep);
+  j.endArray().endObject();
 }
 
 // ---- one function per verb; arguments were checked against the table
@@ -120,6 +143,17 @@ QueryAnswer modelQuery(QueryContext& c, const net::Frames& req) {
   return ok({net::frame(modelJson(**m))});
 }
 
+// The endpoints a model's request names, one a frame (a line for the client).
+QueryAnswer reposQuery(QueryContext& c, const net::Frames& req) {
+  const Hash256 id = hashArg(req, 1);
+  auto m = c.chain.model(id);
+  if (!m) return refused(m.status());
+  if (!m->has_value()) return refused(Status::invalid("no model " + id.hex()));
+  net::Frames eps;
+  for (const auto& ep : namedRepoEndpoints(**m)) eps.push_back(net::frame(ep));
+  return ok(std::move(eps));
+}
+
 QueryAnswer modelsQuery(QueryContext& c, const net::Frames&) {
   auto ms = c.chain.models();
   if (!ms) return refused(ms.status());
@@ -157,7 +191,8 @@ QueryAnswer pendingQuery(QueryContext& c, const net::Frames&) {
 QueryAnswer statusQuery(QueryContext& c, const net::Frames& req) {
   std::optional<Address> account;
   if (req.size() == 2) account = hashArg(req, 1);
-  const NodeView node = c.node ? c.node() : NodeView{};
+  NodeView node = c.node ? c.node() : NodeView{};
+  if (!c.trustedClient) node.gossipEvents.clear(), node.gossipControl.clear();
   auto view = buildStatus(c.chain, node, c.pending, c.now, account);
   if (!view) return refused(view.status());
   return ok({net::frame(statusJson(*view))});
@@ -218,6 +253,7 @@ const std::vector<QueryVerb>& queryVerbs() {
        accountQuery},
       {"model", "model ID", {A::kHash}, "model needs a 32-byte model id", false, modelQuery},
       {"models", "models", {}, "", false, modelsQuery},
+      {"repos", "repos ID", {A::kHash}, "repos needs a 32-byte model id", false, reposQuery},
       {"state", "state HASH", {A::kHash}, "state needs a 32-byte hash", false, stateQuery},
       {"stakeholders", "stakeholders HEADER-FILE", {A::kFile}, "", false, stakeholdersQuery},
       {"range",
@@ -340,7 +376,10 @@ Result<std::string> queryText(std::string_view verb, const net::Frames& payload,
   }
   std::string text;
   for (const auto& f : payload) text += net::text(f) + "\n";
-  return text.empty() ? std::string("\n") : text;
+  // A list read line by line (repos) is empty when it has nothing; other
+  // empty answers print one empty line, as they always did.
+  if (text.empty() && verb != "repos") return std::string("\n");
+  return text;
 }
 
 // ------------------------------------------------------------------ JSON
@@ -356,7 +395,7 @@ std::string accountJson(const Address& address, const std::optional<Account>& a)
   j.beginObject()
       .field("address", address.hex())
       .field("exists", a.has_value())
-      .field("balance", a ? a->balance : 0)
+      .field("balance", std::to_string(a ? a->balance : 0))  // an amount: see amountFromJson
       .field("nonce", a ? a->nonce : 0)
       .field("ageSince", a ? a->ageSince : 0)
       .endObject();

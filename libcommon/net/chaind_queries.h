@@ -33,6 +33,8 @@ struct QueryContext {
   PendingPool* pending = nullptr;  // none: "pending" answers no transactions
   uint64_t now = 0;                // the clock for submitted blocks and ages (Unix seconds)
   std::function<NodeView()> node;  // none: status reports no peers (a store without a daemon)
+  // A client of this machine or --trust: sees the gossip endpoints in status.
+  bool trustedClient = true;
 };
 
 // One answered query, and what the server acts on besides the reply.
@@ -81,6 +83,13 @@ Result<std::string> queryText(std::string_view verb, const net::Frames& payload,
 
 // How submit and `pot-chaind import --json` name an import: "known", "tip" or "side".
 std::string_view importStatus(const ImportResult& result);
+
+// The pot-repo endpoints a model's request names (DESIGN 5.8), at most
+// kMaxNamedRepos of at most kMaxNamedRepoBytes each, in the request's
+// order; endpoints that are not tcp:// or ipc:// are left out.
+constexpr size_t kMaxNamedRepos = 16;
+constexpr size_t kMaxNamedRepoBytes = 256;
+std::vector<std::string> namedRepoEndpoints(const ModelRecord& model);
 
 // JSON views for queries and --json output.
 std::string blockInfoJson(const BlockInfo& info);

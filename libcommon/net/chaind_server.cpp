@@ -147,7 +147,8 @@ Status Server::onRequest() {
     return Status::ok();
   }
   net::Frames body(f->begin() + 2, f->end());
-  QueryContext context{chain_, &pending_, wallClock(), [this] { return nodeView(); }};
+  QueryContext context{chain_, &pending_, wallClock(), [this] { return nodeView(); },
+                       k.guard->trusted(origin)};
   QueryAnswer answer = answerQuery(context, body);
   if (isMisbehaviour(answer)) {
     log_.warn("dropped client " + origin.address + ": " + answer.status.message());

@@ -2,6 +2,8 @@
 #include "libcommon/net/chaind_status.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 
 #include "libcommon/core/json_reader.h"
 #include "libcommon/core/json_writer.h"
@@ -10,38 +12,18 @@ namespace pot::chaind {
 
 namespace {
 
-// The payouts to `address` in the best chain's last kRewardWindow blocks.
-Status collectRewards(ChainStore& chain, uint64_t tipHeight, AccountStatus& account) {
-  const uint64_t lowest = tipHeight >= kRewardWindow ? tipHeight - kRewardWindow + 1 : 1;
-  account.rewardsFrom = std::min(lowest, tipHeight);
-  for (uint64_t h = tipHeight; h >= lowest && h > 0; --h) {
-    auto id = chain.activeAt(h);
-    if (!id) return id.status();
-    if (!id->has_value()) return Status::io("best chain has no block at " + std::to_string(h));
-    auto bytes = chain.block(**id);
-    if (!bytes) return bytes.status();
-    if (!bytes->has_value()) return Status::io("best chain block missing");
-    // Stored blocks were decoded and validated at import: a failure here is
-    // our store's damage, not a peer's.
-    auto message = decodeMessage(std::move(**bytes));
-    if (!message || (*message)->kind() != schema::Envelope::BLOCK)
-      return Status::io("stored block " + (*id)->hex() + " does not decode");
-    for (auto payout : (*message)->envelope().getBlock().getBody().getCoinbase()) {
-      auto to = Hash256::fromBytes(payout.getTo().begin(), payout.getTo().size());
-      if (!to || *to != account.address) continue;
-      account.rewards.push_back(
-          {h, **id, std::string(payoutKindName(payout.getKind())), payout.getAmount()});
-    }
-  }
-  return Status::ok();
+std::optional<WorkRole> workRoleFromName(std::string_view name) {
+  for (auto r :
+       {WorkRole::kHeader, WorkRole::kBlock, WorkRole::kDeclaration, WorkRole::kStakeholder})
+    if (name == workRoleName(r)) return r;
+  return std::nullopt;
 }
 
-std::optional<schema::PayoutKind> payoutKindFromName(std::string_view name) {
-  for (auto k : {schema::PayoutKind::HEADER_BUILDER, schema::PayoutKind::WRAPPER,
-                 schema::PayoutKind::STAKEHOLDER, schema::PayoutKind::STAGE_FEE,
-                 schema::PayoutKind::TRANSACTION_FEES})
-    if (payoutKindName(k) == name) return k;
-  return std::nullopt;
+Status readAmount(const JsonDocument& doc, std::string_view name, uint64_t& out) {
+  auto n = amountFromJson(doc, name);
+  if (!n) return Status::malformed("status has no amount " + std::string(name));
+  out = *n;
+  return Status::ok();
 }
 
 // Typed reads of the status JSON; a missing or mistyped member is malformed.
@@ -67,7 +49,27 @@ Status readField(const JsonDocument& doc, std::string_view name, bool& out) {
 
 std::string ageText(uint64_t seconds) { return std::to_string(seconds) + " s"; }
 
+// "3 headers", "1 block": a count of a role for people.
+std::string madeText(uint64_t count, WorkRole role) {
+  static const char* plural[] = {"headers", "blocks", "declarations", "stakeholder signatures"};
+  static const char* single[] = {"header", "block", "declaration", "stakeholder signature"};
+  const size_t r = static_cast<size_t>(role) - 1;
+  return std::to_string(count) + " " + (count == 1 ? single[r] : plural[r]);
+}
+
 }  // namespace
+
+std::optional<uint64_t> amountFromJson(const JsonDocument& doc, std::string_view name) {
+  auto text = doc.string(name);
+  if (!text || text->empty() || text->size() > 20 ||
+      text->find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  const unsigned long long v = std::strtoull(text->c_str(), &end, 10);
+  if (errno == ERANGE || *end != 0) return std::nullopt;
+  return static_cast<uint64_t>(v);
+}
 
 std::string_view payoutKindName(schema::PayoutKind kind) {
   switch (kind) {
@@ -133,7 +135,9 @@ Result<StatusView> buildStatus(ChainStore& chain, const NodeView& node, PendingP
       a.coinAge = now > r.ageSince ? now - r.ageSince : 0;
       a.stakeAge = std::min(a.coinAge, chain.genesis().params.maxStakeAge);
     }
-    POT_TRY(collectRewards(chain, v.height, a));
+    auto work = chain.workHistory(*account, kRecentWork);
+    if (!work) return work.status();
+    a.work = std::move(*work);
     v.account = std::move(a);
   }
   return v;
@@ -174,23 +178,29 @@ std::string statusJson(const StatusView& v) {
         .beginObject()
         .field("address", a.address.hex())
         .field("exists", a.exists)
-        .field("balance", a.balance)
+        .field("balance", std::to_string(a.balance))
         .field("nonce", a.nonce)
         .field("ageSince", a.ageSince)
-        .field("stake", a.stake)
+        .field("stake", std::to_string(a.stake))
         .field("coinAge", a.coinAge)
         .field("stakeAge", a.stakeAge)
-        .field("rewardsFrom", a.rewardsFrom)
-        .key("rewards")
-        .beginArray();
-    for (const auto& r : a.rewards)
-      j.beginObject()
-          .field("height", r.height)
-          .field("block", r.block.hex())
-          .field("kind", r.kind)
-          .field("amount", r.amount)
+        .key("made")
+        .beginObject();
+    for (size_t r = 0; r < kWorkRoles; ++r)
+      j.key(workRoleName(static_cast<WorkRole>(r + 1)))
+          .beginObject()
+          .field("count", a.work.totals[r].count)
+          .field("reward", std::to_string(a.work.totals[r].reward))
           .endObject();
-    j.endArray().endObject();
+    j.endObject().key("recent").beginArray();
+    for (const auto& e : a.work.recent)
+      j.beginObject()
+          .field("height", e.height)
+          .field("block", e.block.hex())
+          .field("role", workRoleName(e.role))
+          .field("reward", std::to_string(e.reward))
+          .endObject();
+    j.endArray().field("more", a.work.more).endObject();
   }
   j.endObject();
   return j.str();
@@ -229,25 +239,33 @@ Result<StatusView> parseStatusJson(std::string_view json) {
     AccountStatus acc;
     POT_TRY(readField(*a, "address", acc.address));
     POT_TRY(readField(*a, "exists", acc.exists));
-    POT_TRY(readField(*a, "balance", acc.balance));
+    POT_TRY(readAmount(*a, "balance", acc.balance));
     POT_TRY(readField(*a, "nonce", acc.nonce));
     POT_TRY(readField(*a, "ageSince", acc.ageSince));
-    POT_TRY(readField(*a, "stake", acc.stake));
+    POT_TRY(readAmount(*a, "stake", acc.stake));
     POT_TRY(readField(*a, "coinAge", acc.coinAge));
     POT_TRY(readField(*a, "stakeAge", acc.stakeAge));
-    POT_TRY(readField(*a, "rewardsFrom", acc.rewardsFrom));
-    auto rewards = a->objectArray("rewards");
-    if (!rewards) return Status::malformed("status has no rewards list");
-    for (const auto& r : *rewards) {
-      RewardEntry e;
-      POT_TRY(readField(r, "height", e.height));
-      POT_TRY(readField(r, "block", e.block));
-      e.kind = r.string("kind").value_or("");
-      if (!payoutKindFromName(e.kind))
-        return Status::malformed("unknown payout kind '" + e.kind + "'");
-      POT_TRY(readField(r, "amount", e.amount));
-      acc.rewards.push_back(std::move(e));
+    auto made = a->object("made");
+    if (!made) return Status::malformed("status has no made object");
+    for (size_t r = 0; r < kWorkRoles; ++r) {
+      auto role = made->object(workRoleName(static_cast<WorkRole>(r + 1)));
+      if (!role) return Status::malformed("status has no made role");
+      POT_TRY(readField(*role, "count", acc.work.totals[r].count));
+      POT_TRY(readAmount(*role, "reward", acc.work.totals[r].reward));
     }
+    auto recent = a->objectArray("recent");
+    if (!recent) return Status::malformed("status has no recent list");
+    for (const auto& e : *recent) {
+      WorkEntry w;
+      POT_TRY(readField(e, "height", w.height));
+      POT_TRY(readField(e, "block", w.block));
+      auto role = workRoleFromName(e.string("role").value_or(""));
+      if (!role) return Status::malformed("unknown work role in status");
+      w.role = *role;
+      POT_TRY(readAmount(e, "reward", w.reward));
+      acc.work.recent.push_back(w);
+    }
+    POT_TRY(readField(*a, "more", acc.work.more));
     v.account = std::move(acc);
   }
   return v;
@@ -282,11 +300,21 @@ std::string statusText(const StatusView& v) {
     line("nonce " + std::to_string(a.nonce));
     line("stake " + std::to_string(a.stake));
     line("coin age " + ageText(a.coinAge) + " (counted " + ageText(a.stakeAge) + ")");
-    line("rewards since height " + std::to_string(a.rewardsFrom) + ": " +
-         std::to_string(a.rewards.size()));
-    for (const auto& r : a.rewards)
-      line("reward height " + std::to_string(r.height) + " block " + r.block.hex() + " " + r.kind +
-           " " + std::to_string(r.amount));
+    uint64_t earned = 0;
+    std::string made;
+    for (size_t r = 0; r < kWorkRoles; ++r) {
+      const auto& t = a.work.totals[r];
+      earned += t.reward;
+      made += (made.empty() ? "" : ", ") + madeText(t.count, static_cast<WorkRole>(r + 1)) +
+              " (reward " + std::to_string(t.reward) + ")";
+    }
+    line("made " + made);
+    line("rewards " + std::to_string(earned));
+    for (const auto& e : a.work.recent)
+      line("made height " + std::to_string(e.height) + " block " + e.block.hex() + " " +
+           workRoleName(e.role) + " reward " + std::to_string(e.reward));
+    if (a.work.more)
+      line("(older work not listed: " + std::to_string(kRecentWork) + " newest shown)");
   }
   return out;
 }

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "libcommon/core/json_reader.h"
 #include "libcommon/net/chain_sync.h"
 #include "libcommon/net/pending_pool.h"
 #include "libcommon/store/chain_store.h"
@@ -23,29 +24,19 @@ struct NodeView {
   std::string gossipEvents, gossipControl;   // its pot-gossip, if wired
 };
 
-// One coinbase payout to the asked account.
-struct RewardEntry {
-  uint64_t height = 0;
-  Hash256 block;
-  std::string kind;  // payoutKindName: "header-builder", "wrapper", ...
-  uint64_t amount = 0;
-};
-
-// How many best-chain blocks, tip down, the status query reads for an
-// account's rewards. A bounded walk instead of an index: no new LMDB table
-// (and schema version) for a view, and a status query costs at most this
-// many block reads. `rewardsFrom` says where the walk stopped.
-constexpr uint64_t kRewardWindow = 1024;
+// How many of an account's newest work entries a status shows. The store's
+// work index (chain_store.h) makes the cost of a status query bounded by
+// this number, whoever asks and however long the chain is.
+constexpr size_t kRecentWork = 32;
 
 struct AccountStatus {
   Address address;
   bool exists = false;
   uint64_t balance = 0, nonce = 0, ageSince = 0;
-  uint64_t stake = 0;                // what a PoS message may claim: the whole balance
-  uint64_t coinAge = 0;              // now - ageSince, seconds
-  uint64_t stakeAge = 0;             // min(coinAge, maxStakeAge): what the target counts
-  uint64_t rewardsFrom = 0;          // lowest height the rewards walk read
-  std::vector<RewardEntry> rewards;  // newest first
+  uint64_t stake = 0;     // what a PoS message may claim: the whole balance
+  uint64_t coinAge = 0;   // now - ageSince, seconds
+  uint64_t stakeAge = 0;  // min(coinAge, maxStakeAge): what the target counts
+  WorkHistory work;       // totals over the best chain, kRecentWork newest entries
 };
 
 // A sync peer as the status reports it.
@@ -64,13 +55,15 @@ struct StatusView {
   uint64_t behind = 0;   // how many blocks the highest such peer is ahead
   std::vector<SyncPeerStatus> syncPeers;
   std::vector<std::string> bannedAddresses;
+  // The gossip endpoints are shown to trusted clients only: the control
+  // endpoint publishes into the network in this node's name.
   std::string endpoint, gossipEvents, gossipControl;
   uint64_t pending = 0;  // transactions the pending query would return
   std::optional<AccountStatus> account;
 };
 
 // The view from the store, the daemon's knowledge and the pending pool at
-// `now`, with `account`'s balance and rewards when given.
+// `now`, with `account`'s balance and work when given.
 Result<StatusView> buildStatus(ChainStore& chain, const NodeView& node, PendingPool* pending,
                                uint64_t now, const std::optional<Address>& account);
 std::string statusJson(const StatusView& status);
@@ -80,5 +73,9 @@ Result<StatusView> parseStatusJson(std::string_view json);
 std::string statusText(const StatusView& status);
 // "header-builder", "wrapper", "stakeholder", "stage-fee", "transaction-fees".
 std::string_view payoutKindName(schema::PayoutKind kind);
+// Amounts (balances, rewards) can exceed 2^53, which a JSON number cannot
+// carry exactly: they are written as decimal strings, as Cap'n Proto's JSON
+// codec writes every 64-bit integer (pot-inspect).
+std::optional<uint64_t> amountFromJson(const JsonDocument& doc, std::string_view name);
 
 }  // namespace pot::chaind

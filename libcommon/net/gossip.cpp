@@ -18,6 +18,7 @@
 #include "libcommon/core/json_writer.h"
 #include "libcommon/core/log.h"
 #include "libcommon/core/signatures.h"
+#include "libcommon/net/chaind_height.h"
 #include "libcommon/net/peer_guard.h"
 
 namespace pot::gossip {
@@ -94,6 +95,10 @@ std::optional<std::string> helloMismatch(const Hello& ours, const Hello& theirs,
   if (theirs.version != ours.version)
     return "peer " + peer + " speaks gossip protocol version " + std::to_string(theirs.version) +
            ", we speak " + std::to_string(ours.version);
+  // A daemon that knows its chain links only to peers that name the same
+  // one: a hello without a genesis could come from any chain.
+  if (ours.genesis && !theirs.genesis)
+    return "peer " + peer + " names no genesis, we are on " + ours.genesis->hex();
   if (ours.genesis && theirs.genesis && *ours.genesis != *theirs.genesis)
     return "peer " + peer + " is on genesis " + theirs.genesis->hex() + ", we are on " +
            ours.genesis->hex();
@@ -176,7 +181,12 @@ class Daemon {
       : o_(o),
         seen_(o.seenCapacity),
         log_("pot-gossip", o.quiet),
-        hello_{kProtocolVersion, o.genesis} {}
+        hello_{kProtocolVersion, o.genesis} {
+    if (!o.chaind.empty() || !o.chaindFile.empty()) {
+      auto height = std::make_shared<net::ChaindHeight>(o.chaind, o.chaindFile);
+      log_.setHeight([height] { return (*height)(); });
+    }
+  }
 
   Status start() {
     auto& ctx = net::context();

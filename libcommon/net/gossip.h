@@ -40,7 +40,8 @@ net::Frames helloFrames(const Hello& hello);
 std::optional<Hello> parseHello(const net::Frames& frames, size_t verbAt);
 // Why `peer` cannot be linked with us, for the log and the refusal: "peer X
 // is on genesis Y, we are on Z" or a version mismatch; nullopt when it can.
-// Unknown genesis on either side is not checked.
+// A daemon that knows its genesis refuses a hello that names none ("peer X
+// names no genesis, we are on Z"); a daemon without one checks versions only.
 std::optional<std::string> helloMismatch(const Hello& ours, const Hello& theirs,
                                          const std::string& peer);
 
@@ -100,6 +101,9 @@ struct Options {
   std::vector<std::string> trusted;  // --trust: never banned nor capped (see trustedAddresses)
   std::optional<Hash256> genesis;    // --genesis: peers of another chain are refused
   int refusedRetryMs = 60000;        // a link refused at the hello is dialled again after this
+  // The node's pot-chaind, asked for the height in log lines: its endpoint,
+  // or its endpoint file (it may start after us). Neither: "height=-".
+  std::string chaind, chaindFile;
   bool quiet = false;
 };
 

@@ -8,11 +8,13 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include "libcommon/core/fileio.h"
 #include "libcommon/core/log.h"
 #include "libcommon/core/message_io.h"
 #include "libcommon/core/signatures.h"
+#include "libcommon/net/chaind_height.h"
 #include "libcommon/net/peer_guard.h"
 
 namespace pot::repo {
@@ -155,7 +157,11 @@ Status serve(Repository& repo, const ServeOptions& options) {
   if (!endpoint) return endpoint.status();
   net::installStopHandler();
   POT_TRY(net::announceEndpoint(options.endpointFile, *endpoint));
-  const Logger log("pot-repo", options.quiet);
+  Logger log("pot-repo", options.quiet);
+  if (!options.chaind.empty()) {
+    auto height = std::make_shared<net::ChaindHeight>(options.chaind, "");
+    log.setHeight([height] { return (*height)(); });
+  }
   log.info("serving on " + *endpoint);
   while (!net::stopRequested()) {
     zmq::pollitem_t items[2] = {{static_cast<void*>(sock), 0, ZMQ_POLLIN, 0},

@@ -60,6 +60,7 @@ struct ServeOptions {
   uint64_t maxObjectBytes = 256ull << 20;
   uint64_t banSeconds = 600;         // how long a client that sent garbage is refused
   std::vector<std::string> trusted;  // --trust: never banned (see trustedAddresses)
+  std::string chaind;                // asked for the height in log lines; empty: "height=-"
   bool quiet = false;
 };
 

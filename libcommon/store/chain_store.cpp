@@ -15,6 +15,7 @@
 #include "libcommon/consensus/state_transition.h"
 #include "libcommon/consensus/validate.h"
 #include "libcommon/core/coding.h"
+#include "libcommon/core/data_field.h"
 #include "libcommon/core/fileio.h"
 #include "libcommon/core/signatures.h"
 
@@ -32,6 +33,11 @@ const char* kUndo = "undo";          // block id -> BlockUndo record
 const char* kStates = "states";  // H(S_i) and loss-trace hashes on the best chain -> model id ||
                                  // stage (BE32) || block id
 const char* kMeta = "chain";     // "genesis" -> file bytes, "tip" -> id, "supply" -> u64
+// The per-key work index of the best chain (schema 2): address || ~height
+// (BE64, so a forward scan reads newest first) || role || index (BE32) ->
+// block id || reward (LE64); and address -> 4 x (count, reward) (LE64).
+const char* kWork = "work";
+const char* kEarned = "earned";
 
 // Big-endian, so LMDB's byte order is height order.
 Bytes heightKey(uint64_t h) {
@@ -60,6 +66,113 @@ std::optional<BlockInfo> decodeInfo(const Bytes& r) {
   b.trust = *Hash256::fromBytes(r.data() + 80, 32);
   b.cumulativeTrust = *Hash256::fromBytes(r.data() + 112, 32);
   return b;
+}
+
+// One contribution of a block to the work index.
+struct WorkItem {
+  Address address;
+  WorkRole role;
+  uint32_t index;  // position among the block's declarations or signatures
+  uint64_t reward;
+};
+
+// Who did what in `blk` and what its coinbase paid each for it. A payout
+// is matched to a contribution by kind and recipient; each is used once, so
+// a key drawn twice as stakeholder gets two entries of one share each.
+std::vector<WorkItem> workOf(schema::Block::Reader blk) {
+  using K = schema::PayoutKind;
+  auto body = blk.getBody();
+  std::map<std::pair<Address, K>, std::vector<uint64_t>> paid;
+  for (auto p : body.getCoinbase())
+    paid[{hashFrom(p.getTo()), p.getKind()}].push_back(p.getAmount());
+  auto take = [&paid](const Address& a, K kind) -> uint64_t {
+    auto it = paid.find({a, kind});
+    if (it == paid.end() || it->second.empty()) return 0;
+    uint64_t v = it->second.front();
+    it->second.erase(it->second.begin());
+    return v;
+  };
+  std::vector<WorkItem> out;
+  const Address builder = hashFrom(body.getHeader().getBody().getPubkey());
+  out.push_back({builder, WorkRole::kHeader, 0, take(builder, K::HEADER_BUILDER)});
+  const Address wrapper = hashFrom(body.getWrapper());
+  const uint64_t wrapped = take(wrapper, K::WRAPPER);
+  out.push_back({wrapper, WorkRole::kBlock, 0, wrapped + take(wrapper, K::TRANSACTION_FEES)});
+  uint32_t i = 0;
+  for (auto td : body.getDeclarations()) {
+    const Address d = hashFrom(td.getBody().getPubkey());
+    out.push_back({d, WorkRole::kDeclaration, i++, take(d, K::STAGE_FEE)});
+  }
+  i = 0;
+  for (auto sig : body.getStakeholderSignatures()) {
+    const Address k = hashFrom(sig.getBody().getPubkey());
+    out.push_back({k, WorkRole::kStakeholder, i++, take(k, K::STAKEHOLDER)});
+  }
+  return out;
+}
+
+Bytes workKey(const WorkItem& w, uint64_t height) {
+  Bytes k(w.address.bytes.begin(), w.address.bytes.end());
+  k.resize(32 + 8 + 1 + 4);
+  coding::putBe64(k.data() + 32, ~height);
+  k[40] = static_cast<uint8_t>(w.role);
+  coding::putBe32(k.data() + 41, w.index);
+  return k;
+}
+
+Result<WorkHistory> readEarned(const store::Txn& txn, const Address& a) {
+  WorkHistory h;
+  auto v = txn.get(kEarned, a);
+  if (!v) return v.status();
+  if (!v->has_value()) return h;
+  if ((*v)->size() != 16 * kWorkRoles) return Status::io("damaged earned record");
+  for (size_t r = 0; r < kWorkRoles; ++r) {
+    h.totals[r].count = coding::getLe64((*v)->data() + 16 * r);
+    h.totals[r].reward = coding::getLe64((*v)->data() + 16 * r + 8);
+  }
+  return h;
+}
+
+// Adds (connect) or removes (disconnect) a best-chain block's work.
+Status indexWork(store::Txn& txn, schema::Block::Reader blk, const Hash256& id, uint64_t height,
+                 bool connect) {
+  for (const WorkItem& w : workOf(blk)) {
+    const Bytes key = workKey(w, height);
+    if (connect) {
+      Bytes v(id.bytes.begin(), id.bytes.end());
+      coding::appendLe64(v, w.reward);
+      POT_TRY(txn.put(kWork, key, v));
+    } else {
+      auto gone = txn.del(kWork, key);
+      if (!gone) return gone.status();
+    }
+    auto earned = readEarned(txn, w.address);
+    if (!earned) return earned.status();
+    auto& t = earned->totals[static_cast<size_t>(w.role) - 1];
+    if (connect) {
+      t.count += 1;
+      t.reward += w.reward;
+    } else {
+      if (t.count == 0 || t.reward < w.reward)
+        return Status::io("earned record of " + w.address.hex() + " is short");
+      t.count -= 1;
+      t.reward -= w.reward;
+    }
+    Bytes record;
+    bool any = false;
+    for (const auto& r : earned->totals) {
+      coding::appendLe64(record, r.count);
+      coding::appendLe64(record, r.reward);
+      any = any || r.count > 0;
+    }
+    if (any) {
+      POT_TRY(txn.put(kEarned, w.address, record));
+    } else {
+      auto gone = txn.del(kEarned, w.address);
+      if (!gone) return gone.status();
+    }
+  }
+  return Status::ok();
 }
 
 // LedgerReader's contract: a store that fails to read throws; the tool
@@ -161,6 +274,41 @@ Result<BlockInfo> readTip(const store::Txn& txn) {
   return **info;
 }
 
+// The reorganisation depth cap (docs/protocol.md, "pot-chaind"): a block
+// whose parent leaves the best chain more than kMaxReorgDepth blocks below
+// the tip (kMaxReorgDepth unless set) is refused before validation, which would first rebuild the
+// parent's state by undoing every block down to the fork. Without the cap a
+// block on an old parent (cheap to make: only its own signatures count
+// before that state exists) costs O(height) per copy gossiped.
+Status checkForkDepth(const store::Txn& txn, capnp::Data::Reader parentField, uint64_t cap) {
+  auto parentId = Hash256::fromBytes(parentField.begin(), parentField.size());
+  if (!parentId) return Status::ok();  // validation names the bad field
+  auto parent = readInfo(txn, *parentId);
+  if (!parent) return parent.status();
+  if (!parent->has_value()) return Status::ok();  // validation says unknown-parent
+  auto tip = readTip(txn);
+  if (!tip) return tip.status();
+  BlockInfo at = **parent;
+  for (uint64_t steps = 0;; ++steps) {
+    auto active = txn.get(kActive, heightKey(at.height));
+    if (!active) return active.status();
+    if (active->has_value() && **active == Bytes(at.id.bytes.begin(), at.id.bytes.end())) break;
+    if (steps >= cap || at.height == 0) {
+      at.height = 0;  // a side branch longer than the cap: as deep as it gets
+      break;
+    }
+    auto up = readInfo(txn, at.parent);
+    if (!up) return up.status();
+    if (!up->has_value()) return Status::io("index is missing block " + at.parent.hex());
+    at = **up;
+  }
+  if (tip->height - std::min(at.height, tip->height) > cap)
+    return Status::invalid("fork-too-deep: the branch leaves the best chain at height " +
+                           std::to_string(at.height) + ", more than " + std::to_string(cap) +
+                           " blocks below the tip at " + std::to_string(tip->height));
+  return Status::ok();
+}
+
 // Blocks to take off (tip first) and put on (oldest first) to move from
 // `from` to `to`, found by walking the stored parent links.
 Result<Reorganisation> pathBetween(const store::Txn& txn, BlockInfo from, BlockInfo to) {
@@ -245,7 +393,8 @@ store::EnvOptions envOptions(bool readOnly) {
   store::EnvOptions o;
   o.schemaName = "pot-chaind";
   o.schemaVersion = kSchemaVersion;
-  o.databases = {kBlocks, kInfos, kActive, kAccounts, kModels, kUndo, kStates, kMeta};
+  o.databases = {kBlocks, kInfos,  kActive, kAccounts, kModels,
+                 kUndo,   kStates, kMeta,   kWork,     kEarned};
   o.readOnly = readOnly;
   return o;
 }
@@ -353,6 +502,7 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now,
         result.height = (*existing)->height;
         return Status::ok();
       }
+      POT_TRY(checkForkDepth(txn, blk.getBody().getHeader().getBody().getParent(), maxReorgDepth_));
       TxnChainView view(genesis_, txn);
       ValidationResult v = validateBlock(view, **m, now);
       why = v.reason;
@@ -407,6 +557,7 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now,
             if (!gs) return gs.status();
           }
         }
+        POT_TRY(indexWork(txn, (*dm)->envelope().getBlock(), d, (*di)->height, false));
       }
       for (const auto& c : path->connect) {
         auto b = txn.get(kBlocks, c);
@@ -428,16 +579,22 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now,
         coding::putBe32(stage, ch.getStage());
         where.insert(where.end(), stage, stage + 4);
         where.insert(where.end(), c.bytes.begin(), c.bytes.end());
-        POT_TRY(txn.put(kStates, store::Slice(ch.getStateHash().begin(), ch.getStateHash().size()),
-                        where));
-        // A published loss trace (DESIGN 4.2) is indexed beside its state, so
-        // a repository accepts its upload as it accepts S_i ("state" query).
-        if (ch.getLossTraceHash().size() == 32)
-          POT_TRY(txn.put(kStates,
-                          store::Slice(ch.getLossTraceHash().begin(), ch.getLossTraceHash().size()),
-                          where));
+        // The first block that recorded a state keeps the entry: a later
+        // one reaching the same hash (another model of the same recipe)
+        // must not move it, or undoing the later block would delete the
+        // entry the earlier, still connected, block owns. A published loss
+        // trace (DESIGN 4.2) is indexed beside its state, so a repository
+        // accepts its upload as it accepts S_i ("state" query).
+        for (auto key : {ch.getStateHash(), ch.getLossTraceHash()}) {
+          if (key.size() != 32) continue;  // no loss trace published
+          store::Slice stateKey(key.begin(), key.size());
+          auto held = txn.get(kStates, stateKey);
+          if (!held) return held.status();
+          if (!held->has_value()) POT_TRY(txn.put(kStates, stateKey, where));
+        }
         auto ci = readInfo(txn, c);
         if (!ci || !ci->has_value()) return Status::io("index is missing block " + c.hex());
+        POT_TRY(indexWork(txn, (*cm)->envelope().getBlock(), c, (*ci)->height, true));
         POT_TRY(txn.put(kActive, heightKey((*ci)->height), c));
       }
       POT_TRY(txn.put(kMeta, "tip", info.id));
@@ -463,6 +620,49 @@ Result<std::optional<StateRecord>> ChainStore::stateRecord(const Hash256& stateH
   rec.stage = coding::getBe32(b.data() + 32);
   rec.block = *Hash256::fromBytes(b.data() + 36, 32);
   return std::optional<StateRecord>(rec);
+}
+
+const char* workRoleName(WorkRole role) {
+  switch (role) {
+    case WorkRole::kHeader:
+      return "header";
+    case WorkRole::kBlock:
+      return "block";
+    case WorkRole::kDeclaration:
+      return "declaration";
+    case WorkRole::kStakeholder:
+      return "stakeholder-signature";
+  }
+  return "unknown";
+}
+
+Result<WorkHistory> ChainStore::workHistory(const Address& address, size_t limit) {
+  auto r = env_->beginRead();
+  if (!r) return r.status();
+  auto h = readEarned(*r, address);
+  if (!h) return h.status();
+  Status bad;
+  Status s = r->scan(kWork, address, [&](store::Slice k, store::Slice v) {
+    auto key = static_cast<const uint8_t*>(k.data);
+    if (k.size != 45 || !std::equal(address.bytes.begin(), address.bytes.end(), key))
+      return false;  // past this address's entries
+    if (h->recent.size() == limit) {
+      h->more = true;
+      return false;
+    }
+    const uint8_t role = key[40];
+    if (v.size != 40 || role < 1 || role > kWorkRoles) {
+      bad = Status::io("damaged work index record");
+      return false;
+    }
+    auto value = static_cast<const uint8_t*>(v.data);
+    h->recent.push_back({~coding::getBe64(key + 32), *Hash256::fromBytes(value, 32),
+                         static_cast<WorkRole>(role), coding::getLe64(value + 32)});
+    return true;
+  });
+  if (!s) return s;
+  if (!bad) return bad;
+  return h;
 }
 
 struct StoreChainView::Impl {
@@ -567,6 +767,11 @@ Result<std::vector<PublicKey>> ChainStore::stakeholders(const Bytes& headerMessa
   POT_TRY(expectKind(**m, schema::Envelope::BLOCK_HEADER, "header"));
   auto r = env_->beginRead();
   if (!r) return r.status();
+  // Stakeholders are asked for headers being built now, on or near the tip;
+  // a header on an old parent would make this query rebuild that parent's
+  // state, O(depth) for any client.
+  POT_TRY(checkForkDepth(*r, (*m)->envelope().getBlockHeader().getBody().getParent(),
+                         std::min(maxReorgDepth_, kMaxStakeholdersDepth)));
   Result<std::vector<PublicKey>> out = Status::internal("unset");
   POT_TRY(guarded([&] {
     TxnChainView view(genesis_, *r);

@@ -5,6 +5,7 @@
 // the readers and export that tools use.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,8 +17,19 @@
 
 namespace pot::chaind {
 
-// Bumped whenever a database's layout changes; checked at open.
-constexpr uint32_t kSchemaVersion = 1;
+// Bumped whenever a database's layout changes; checked at open. Version 2
+// added the per-key work index (`work`, `earned`).
+constexpr uint32_t kSchemaVersion = 2;
+
+// The deepest reorganisation a store performs (docs/protocol.md,
+// "pot-chaind"): a block whose branch leaves the best chain further below
+// the tip is refused ("fork-too-deep"), not validated.
+constexpr uint64_t kMaxReorgDepth = 1000;
+
+// The stakeholders query answers only for headers whose parent's branch
+// leaves the best chain at most this far below the tip (a cost bound, as
+// kMaxReorgDepth is for imports).
+constexpr uint64_t kMaxStakeholdersDepth = 64;
 
 struct ImportResult {
   Hash256 id;
@@ -32,6 +44,35 @@ struct StateRecord {
   Hash256 modelId;
   uint32_t stage = 0;
   Hash256 block;
+};
+
+// What a key did in a best-chain block (DESIGN 6: "the declarations,
+// headers and blocks it made with their rewards"). Stored as one byte.
+enum class WorkRole : uint8_t { kHeader = 1, kBlock = 2, kDeclaration = 3, kStakeholder = 4 };
+constexpr size_t kWorkRoles = 4;
+// "header", "block", "declaration", "stakeholder-signature".
+const char* workRoleName(WorkRole role);
+
+// One contribution and the coinbase it earned: the header builder's share,
+// the wrapper's share plus transaction fees, a declarer's stage fee, a
+// stakeholder's share (0 when the block paid nothing for it, as for the
+// dummy model's free stages).
+struct WorkEntry {
+  uint64_t height = 0;
+  Hash256 block;
+  WorkRole role = WorkRole::kHeader;
+  uint64_t reward = 0;
+};
+
+// A key's work on the best chain: totals per role over the whole chain,
+// and its newest entries.
+struct WorkHistory {
+  struct Total {
+    uint64_t count = 0, reward = 0;
+  };
+  std::array<Total, kWorkRoles> totals{};  // index: role - 1
+  std::vector<WorkEntry> recent;           // newest first
+  bool more = false;                       // older entries exist beyond `recent`
 };
 
 class ChainStore {
@@ -60,9 +101,17 @@ class ChainStore {
   Result<std::optional<Account>> account(const Address& address);
   Result<std::optional<ModelRecord>> model(const Hash256& modelId);
   Result<std::vector<ModelRecord>> models();
+  // The first best-chain block that recorded `stateHash` (a later block of
+  // another model or stage reaching the same hash does not replace it).
   Result<std::optional<StateRecord>> stateRecord(const Hash256& stateHash);
+  // `address`'s work index: totals and at most `limit` newest entries; its
+  // cost is bounded by `limit`, not by the chain's length.
+  Result<WorkHistory> workHistory(const Address& address, size_t limit);
   // Stakeholders 1..K of a header over its parent's state (DESIGN 5.5).
   Result<std::vector<PublicKey>> stakeholders(const Bytes& headerMessage);
+
+  // The reorganisation depth cap for later imports (kMaxReorgDepth by default).
+  void setMaxReorgDepth(uint64_t blocks) { maxReorgDepth_ = blocks; }
 
   const Genesis& genesis() const { return genesis_; }
   store::Env& env() { return *env_; }
@@ -75,6 +124,7 @@ class ChainStore {
   ChainStore() = default;
   std::unique_ptr<store::Env> env_;
   Genesis genesis_;
+  uint64_t maxReorgDepth_ = kMaxReorgDepth;
 };
 
 // A consistent read-only view of a pot-chaind store for the tools that

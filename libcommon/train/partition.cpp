@@ -305,6 +305,11 @@ Result<PartitionResult> partitionDataset(const Dataset& data, const PartitionOpt
   body.setCreatedAt(o.createdAt);
   body.setDescription(o.description);
   writeInputTransform(transform, body);
+  if (!o.repoEndpoints.empty()) {
+    auto eps = body.initRepoEndpoints(static_cast<unsigned>(o.repoEndpoints.size()));
+    for (size_t i = 0; i < o.repoEndpoints.size(); ++i)
+      eps.set(static_cast<unsigned>(i), o.repoEndpoints[i]);
+  }
   Bytes sig = signBody(employer, Domain::kRequest, body.asReader());
   req.setSignature(kj::arrayPtr(sig.data(), sig.size()));
   result.modelId = messageId(Domain::kRequest, body.asReader());

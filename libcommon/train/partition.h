@@ -45,10 +45,18 @@ struct PartitionOptions {
   uint64_t flopsPerSampleOverride = 0;   // replaces tau when non-zero
   uint64_t createdAt = 0;
   std::string description;
+  // Repositories the request names (DESIGN 5.8); none: the field stays null.
+  // pot-partition keeps to kMaxRepoEndpoints of at most kMaxRepoEndpointBytes.
+  std::vector<std::string> repoEndpoints;
   // Per-channel normalisation recorded in the request (DESIGN 4.6): both
   // empty, or one value per channel (the sample's first dimension).
   std::vector<float> mean, std;
 };
+
+// How many repository endpoints a request may name, and how long each may
+// be: nodes try them in turn, so an employer cannot make them wait long.
+constexpr size_t kMaxRepoEndpoints = 16;
+constexpr size_t kMaxRepoEndpointBytes = 256;
 
 struct PartitionResult {
   Hash256 modelId;

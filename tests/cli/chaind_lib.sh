@@ -16,7 +16,8 @@ hex_of() { printf '%s' "$1" | sha256sum | cut -c1-64; }
 
 G0=1700000000
 declare -A KEYFILE
-# make_chain_keys: 4 node keys, a dummy request of 8 stages, a genesis with K = 3, C = 2.
+# make_chain_keys: 4 node keys, a dummy request of 8 stages naming two
+# repository endpoints, a genesis with K = 3, C = 2.
 make_chain_keys() {
   for i in 1 2 3 4; do
     pot-keygen -o "$T/n$i.pem" >/dev/null
@@ -25,6 +26,7 @@ make_chain_keys() {
   pot-keygen -o "$T/emp.pem" >/dev/null
   pot-partition -q -k "$T/emp.pem" -o "$T/dummy" --limit "${POT_DUMMY_LIMIT:-128}" -a mlp:784-16-10 -b 16 \
     --samples-per-stage 16 --lr 0.05 --seed 11 --profile portable -C 2 --fee 0 \
+    --repo-endpoint tcp://127.0.0.1:32001 --repo-endpoint 'tcp://10.0.0.2:7001' \
     --created-at "$G0" >"$T/dummy.id" || fail "pot-partition"
   pot-genesis -o "$T/genesis" --timestamp "$G0" --stakeholders 3 --min-stake-age 10 \
     --declaration-target max --header-target max --dummy-request "$T/dummy/request" \

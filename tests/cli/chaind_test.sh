@@ -155,9 +155,27 @@ expect_exit 0 pot-chaind query --connect "$A" status "$(pot-keygen --show "$T/n1
 expect_grep '^height 6$' "$T/out"
 expect_grep '^syncing: no$' "$T/out"
 expect_grep '^banned 127.0.0.3$' "$T/out"
-[ "$(grep -c '^reward height [1-6] block [0-9a-f]* header-builder [0-9]*$' "$T/out")" = 6 ] && pass \
-  || fail "want 6 header-builder rewards: $(cat "$T/out")"
-expect_grep "^reward height 6 block $(id_of "$T/b6") header-builder" "$T/out"
+[ "$(grep -c '^made height [1-6] block [0-9a-f]* header reward [1-9][0-9]*$' "$T/out")" = 6 ] && pass \
+  || fail "want 6 headers with rewards: $(cat "$T/out")"
+expect_grep "^made height 6 block $(id_of "$T/b6") header reward" "$T/out"
+expect_grep '^made 6 headers (reward [1-9][0-9]*), ' "$T/out"
+# The same from the work index as JSON: amounts as decimal strings (they can
+# pass 2^53), counts as numbers; the totals match the balance's growth.
+expect_exit 0 pot-chaind query --connect "$A" status --json "$T/n1.pem"
+expect_grep '"balance": "[0-9]*"' "$T/out"
+expect_grep '"made": {"header": {"count": 6, "reward": "[1-9][0-9]*"}' "$T/out"
+[ "$(grep -o '"recent": \[[^]]*\]' "$T/out" | grep -o '"role": "header"' | wc -l)" = 6 ] && pass \
+  || fail "want 6 recent headers: $(cat "$T/out")"
+# The gossip endpoints are shown to this machine's clients only: a remote
+# client (127.0.0.2, not trusted) sees neither.
+start_chaind g --quiet --gossip-control 'tcp://127.0.0.1:9'
+G="$(chaind_ep g)"
+expect_exit 0 pot-chaind query --connect "$G" status --json
+expect_grep '"gossipControl": "tcp://127.0.0.1:9"' "$T/out"
+expect_exit 0 pot-chaind query --connect "tcp://127.0.0.2:0;${G#tcp://}" status --json
+expect_grep '"gossipControl": ""' "$T/out"
+expect_exit 0 pot-chaind query --connect "tcp://127.0.0.2:0;${G#tcp://}" status "$T/n1.pem"
+expect_grep '^made 0 headers (reward 0), ' "$T/out"
 # An account given as a key file, like pot-tx --to.
 expect_exit 0 pot-chaind query --connect "$A" account "$T/n2.pem"
 expect_grep "\"address\": \"$(pot-keygen --show "$T/n2.pem")\"" "$T/out"
@@ -170,6 +188,25 @@ expect_grep "^pot-chaind: error: unknown query 'stauts'; did you mean 'status'?$
 grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z warn pot-chaind height=[0-9]+: dropped client 127\.0\.0\.2' "$T/a.log" \
   && pass || fail "log lines: $(head -3 "$T/a.log")"
 
+# The request names its repositories (DESIGN 5.8): pot-inspect shows them,
+# query model lists them, query repos prints them one a line for pot-node.
+DUMMY="$(cat "$T/dummy.id")"
+expect_exit 0 pot-inspect "$T/dummy/request"
+expect_grep '"repoEndpoints": \["tcp://127.0.0.1:32001", "tcp://10.0.0.2:7001"\]' "$T/out"
+expect_exit 0 pot-chaind query --connect "$A" model "$DUMMY"
+expect_grep '"repoEndpoints": \["tcp://127.0.0.1:32001", "tcp://10.0.0.2:7001"\]' "$T/out"
+expect_exit 0 pot-chaind query --connect "$A" repos "$DUMMY"
+[ "$(cat "$T/out")" = "$(printf 'tcp://127.0.0.1:32001\ntcp://10.0.0.2:7001')" ] && pass \
+  || fail "repos printed: $(cat "$T/out")"
+expect_exit 1 pot-chaind query --connect "$A" repos "$(hex_of no-model)"
+# pot-partition refuses an endpoint nodes could not dial, and more than 16
+# (before reading any data).
+expect_exit 2 pot-partition -q -k "$T/emp.pem" -o "$T/bad-ep" --repo-endpoint 'http://x:1'
+expect_grep "repo-endpoint" "$T/err"
+many=(); for i in $(seq 17); do many+=(--repo-endpoint "tcp://127.0.0.1:$((32100 + i))"); done
+expect_exit 2 pot-partition -q -k "$T/emp.pem" -o "$T/bad-ep" "${many[@]}"
+expect_no_file "$T/bad-ep"
+
 # The stage index: states on the best chain, and pot-repo asking it before storing an upload.
 expect_exit 0 pot-chaind query --connect "$A" state "$(hex_of state-3)"
 expect_grep '"stage": 3' "$T/out"
@@ -177,9 +214,16 @@ expect_exit 0 pot-chaind query --connect "$A" state "$S6"
 expect_grep "\"block\": \"$(id_of "$T/b6")\"" "$T/out"
 expect_exit 1 pot-chaind query --connect "$A" state "$(hex_of nowhere)"
 mkdir -p "$T/repo/objects"; cp "$T/dummy/request" "$T/repo/request"
-pot-repo serve "$T/repo" --chaind "$A" --endpoint-file "$T/repo.ep" --quiet &
+pot-repo serve "$T/repo" --chaind "$A" --endpoint-file "$T/repo.ep" 2>"$T/repo.log" &
 PIDS+=($!)
 wait_file "$T/repo.ep"
+# pot-repo and pot-gossip log the height their pot-chaind reports (gossip
+# through chaind's endpoint file, which may appear after it starts).
+expect_grep '^[0-9T:.-]*Z info pot-repo height=6: serving on ' "$T/repo.log"
+pot-gossip run --bind 'tcp://127.0.0.1:*' --endpoint-file "$T/gq.ep" --chaind-file "$T/a.ep" 2>"$T/gq.log" &
+PIDS+=($!)
+wait_file "$T/gq.ep"
+expect_grep '^[0-9T:.-]*Z info pot-gossip height=6: listening' "$T/gq.log"
 pot-inspect --from-json -o "$T/s7.msg" <<<'{"modelState": {"architecture": "mlp:784-16-10", "stage": 7}}'
 expect_exit 1 pot-repo put --connect "$(cat "$T/repo.ep")" "$T/s7.msg"
 expect_grep "not on chain" "$T/err"

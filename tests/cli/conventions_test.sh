@@ -16,6 +16,9 @@ for bin in "$POT_TOOL_DIR"/pot-*; do
   expect_grep "^$tool " "$T/out"
   expect_exit 2 "$bin" --no-such-option
   expect_one_line_error "$tool"
+  # A slip of two letters in an option every tool has: the hint names it.
+  expect_exit 2 "$bin" --hlep
+  expect_grep "unknown option '--hlep'; did you mean '--help'?" "$T/err"
   page="$POT_SOURCE_DIR/man/$tool.1"
   if [ ! -f "$page" ]; then fail "no man page for $tool"; continue; fi
   for s in "${SECTIONS[@]}"; do

@@ -171,8 +171,8 @@ start_on f "$T/genesisA"; start_on g "$T/genesisB" f
 hellos_refused() { [ "$(stat_of "$1" refusedHellos)" -ge 1 ]; }
 wait_for hellos_refused f && pass || fail "f did not refuse g's hello"
 wait_for hellos_refused g && pass || fail "g did not see f's refusal"
-expect_grep "warn pot-gossip: refused inbound 127.0.0.1: peer 127.0.0.1 is on genesis $GB, we are on $GA" "$T/f.log"
-expect_grep "warn pot-gossip: peer $(ep f peer) is on genesis $GA, we are on $GB; disconnected" "$T/g.log"
+expect_grep "warn pot-gossip height=-: refused inbound 127.0.0.1: peer 127.0.0.1 is on genesis $GB, we are on $GA" "$T/f.log"
+expect_grep "warn pot-gossip height=-: peer $(ep f peer) is on genesis $GA, we are on $GB; disconnected" "$T/g.log"
 for n in f g; do
   [ "$(stat_of $n droppedPeers)" = 0 ] && [ "$(stat_of $n bannedAddresses)" = 0 ] && pass || fail "$n dropped or banned a peer of another chain"
 done
@@ -188,7 +188,7 @@ expect_exit 0 pot-gossip publish --control "$(ep h control)" "$T/tx2.msg"
 wait_for has_msg f "$(id 2)" && pass || fail "tx2 did not flood from h to f"
 expect_exit 0 pot-gossip publish --control "$(ep f control)" "$T/tx3.msg"
 wait_for has_msg h "$(id 3)" && pass || fail "tx3 did not flood from f to h"
-expect_grep "info pot-gossip: linked to peer $(ep f peer) (protocol version 1)" "$T/h.log"
+expect_grep "info pot-gossip height=-: linked to peer $(ep f peer) (protocol version 1)" "$T/h.log"
 # From an untrusted address: another genesis, then another version, are refused
 # without a ban, so the same address is heard once it says the right hello.
 fromF() { local e; e="$(ep f peer)"; echo "tcp://$1:0;${e#tcp://}"; }
@@ -200,10 +200,17 @@ expect_grep "refused inbound 127.0.0.7: peer 127.0.0.7 is on genesis $GB, we are
 expect_grep "refused inbound 127.0.0.7: peer 127.0.0.7 speaks gossip protocol version 2, we speak 1" "$T/f.log"
 has_msg f "$(id 4)" && fail "a refused peer's message was accepted" || pass
 [ "$(stat_of f bannedAddresses)" = 0 ] && [ "$(stat_of f droppedPeers)" = 0 ] && pass || fail "a refused hello banned its sender"
+# A hello that names no genesis could come from any chain: refused the same way.
+expect_exit 0 pot-gossip inject --peer "$(fromF 127.0.0.7)" "$T/tx4.msg"
+three_refused() { [ "$(stat_of f refusedHellos)" -ge 4 ]; }
+wait_for three_refused && pass || fail "f did not refuse a hello without genesis"
+expect_grep "refused inbound 127.0.0.7: peer 127.0.0.7 names no genesis, we are on $GA" "$T/f.log"
+has_msg f "$(id 4)" && fail "a peer naming no genesis had its message accepted" || pass
 expect_exit 0 pot-gossip inject --peer "$(fromF 127.0.0.7)" --genesis "$T/genesisA" "$T/tx4.msg"
 wait_for has_msg f "$(id 4)" && pass || fail "the refused address was not heard with the right genesis"
-# Every log line carries a UTC timestamp and a level.
-bad_lines="$(grep -Evc '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z (info|warn|error) pot-gossip: ' "$T/f.log")"
+# Every log line carries a UTC timestamp, a level and the height ("-": this
+# daemon has no pot-chaind to ask; cli.chaind shows one that has).
+bad_lines="$(grep -Evc '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z (info|warn|error) pot-gossip height=-: ' "$T/f.log")"
 [ "$bad_lines" = 0 ] && pass || fail "f.log has $bad_lines lines without time and level"
 
 # Usage and network errors.

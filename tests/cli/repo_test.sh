@@ -85,9 +85,9 @@ expect_exit 1 pot-repo put --connect "$(from 127.0.0.4)" "$T/s3.msg"
 expect_exit 0 pot-repo get --connect "$(from 127.0.0.4)" "$H0" -o "$T/got0b"
 expect_grep "dropped client 127.0.0.2: object [0-9a-f]*: not a PoT message" "$T/server.err"
 expect_grep "dropped client 127.0.0.3: unknown request" "$T/server.err"
-# Log lines: UTC time, level, tool (no height: the repository keeps no chain).
-expect_grep "^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9:]\{8\}\.[0-9]\{3\}Z warn pot-repo: dropped client 127.0.0.3: unknown request" "$T/server.err"
-expect_grep "^[0-9-]*T[0-9:.]*Z info pot-repo: serving on tcp://127.0.0.1:" "$T/server.err"
+# Log lines: UTC time, level, tool, height ("-": no --chaind to ask; cli.chaind shows one).
+expect_grep "^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9:]\{8\}\.[0-9]\{3\}Z warn pot-repo height=-: dropped client 127.0.0.3: unknown request" "$T/server.err"
+expect_grep "^[0-9-]*T[0-9:.]*Z info pot-repo height=-: serving on tcp://127.0.0.1:" "$T/server.err"
 # Oversized: ZeroMQ drops the connection at the server's cap; the client times out (4).
 head -c 10000 /dev/zero >"$T/big"
 expect_exit 4 pot-repo put --connect "$EP" "$T/big" --timeout-ms 1000

@@ -82,7 +82,7 @@ expect_exit 2 pot-partition -q -k "$T/emp.pem" -o "$T/np3" --npz "$T/xy.npz" --c
 expect_exit 0 pot-partition -q -k "$T/emp.pem" -o "$T/fm" --limit 512 --samples-per-stage 512 -b 32 \
   --profile x86-64-v3
 pot-inspect "$T/fm/request" >"$T/req.json"
-if grep -q 'inputTransform\|classNames' "$T/req.json"; then fail "a plain request has new fields"; else pass; fi
+if grep -q 'inputTransform\|classNames\|repoEndpoints' "$T/req.json"; then fail "a plain request has new fields"; else pass; fi
 # With a mean/std: PyTorch's preprocess() from pot-export scores what pot-evaluate scores.
 expect_exit 0 pot-partition -q -k "$T/emp.pem" -o "$T/fmn" --limit 512 --samples-per-stage 512 -b 32 \
   --mean 0.286 --std 0.353 --profile x86-64-v3

@@ -40,6 +40,9 @@ int main(int argc, char** argv) {
   r->add_option("--genesis", genesisPath,
                 "This chain's genesis file: peers on another genesis are refused at the hello "
                 "(without it, peers of any chain are linked)");
+  r->add_option("--chaind", run.chaind, "The node's pot-chaind, asked for the height in log lines");
+  r->add_option("--chaind-file", run.chaindFile,
+                "pot-chaind's endpoint file, read when it appears (instead of --chaind)");
   r->add_flag("--quiet", run.quiet, "No log on stderr");
 
   std::string control;

@@ -6,6 +6,7 @@
 #include "libcommon/core/fileio.h"
 #include "libcommon/core/json_writer.h"
 #include "libcommon/core/message_io.h"
+#include "libcommon/net/net.h"
 #include "libcommon/tool/tool.h"
 #include "libcommon/train/dataset.h"
 #include "libcommon/train/partition.h"
@@ -81,6 +82,9 @@ int main(int argc, char** argv) {
                  "Use this tau instead of estimating it");
   app.add_option("--created-at", o.createdAt, "Request time, Unix seconds (default: now)");
   app.add_option("--description", o.description, "Free text for the request");
+  app.add_option("--repo-endpoint", o.repoEndpoints,
+                 "A pot-repo endpoint serving this request, named in it so nodes find it "
+                 "(repeatable, at most 16)");
   app.add_flag("--json", json, "Print a JSON summary instead of the bare model id");
   app.add_flag("-q,--quiet", quiet, "No progress on stderr");
   return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
@@ -89,6 +93,14 @@ int main(int argc, char** argv) {
                                 std::to_string(o.minibatch) +
                                 "): b = 1 would make rho a "
                                 "per-sample trace of plain SGD (DESIGN 4.1)");
+    if (o.repoEndpoints.size() > pot::kMaxRepoEndpoints)
+      return pot::Status::usage("at most " + std::to_string(pot::kMaxRepoEndpoints) +
+                                " --repo-endpoint");
+    for (const auto& ep : o.repoEndpoints) {
+      if (ep.size() > pot::kMaxRepoEndpointBytes)
+        return pot::Status::usage("--repo-endpoint '" + ep.substr(0, 32) + "...' is too long");
+      POT_TRY(pot::net::checkEndpoint(ep, false).withContext("--repo-endpoint"));
+    }
     if (!genesis.empty()) {
       auto g = pot::readMessage(genesis, pot::schema::Envelope::GENESIS);
       if (!g) return g.status();

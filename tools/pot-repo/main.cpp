@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
                 "File of hex hashes (one a line, re-read on change) that uploads may have");
   std::string chaind;
   s->add_option("--chaind", chaind,
-                "pot-chaind endpoint asked whether an upload's hash is on chain");
+                "pot-chaind endpoint asked whether an upload's hash is on chain (and for the "
+                "height in log lines)");
   s->add_option("--max-object-bytes", serve.maxObjectBytes, "Largest object accepted or served")
       ->capture_default_str();
   s->add_option("--ban-seconds", serve.banSeconds, "How long a client that sent garbage is refused")
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
 
   return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
     if (s->parsed()) {
+      serve.chaind = chaind;
       if (!allowList.empty() && !chaind.empty())
         return pot::Status::usage("--allow-state-hashes and --chaind are exclusive");
       if (allowList.empty() && chaind.empty() && !serve.quiet)

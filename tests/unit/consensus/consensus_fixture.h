@@ -139,7 +139,8 @@ class ConsensusFixture : public ::testing::Test {
   static Hash256 rhoFor(const Hash256& model, uint32_t stage) {
     return tagged("rho/" + model.hex() + "/" + std::to_string(stage));
   }
-  static Hash256 stateFor(const Hash256& model, uint32_t stage) {
+  // Virtual so a test can make two models reach the same state hash.
+  virtual Hash256 stateFor(const Hash256& model, uint32_t stage) const {
     return tagged("state/" + model.hex() + "/" + std::to_string(stage));
   }
 

@@ -2,6 +2,7 @@
 // argument checks, and the JSON views' exact text.
 #include "libcommon/net/chaind_queries.h"
 
+#include <capnp/message.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include "libcommon/consensus/genesis.h"
 #include "libcommon/core/fileio.h"
 #include "libcommon/core/json_reader.h"
+#include "libcommon/core/message_io.h"
 
 namespace pot::chaind {
 namespace {
@@ -67,7 +69,7 @@ TEST_F(ChaindQueries, AccountViewKeepsItsExactText) {
   QueryAnswer a = ask({net::frame("account"), bytesOf(address_)});
   ASSERT_TRUE(a.status);
   EXPECT_EQ(net::text(a.payload.at(0)), "{\"address\": \"" + address_.hex() +
-                                            "\", \"exists\": true, \"balance\": 5000, "
+                                            "\", \"exists\": true, \"balance\": \"5000\", "
                                             "\"nonce\": 0, \"ageSince\": 1700000000}");
 }
 
@@ -118,6 +120,42 @@ TEST(ChaindQueryClient, SubmitAnswerPrintsAsJson) {
   EXPECT_EQ(*text, "{\"id\": \"" + id.hex() + "\", \"status\": \"tip\", \"height\": 7}\n");
   EXPECT_EQ(*queryText("stakeholders", {net::frame("a"), net::frame("b")}), "a\nb\n");
   EXPECT_EQ(*queryText("models", {}), "\n");
+  // repos is read line by line by pot-node: nothing named is no line at all.
+  EXPECT_EQ(*queryText("repos", {}), "");
+  EXPECT_EQ(*queryText("repos", {net::frame("tcp://10.0.0.2:7001")}), "tcp://10.0.0.2:7001\n");
+}
+
+// A model record whose request names `endpoints`.
+ModelRecord modelNaming(const std::vector<std::string>& endpoints) {
+  capnp::MallocMessageBuilder mb;
+  auto body = mb.initRoot<schema::Envelope>().initTrainingRequest().initBody();
+  body.setDescription("named repositories");
+  if (!endpoints.empty()) {
+    auto list = body.initRepoEndpoints(static_cast<unsigned>(endpoints.size()));
+    for (size_t i = 0; i < endpoints.size(); ++i) list.set(static_cast<unsigned>(i), endpoints[i]);
+  }
+  ModelRecord m;
+  m.request = encodeMessage(mb.getRoot<schema::Envelope>().asReader());
+  return m;
+}
+
+TEST(NamedRepoEndpoints, InOrderDialableOnlyAndCapped) {
+  EXPECT_TRUE(namedRepoEndpoints(ModelRecord{}).empty());  // no request bytes
+  EXPECT_TRUE(namedRepoEndpoints(modelNaming({})).empty());
+  const std::string tooLong = "tcp://" + std::string(300, 'a') + ":1";
+  EXPECT_EQ(namedRepoEndpoints(
+                modelNaming({"tcp://10.0.0.2:7001", "http://x:1", tooLong, "ipc:///run/repo"})),
+            (std::vector<std::string>{"tcp://10.0.0.2:7001", "ipc:///run/repo"}));
+  std::vector<std::string> many;
+  for (int i = 0; i < 20; ++i) many.push_back("tcp://127.0.0.1:" + std::to_string(32100 + i));
+  auto kept = namedRepoEndpoints(modelNaming(many));
+  ASSERT_EQ(kept.size(), kMaxNamedRepos);
+  EXPECT_EQ(kept.front(), many.front());
+  EXPECT_EQ(kept.back(), many[kMaxNamedRepos - 1]);
+  // The JSON view of a model lists them as well.
+  EXPECT_NE(modelJson(modelNaming({"tcp://10.0.0.2:7001"}))
+                .find("\"repoEndpoints\": [\"tcp://10.0.0.2:7001\"]"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -93,22 +93,23 @@ TEST_F(ChaindStatus, AccountStakeAndRewardsFromTheCoinbases) {
   EXPECT_EQ(a.stake, a.balance);
   EXPECT_EQ(a.coinAge, tipTime_ + 10 - (*record)->ageSince);
   EXPECT_EQ(a.stakeAge, std::min<uint64_t>(a.coinAge, 100000));
-  EXPECT_EQ(a.rewardsFrom, 1u);
-  // Newest first; every payout to this key, and block 1's header builder among them.
-  ASSERT_FALSE(a.rewards.empty());
-  for (size_t i = 1; i < a.rewards.size(); ++i)
-    EXPECT_GE(a.rewards[i - 1].height, a.rewards[i].height);
+  // Block 1's header builder: one header, newest entry first.
+  const auto& header = a.work.totals[static_cast<size_t>(WorkRole::kHeader) - 1];
+  EXPECT_EQ(header.count, 1u);
+  EXPECT_GT(header.reward, 0u);
+  ASSERT_FALSE(a.work.recent.empty());
+  for (size_t i = 1; i < a.work.recent.size(); ++i)
+    EXPECT_GE(a.work.recent[i - 1].height, a.work.recent[i].height);
   bool built = false;
-  for (const auto& r : a.rewards) {
-    EXPECT_GT(r.amount, 0u);
+  for (const auto& r : a.work.recent) {
     EXPECT_EQ(r.block, r.height == 1 ? id1_ : id2_);
-    built = built || (r.height == 1 && r.kind == "header-builder");
+    built = built || (r.height == 1 && r.role == WorkRole::kHeader && r.reward == header.reward);
   }
   EXPECT_TRUE(built);
   // The rewards are what the coinbases paid: the balance moved by exactly
   // their sum (this key sent nothing in these blocks).
   uint64_t sum = 0;
-  for (const auto& r : a.rewards) sum += r.amount;
+  for (const auto& t : a.work.totals) sum += t.reward;
   EXPECT_EQ(a.balance, 1000 * pot::testing::kCoin + sum);
 }
 
@@ -118,7 +119,8 @@ TEST_F(ChaindStatus, AnUnknownAccountHasNoStakeAndNoRewards) {
   ASSERT_TRUE(v->account);
   EXPECT_FALSE(v->account->exists);
   EXPECT_EQ(v->account->balance, 0u);
-  EXPECT_TRUE(v->account->rewards.empty());
+  EXPECT_TRUE(v->account->work.recent.empty());
+  for (const auto& t : v->account->work.totals) EXPECT_EQ(t.count, 0u);
 }
 
 TEST_F(ChaindStatus, JsonRoundTripsAndLinesReadWell) {
@@ -131,7 +133,7 @@ TEST_F(ChaindStatus, JsonRoundTripsAndLinesReadWell) {
   auto back = parseStatusJson(statusJson(*v));
   ASSERT_TRUE(back) << back.status().message();
   EXPECT_EQ(statusJson(*back), statusJson(*v));
-  EXPECT_EQ(back->account->rewards.size(), v->account->rewards.size());
+  EXPECT_EQ(back->account->work.recent.size(), v->account->work.recent.size());
   const std::string text = statusText(*v);
   EXPECT_NE(text.find("height 2\n"), std::string::npos);
   EXPECT_NE(text.find("tip " + id2_.hex() + " (3 s old)\n"), std::string::npos);
@@ -140,11 +142,26 @@ TEST_F(ChaindStatus, JsonRoundTripsAndLinesReadWell) {
                       ", 5 blocks ahead\n"),
             std::string::npos);
   EXPECT_NE(text.find("banned 127.0.0.3\n"), std::string::npos);
-  EXPECT_NE(text.find("reward height 1 block " + id1_.hex() + " header-builder "),
-            std::string::npos);
+  EXPECT_NE(text.find("made height 1 block " + id1_.hex() + " header reward "), std::string::npos);
+  EXPECT_NE(text.find("made 1 header (reward "), std::string::npos);
   // Damaged JSON is malformed, not a crash.
   EXPECT_EQ(parseStatusJson("{\"height\": 1}").status().code(), ExitCode::kMalformed);
   EXPECT_EQ(parseStatusJson("[").status().code(), ExitCode::kMalformed);
+  // An amount is a decimal string, exact above 2^53; a number there is malformed.
+  const std::string json = statusJson(*v);
+  const std::string balance = "\"balance\": \"" + std::to_string(v->account->balance) + "\"";
+  ASSERT_NE(json.find(balance), std::string::npos);
+  std::string big = json;
+  big.replace(big.find(balance), balance.size(), "\"balance\": \"18446744073709551615\"");
+  auto huge = parseStatusJson(big);
+  ASSERT_TRUE(huge) << huge.status().message();
+  EXPECT_EQ(huge->account->balance, UINT64_MAX);
+  std::string number = json;
+  number.replace(number.find(balance), balance.size(), "\"balance\": 5");
+  EXPECT_EQ(parseStatusJson(number).status().code(), ExitCode::kMalformed);
+  std::string over = json;
+  over.replace(over.find(balance), balance.size(), "\"balance\": \"18446744073709551616\"");
+  EXPECT_EQ(parseStatusJson(over).status().code(), ExitCode::kMalformed);
 }
 
 }  // namespace

@@ -119,9 +119,13 @@ TEST(GossipHello, MismatchNamesTheGenesisOrVersion) {
             "peer 127.0.0.1 speaks gossip protocol version 2, we speak 1");
   EXPECT_EQ(pot::gossip::helloMismatch(ours, Hello{0, std::nullopt}, "p"),
             "peer p speaks gossip protocol version 0, we speak 1");
+  // A side that knows its genesis refuses a hello naming none: it could be of any chain.
+  EXPECT_EQ(pot::gossip::helloMismatch(ours, Hello{1, std::nullopt}, "p"),
+            "peer p names no genesis, we are on " + a.hex());
   // A side that does not know its genesis checks the version only.
-  EXPECT_EQ(pot::gossip::helloMismatch(ours, Hello{1, std::nullopt}, "p"), std::nullopt);
   EXPECT_EQ(pot::gossip::helloMismatch(Hello{1, std::nullopt}, Hello{1, b}, "p"), std::nullopt);
+  EXPECT_EQ(pot::gossip::helloMismatch(Hello{1, std::nullopt}, Hello{1, std::nullopt}, "p"),
+            std::nullopt);
 }
 
 }  // namespace
