@@ -138,9 +138,9 @@ std::vector<const Message*> headersToEndorse(const ChainView& chain,
     // stakeholder until the lock lapses.
     const PublicKey builder = hashFrom(h.getPubkey());
     if (hashFrom(h.getCoinstake().getStaker()) != builder) continue;
-    auto target = stakeTarget(*state, chain.params(),
-                              {StakePhase::kHeader, builder, h.getCoinstake().getAmount(),
-                               h.getTimestamp()});
+    auto target =
+        stakeTarget(*state, chain.params(),
+                    {StakePhase::kHeader, builder, h.getCoinstake().getAmount(), h.getTimestamp()});
     if (!target || !meetsTarget(kernelOf(header), *target)) continue;
     valid.push_back(a);
   }

@@ -84,8 +84,9 @@ int main(int argc, char** argv) {
         nowMs = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                           std::chrono::system_clock::now().time_since_epoch())
                                           .count());
-      for (const auto& d : pot::stakeDuties(**c, *me, pot::headersToEndorse(**c, arrived, nowMs, policy),
-                                            pot::pointersOf(*sigs)))
+      for (const auto& d :
+           pot::stakeDuties(**c, *me, pot::headersToEndorse(**c, arrived, nowMs, policy),
+                            pot::pointersOf(*sigs)))
         std::cout << (d.kind == pot::StakeDuty::Kind::kWrap ? "wrap " : "sign ") << d.headerId.hex()
                   << " " << d.index << " " << pathOf.at(d.header) << "\n";
       return pot::Status::ok();

@@ -187,8 +187,8 @@ class EndorsePolicyTest : public Duties {
     BuildHeaderOptions ho;
     ho.rho = rhoFor(modelId, 1);
     ho.stateHash = stateFor(modelId, 1);
-    auto hdr = buildHeader(*chain, nodes[3], ptrs(round2.declarations), ho,
-                           fixedClock(round2.now + 100));
+    auto hdr =
+        buildHeader(*chain, nodes[3], ptrs(round2.declarations), ho, fixedClock(round2.now + 100));
     EXPECT_TRUE(hdr) << hdr.status().message();
     return hdr ? decodeOrDie(hdr->header) : nullptr;
   }
@@ -208,8 +208,7 @@ TEST_F(EndorsePolicyTest, OnlyTheLowestKernelInTheWindowIsEndorsed) {
   // Closed: one header, the lowest kernel, whichever arrived first.
   EXPECT_EQ(headersToEndorse(*chain, both, 11500, policy), std::vector<const Message*>{lowest});
   const std::vector<ArrivedHeader> swapped = {{b, 10000}, {a, 10400}};
-  EXPECT_EQ(headersToEndorse(*chain, swapped, 12000, policy),
-            std::vector<const Message*>{lowest});
+  EXPECT_EQ(headersToEndorse(*chain, swapped, 12000, policy), std::vector<const Message*>{lowest});
   // A header that arrived after the window is not endorsed, even with a lower kernel.
   const Message* highest = lowest == a ? b : a;
   const std::vector<ArrivedHeader> late = {{highest, 10000}, {lowest, 11600}};
