@@ -26,24 +26,10 @@ expect_exit 0 pot-genesis -o "$T/genesis" --timestamp "$G0" --stakeholders 3 --m
 GEN=(--genesis "$T/genesis" --chain "$T/chain")
 REPO="$T/dummy"
 
-# block STAGE NOW OUT RHO STATE [pot-build-header options...]: n1 and n2 declare, n3 builds.
+# block STAGE NOW OUT RHO STATE [pot-build-header options...]: n1 and n2 declare, n3
+# builds (consensus_lib's seal_block); the block goes into the --chain directory.
 block() {
-  local stage="$1" now="$2" out="$3" rho="$4" state="$5" sigs=() k; shift 5
-  for i in 1 2; do
-    pot-declare "${GEN[@]}" -k "$T/n$i.pem" --model "$DUMMY" -s "$stage" --state-hash "$state" \
-      --rho "$rho" --now "$now" -o "$T/td$i" >/dev/null || fail "pot-declare n$i failed"
-  done
-  pot-build-header "${GEN[@]}" -k "$T/n3.pem" --rho "$rho" --state-hash "$state" --now "$now" \
-    "$@" -o "$T/header" "$T/td1" "$T/td2" >/dev/null || fail "pot-build-header failed"
-  mapfile -t drawn < <(pot-stake "${GEN[@]}" --header "$T/header" --list)
-  for ((k = 1; k < 3; k++)); do
-    pot-stake "${GEN[@]}" --header "$T/header" -k "${KEYFILE[${drawn[$((k - 1))]}]}" "${sigs[@]}" \
-      -o "$T/sig$k" >/dev/null || fail "pot-stake $k failed"
-    sigs+=(--signature "$T/sig$k")
-  done
-  pot-stake "${GEN[@]}" --header "$T/header" -k "${KEYFILE[${drawn[2]}]}" "${sigs[@]}" \
-    -d "$T/td1" -d "$T/td2" -o "$out" >/dev/null || fail "pot-stake (wrapper) failed"
-  cp "$out" "$T/chain/$(printf '%06d' "$stage").block"
+  seal_block "$@" && cp "$3" "$T/chain/$(printf '%06d' "$1").block"
 }
 
 # Stages 1-4 trained for real; each S_i goes into the repository under its hash, as

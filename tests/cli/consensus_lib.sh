@@ -29,24 +29,38 @@ make_chain() {
   GEN=(--genesis "$T/genesis" --chain "$T/chain")
 }
 
-# make_block STAGE NOW OUT: n1 and n2 declare the dummy's stage, n3 builds, the drawn sign and wrap.
+# seal_block STAGE NOW OUT RHO STATE [pot-build-header options...]: the keys named in
+# SEAL_DECLARERS (default "n1 n2", files $T/NAME.pem) declare stage STAGE of SEAL_MODEL
+# (default $DUMMY) with H(S) = STATE and rho = RHO, SEAL_BUILDER (default n3) builds the
+# header, the drawn stakeholders (keys from KEYFILE) sign and the K-th wraps the block
+# into OUT. Intermediate files are ${SEAL_TMP}td1.., header, sig1.. (default $T/seal-).
+seal_block() {
+  local stage="$1" now="$2" out="$3" rho="$4" state="$5" sigs=() tds=() k n w="${SEAL_TMP:-$T/seal-}"
+  local model="${SEAL_MODEL:-$DUMMY}"
+  shift 5
+  local i=0 files=()
+  for n in ${SEAL_DECLARERS:-n1 n2}; do
+    i=$((i + 1))
+    pot-declare "${GEN[@]}" -k "$T/$n.pem" --model "$model" -s "$stage" --state-hash "$state" \
+      --rho "$rho" --now "$now" -o "${w}td$i" >/dev/null || { fail "pot-declare $n failed"; return 1; }
+    files+=("${w}td$i"); tds+=(-d "${w}td$i")
+  done
+  pot-build-header "${GEN[@]}" -k "$T/${SEAL_BUILDER:-n3}.pem" --rho "$rho" --state-hash "$state" --now "$now" \
+    "$@" -o "${w}header" "${files[@]}" >/dev/null || { fail "pot-build-header failed"; return 1; }
+  mapfile -t drawn < <(pot-stake "${GEN[@]}" --header "${w}header" --list)
+  for ((k = 1; k < ${#drawn[@]}; k++)); do
+    pot-stake "${GEN[@]}" --header "${w}header" -k "${KEYFILE[${drawn[$((k - 1))]}]}" "${sigs[@]}" \
+      -o "${w}sig$k" >/dev/null || { fail "pot-stake $k failed"; return 1; }
+    sigs+=(--signature "${w}sig$k")
+  done
+  pot-stake "${GEN[@]}" --header "${w}header" -k "${KEYFILE[${drawn[-1]}]}" "${sigs[@]}" \
+    "${tds[@]}" -o "$out" >/dev/null || { fail "pot-stake (wrapper) failed"; return 1; }
+}
+
+# make_block STAGE NOW OUT: n1 and n2 declare the dummy's stage with stand-in rho and H(S),
+# n3 builds, the drawn sign and wrap (files $T/mb-td1.., mb-header, mb-sig1..).
 make_block() {
-  local stage="$1" now="$2" out="$3" rho state sigs=() k
-  rho="$(fake_hash "rho$stage")"; state="$(fake_hash "state$stage")"
-  for i in 1 2; do
-    pot-declare "${GEN[@]}" -k "$T/n$i.pem" --model "$DUMMY" -s "$stage" --state-hash "$state" \
-      --rho "$rho" --now "$now" -o "$T/mb-td$i" >/dev/null || fail "pot-declare n$i failed"
-  done
-  pot-build-header "${GEN[@]}" -k "$T/n3.pem" --rho "$rho" --state-hash "$state" --now "$now" \
-    -o "$T/mb-header" "$T/mb-td1" "$T/mb-td2" >/dev/null || fail "pot-build-header failed"
-  mapfile -t drawn < <(pot-stake "${GEN[@]}" --header "$T/mb-header" --list)
-  for ((k = 1; k < 3; k++)); do
-    pot-stake "${GEN[@]}" --header "$T/mb-header" -k "${KEYFILE[${drawn[$((k - 1))]}]}" "${sigs[@]}" \
-      -o "$T/mb-sig$k" >/dev/null || fail "pot-stake $k failed"
-    sigs+=(--signature "$T/mb-sig$k")
-  done
-  pot-stake "${GEN[@]}" --header "$T/mb-header" -k "${KEYFILE[${drawn[2]}]}" "${sigs[@]}" \
-    -d "$T/mb-td1" -d "$T/mb-td2" -o "$out" >/dev/null || fail "pot-stake (wrapper) failed"
+  SEAL_TMP="$T/mb-" seal_block "$1" "$2" "$3" "$(fake_hash "rho$1")" "$(fake_hash "state$1")"
 }
 
 # edit_json IN OUT PYTHON: apply a Python statement to the message `m` (pot-inspect --full JSON).
