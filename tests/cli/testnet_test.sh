@@ -15,6 +15,9 @@ expect_exit 2 "$TESTNET" --bin "$POT_TOOL_DIR" --loopback --delay 40
 expect_one_line_error pot-testnet
 expect_exit 2 "$TESTNET" --bin "$POT_TOOL_DIR" --loss many
 expect_one_line_error pot-testnet
+# The fork policy's lock cannot be shorter than its window (pot-stake duties).
+expect_exit 2 pot-stake duties -k "$(printf '0%.0s' $(seq 64))" --spool "$T" --db "$T" --window-ms 2000 --lock-ms 1000
+expect_one_line_error pot-stake
 before="$(ip netns list 2>/dev/null | grep -c '^pottn')"
 "$TESTNET" --bin "$POT_TOOL_DIR" --nodes 6 --stages 2 --delay 40 --jitter 10 --loss 1 \
   --partition 20 --kill 1 --late 1 --replayer --poisoner --lazy --dir "$T/net" --timeout 420 \

@@ -64,6 +64,8 @@ int main(int argc, char** argv) {
 
   return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
     if (duties->parsed()) {
+      if (policy.windowMs > 0 && policy.lockMs < policy.windowMs)
+        return pot::Status::usage("--lock-ms must be at least --window-ms");
       auto me = pot::parseAddressArg(dutyKey, "--key");
       if (!me) return me.status();
       auto c = dutyChain.load();
@@ -72,8 +74,6 @@ int main(int argc, char** argv) {
       if (!headers) return headers.status();
       auto sigs = pot::readSpool(dutySpool, pot::schema::Envelope::STAKEHOLDER_SIGNATURE);
       if (!sigs) return sigs.status();
-      if (policy.windowMs > 0 && policy.lockMs < policy.windowMs)
-        return pot::Status::usage("--lock-ms must be at least --window-ms");
       std::map<const pot::Message*, std::string> pathOf;
       std::vector<pot::ArrivedHeader> arrived;
       for (const auto& e : *headers) {
