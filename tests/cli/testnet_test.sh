@@ -18,7 +18,6 @@ expect_one_line_error pot-testnet
 # The fork policy's lock cannot be shorter than its window (pot-stake duties).
 expect_exit 2 pot-stake duties -k "$(printf '0%.0s' $(seq 64))" --spool "$T" --db "$T" --window-ms 2000 --lock-ms 1000
 expect_one_line_error pot-stake
-before="$(ip netns list 2>/dev/null | grep -c '^pottn')"
 "$TESTNET" --bin "$POT_TOOL_DIR" --nodes 6 --stages 2 --delay 40 --jitter 10 --loss 1 \
   --partition 20 --kill 1 --late 1 --replayer --poisoner --lazy --dir "$T/net" --timeout 420 \
   --json "$T/result.json" >"$T/out" 2>"$T/err"
@@ -42,5 +41,9 @@ expect_grep "converged after the heal" "$T/err"
 # Nothing is left: processes, namespaces, links.
 sleep 0.5
 pgrep -f "$T/net" >/dev/null && fail "processes left running: $(pgrep -af "$T/net")" || pass
-[ "$(ip netns list 2>/dev/null | grep -c '^pottn')" -le "$before" ] && pass || fail "namespaces left: $(ip netns list)"
+# This run's namespaces (pottnRID-i, RID in its bridge's name ptbRID) are gone.
+rid="$(sed -n 's/.* on bridge ptb\([0-9a-f]*\) .*/\1/p' "$T/err")"
+[ -n "$rid" ] && pass || fail "no bridge named in: $(head -1 "$T/err")"
+ip netns list 2>/dev/null | grep -q "^pottn$rid-" && fail "namespaces left: $(ip netns list)" || pass
+ip link show "ptb$rid" >/dev/null 2>&1 && fail "bridge ptb$rid left" || pass
 finish
