@@ -2,7 +2,10 @@
 // signatures and blocks a key owes the headers on the tip.
 #include "libcommon/consensus/duties.h"
 
+#include <algorithm>
+
 #include "libcommon/consensus/block.h"
+#include "libcommon/consensus/pos.h"
 #include "libcommon/core/canonical.h"
 #include "libcommon/core/data_field.h"
 #include "libcommon/core/signatures.h"
@@ -111,6 +114,62 @@ std::vector<StakeDuty> stakeDuties(const ChainView& chain, const PublicKey& key,
     if ((*drawn)[k - 1] == key && counted.size() == k - 1)
       out.push_back({StakeDuty::Kind::kWrap, h, id, k});
   }
+  return out;
+}
+
+std::vector<const Message*> headersToEndorse(const ChainView& chain,
+                                             const std::vector<ArrivedHeader>& headers,
+                                             uint64_t nowMs, const EndorsePolicy& policy) {
+  const Hash256 tip = chain.tip().id;
+  const LedgerReader* state = chain.stateAt(tip);
+  std::vector<ArrivedHeader> valid;
+  if (!state) return {};
+  for (const ArrivedHeader& a : headers) {
+    if (a.header->kind() != schema::Envelope::BLOCK_HEADER) continue;
+    auto header = a.header->envelope().getBlockHeader();
+    auto h = header.getBody();
+    if (h.getParent().size() != 32 || hashFrom(h.getParent()) != tip) continue;
+    if (h.getPubkey().size() != 32 || h.getCoinstake().getStaker().size() != 32 ||
+        h.getModelId().size() != 32 || h.getStateHash().size() != 32)
+      continue;
+    if (!hasValidSignature(*a.header)) continue;
+    // A header that could never make a valid block must not win the draw,
+    // or a builder of bogus headers with low kernels would stall every
+    // stakeholder until the lock lapses.
+    const PublicKey builder = hashFrom(h.getPubkey());
+    if (hashFrom(h.getCoinstake().getStaker()) != builder) continue;
+    auto target =
+        stakeTarget(*state, chain.params(),
+                    {StakePhase::kHeader, builder, h.getCoinstake().getAmount(), h.getTimestamp()});
+    if (!target || !meetsTarget(kernelOf(header), *target)) continue;
+    valid.push_back(a);
+  }
+  std::vector<const Message*> out;
+  if (valid.empty()) return out;
+  if (policy.windowMs == 0) {
+    for (const auto& a : valid) out.push_back(a.header);
+    return out;
+  }
+  uint64_t first = valid.front().arrivedMs;
+  for (const auto& a : valid) first = std::min(first, a.arrivedMs);
+  if (nowMs < first + policy.windowMs) return out;  // the window is still open
+  if (nowMs >= first + policy.lockMs) {
+    for (const auto& a : valid) out.push_back(a.header);
+    return out;
+  }
+  const Message* best = nullptr;
+  Hash256 bestKernel, bestId;
+  for (const auto& a : valid) {
+    if (a.arrivedMs > first + policy.windowMs) continue;
+    auto header = a.header->envelope().getBlockHeader();
+    const Hash256 k = kernelOf(header), id = headerIdOf(header);
+    if (!best || k < bestKernel || (k == bestKernel && id < bestId)) {
+      best = a.header;
+      bestKernel = k;
+      bestId = id;
+    }
+  }
+  out.push_back(best);
   return out;
 }
 

@@ -72,6 +72,40 @@ std::vector<StakeDuty> stakeDuties(const ChainView& chain, const PublicKey& key,
                                    const std::vector<const Message*>& headers,
                                    const std::vector<const Message*>& signatures);
 
+// The fork policy: one header per parent (docs/protocol.md "One header per
+// parent"). Without it every node that holds C matching declarations builds a
+// header at once, each header draws its own K stakeholders, and each becomes
+// a block: up to one competing block per node at every height. Under the
+// policy a stakeholder waits `windowMs` after the first header on its tip
+// arrived, then endorses (signs or wraps) only the one with the lowest PoS
+// kernel among those that had arrived by then. Every stakeholder applies the
+// same rule to (nearly) the same set, so one header collects all K
+// endorsements and the others none. The kernel, not the header id, ranks
+// them: the builder can vary the id for free but the kernel only with the
+// timestamp (one try per second). After `lockMs` the rule lapses and every
+// header on that tip is endorsed, so an offline stakeholder of the chosen
+// header cannot halt the chain (pot-node builds a new header after 30 s).
+struct EndorsePolicy {
+  uint64_t windowMs = 0;  // 0: no policy, every header at once
+  uint64_t lockMs = 0;
+};
+// The default pot-stake duties applies.
+inline constexpr EndorsePolicy kDefaultEndorsePolicy{1500, 15000};
+
+// A header and when this node first saw it (milliseconds on its clock).
+struct ArrivedHeader {
+  const Message* header = nullptr;
+  uint64_t arrivedMs = 0;
+};
+
+// The headers among `headers` a stakeholder endorses at `nowMs` under
+// `policy`, in input order: those on the best tip whose signature verifies
+// and whose PoS kernel meets its target on the tip's state, narrowed as the
+// policy says (none while the window is open).
+std::vector<const Message*> headersToEndorse(const ChainView& chain,
+                                             const std::vector<ArrivedHeader>& headers,
+                                             uint64_t nowMs, const EndorsePolicy& policy);
+
 // What pot-stake does for the key, with the pending transactions
 // `candidates` (in order) as the wrapper's choice: all of them when that
 // block is valid, else each in turn that keeps the block valid. One

@@ -2,6 +2,7 @@
 #include "libcommon/tool/spool.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,8 +34,14 @@ Result<std::vector<SpoolEntry>> readSpool(const std::string& spoolDir,
   std::vector<SpoolEntry> out;
   for (const auto& f : names) {
     const std::string path = (dir / f).string();
+    struct stat st {};
+    // Read the time before the bytes: a file pruned in between is skipped.
+    if (::stat(path.c_str(), &st) != 0) continue;
     auto m = readMessage(path, kind);
-    if (m) out.push_back({path, std::move(*m)});
+    if (m)
+      out.push_back({path, std::move(*m),
+                     static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000 +
+                         static_cast<uint64_t>(st.st_mtim.tv_nsec) / 1000000});
   }
   return out;
 }

@@ -14,6 +14,9 @@ namespace pot {
 struct SpoolEntry {
   std::string path;
   MessagePtr message;
+  // When pot-gossip spooled it (the file's modification time, ms since the
+  // epoch): when this node first saw the message (the fork policy's clock).
+  uint64_t arrivedMs = 0;
 };
 
 // The messages of `kind` that pot-gossip spooled into SPOOL/<topic>/*.msg,

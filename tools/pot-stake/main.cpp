@@ -1,5 +1,6 @@
 // pot-stake: Alg. 2 steps 4-5, sign a header as one of its K stakeholders or wrap it into a block
 // as the K-th; `pot-stake duties` says which of these a key owes the headers on the tip.
+#include <chrono>
 #include <iostream>
 
 #include "libcommon/consensus/block.h"
@@ -38,6 +39,8 @@ int main(int argc, char** argv) {
 
   pot::ChainArgs dutyChain;
   std::string dutyKey, dutySpool;
+  pot::EndorsePolicy policy = pot::kDefaultEndorsePolicy;
+  uint64_t nowMs = 0;
   auto* duties = app.add_subcommand(
       "duties",
       "Print what a key owes the headers on the best tip found in a spool folder: "
@@ -46,9 +49,23 @@ int main(int argc, char** argv) {
       ->required();
   duties->add_option("--spool", dutySpool, "pot-gossip's spool folder")->required();
   dutyChain.add(*duties, /*clock=*/false);
+  duties
+      ->add_option("--window-ms", policy.windowMs,
+                   "Fork policy: wait this long after the first header on the tip arrived, then "
+                   "endorse only the lowest-kernel header that arrived by then (0: endorse every "
+                   "header at once, no policy)")
+      ->capture_default_str();
+  duties
+      ->add_option("--lock-ms", policy.lockMs,
+                   "Fork policy: after this long since the first header on the tip, endorse "
+                   "every header on it (so an offline stakeholder cannot halt the chain)")
+      ->capture_default_str();
+  duties->add_option("--now-ms", nowMs, "The clock in ms since the epoch (default: the system's)");
 
   return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
     if (duties->parsed()) {
+      if (policy.windowMs > 0 && policy.lockMs < policy.windowMs)
+        return pot::Status::usage("--lock-ms must be at least --window-ms");
       auto me = pot::parseAddressArg(dutyKey, "--key");
       if (!me) return me.status();
       auto c = dutyChain.load();
@@ -58,9 +75,18 @@ int main(int argc, char** argv) {
       auto sigs = pot::readSpool(dutySpool, pot::schema::Envelope::STAKEHOLDER_SIGNATURE);
       if (!sigs) return sigs.status();
       std::map<const pot::Message*, std::string> pathOf;
-      for (const auto& e : *headers) pathOf[e.message.get()] = e.path;
+      std::vector<pot::ArrivedHeader> arrived;
+      for (const auto& e : *headers) {
+        pathOf[e.message.get()] = e.path;
+        arrived.push_back({e.message.get(), e.arrivedMs});
+      }
+      if (nowMs == 0)
+        nowMs = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
       for (const auto& d :
-           pot::stakeDuties(**c, *me, pot::pointersOf(*headers), pot::pointersOf(*sigs)))
+           pot::stakeDuties(**c, *me, pot::headersToEndorse(**c, arrived, nowMs, policy),
+                            pot::pointersOf(*sigs)))
         std::cout << (d.kind == pot::StakeDuty::Kind::kWrap ? "wrap " : "sign ") << d.headerId.hex()
                   << " " << d.index << " " << pathOf.at(d.header) << "\n";
       return pot::Status::ok();

@@ -177,5 +177,92 @@ TEST_F(Duties, APendingTransactionTheLedgerRefusesIsLeftOut) {
   EXPECT_FALSE(sig->isBlock);
 }
 
+// The fork policy: one header per parent, the lowest kernel among those
+// that arrived within the window; all of them once the lock lapses.
+class EndorsePolicyTest : public Duties {
+ protected:
+  // A second header on the tip for round 2's stage: another builder, the
+  // same declarations.
+  MessagePtr rivalHeader() {
+    BuildHeaderOptions ho;
+    ho.rho = rhoFor(modelId, 1);
+    ho.stateHash = stateFor(modelId, 1);
+    auto hdr =
+        buildHeader(*chain, nodes[3], ptrs(round2.declarations), ho, fixedClock(round2.now + 100));
+    EXPECT_TRUE(hdr) << hdr.status().message();
+    return hdr ? decodeOrDie(hdr->header) : nullptr;
+  }
+  static Hash256 kernel(const MessagePtr& m) { return kernelOf(m->envelope().getBlockHeader()); }
+  const EndorsePolicy policy{1500, 15000};
+};
+
+TEST_F(EndorsePolicyTest, OnlyTheLowestKernelInTheWindowIsEndorsed) {
+  auto rival = rivalHeader();
+  ASSERT_TRUE(rival);
+  const Message* a = round2.header.get();
+  const Message* b = rival.get();
+  const Message* lowest = kernel(round2.header) < kernel(rival) ? a : b;
+  const std::vector<ArrivedHeader> both = {{round1.header.get(), 0}, {a, 10000}, {b, 10400}};
+  // The window is open: nothing yet.
+  EXPECT_TRUE(headersToEndorse(*chain, both, 11499, policy).empty());
+  // Closed: one header, the lowest kernel, whichever arrived first.
+  EXPECT_EQ(headersToEndorse(*chain, both, 11500, policy), std::vector<const Message*>{lowest});
+  const std::vector<ArrivedHeader> swapped = {{b, 10000}, {a, 10400}};
+  EXPECT_EQ(headersToEndorse(*chain, swapped, 12000, policy), std::vector<const Message*>{lowest});
+  // A header that arrived after the window is not endorsed, even with a lower kernel.
+  const Message* highest = lowest == a ? b : a;
+  const std::vector<ArrivedHeader> late = {{highest, 10000}, {lowest, 11600}};
+  EXPECT_EQ(headersToEndorse(*chain, late, 12000, policy), std::vector<const Message*>{highest});
+  // The lock lapsed: every header on the tip (round 1's is not on it).
+  EXPECT_EQ(headersToEndorse(*chain, late, 25000, policy),
+            (std::vector<const Message*>{highest, lowest}));
+  // No policy: every header at once.
+  EXPECT_EQ(headersToEndorse(*chain, both, 0, EndorsePolicy{0, 0}),
+            (std::vector<const Message*>{a, b}));
+  // And the duties follow: only the chosen header's stakeholders owe anything.
+  for (const auto& n : nodes)
+    for (const auto& d :
+         stakeDuties(*chain, n.publicKey(), headersToEndorse(*chain, both, 11500, policy), {}))
+      EXPECT_EQ(d.header, lowest);
+}
+
+TEST_F(EndorsePolicyTest, AHeaderThatCouldNotMakeABlockNeverWins) {
+  // Round 2's fields with another timestamp and a forged signature, or with a
+  // timestamp whose kernel is above the builder's target: neither counts, so
+  // neither can hold the stakeholders back with a low kernel.
+  auto h = round2.header->envelope().getBlockHeader().getBody();
+  HeaderFields f;
+  f.parent = hashFrom(h.getParent());
+  f.height = h.getHeight();
+  f.modelId = hashFrom(h.getModelId());
+  f.stage = h.getStage();
+  f.stateHash = hashFrom(h.getStateHash());
+  f.rho = hashFrom(h.getRho());
+  for (auto d : h.getDeclarations()) f.declarations.push_back(hashFrom(d));
+  f.stakeAmount = h.getCoinstake().getAmount();
+  MessagePtr failing;
+  for (uint64_t t = h.getTimestamp() + 1; t < h.getTimestamp() + 200 && !failing; ++t) {
+    f.timestamp = t;
+    auto m = decodeOrDie(signHeader(nodes[0], f));
+    auto target = stakeTarget(*chain->stateAt(chain->tip().id), chain->params(),
+                              {StakePhase::kHeader, nodes[0].publicKey(), f.stakeAmount, t});
+    if (target && !meetsTarget(kernel(m), *target)) failing = std::move(m);
+  }
+  ASSERT_TRUE(failing) << "no failing second in 200 (one in four passes)";
+  EXPECT_TRUE(headersToEndorse(*chain, {{failing.get(), 0}}, 20000, EndorsePolicy{0, 0}).empty());
+  // Signed by another key than its pubkey says.
+  f.timestamp = h.getTimestamp();
+  auto forged = decodeOrDie(signHeader(nodes[0], f));
+  Bytes other = signHeader(nodes[1], f);
+  auto otherMsg = decodeOrDie(other);
+  capnp::MallocMessageBuilder mb;
+  mb.setRoot(forged->envelope());
+  auto sig = otherMsg->envelope().getBlockHeader().getSignature();
+  mb.getRoot<schema::Envelope>().getBlockHeader().setSignature(sig);
+  auto bad = decodeOrDie(encodeMessage(mb.getRoot<schema::Envelope>().asReader()));
+  EXPECT_TRUE(headersToEndorse(*chain, {{bad.get(), 0}}, 20000, EndorsePolicy{0, 0}).empty());
+  EXPECT_EQ(headersToEndorse(*chain, {{forged.get(), 0}}, 20000, EndorsePolicy{0, 0}).size(), 1u);
+}
+
 }  // namespace
 }  // namespace pot::testing
