@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "libcommon/core/json_writer.h"
-#include "libcommon/train/architecture.h"
+#include "libcommon/consensus/architecture.h"
 
 namespace pot {
 namespace {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "libcommon/core/message_io.h"
-#include "libcommon/train/input_transform.h"
+#include "libcommon/consensus/input_transform.h"
 #include "libcommon/train/safetensors.h"
 
 namespace pot {

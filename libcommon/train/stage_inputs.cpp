@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "libcommon/consensus/ledger.h"
-#include "libcommon/train/architecture.h"
+#include "libcommon/consensus/architecture.h"
 
 namespace pot {
 namespace {

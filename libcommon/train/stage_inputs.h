@@ -8,7 +8,7 @@
 
 #include "libcommon/core/message_io.h"
 #include "libcommon/core/status.h"
-#include "libcommon/train/input_transform.h"
+#include "libcommon/consensus/input_transform.h"
 
 namespace pot {
 
