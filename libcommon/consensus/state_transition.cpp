@@ -148,7 +148,8 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
         return fail(failure, RejectReason::kBadRequestSig,
                     where + ": the training request's signature does not verify");
       // The request as a stage would check it (docs/protocol.md "Registering a request").
-      if (Rejection bad = checkTrainingRequest(rb, params.minDeclarers, params.maxDeclarers); bad.reason != RejectReason::kNone)
+      if (Rejection bad = checkTrainingRequest(rb, params.minDeclarers, params.maxDeclarers);
+          bad.reason != RejectReason::kNone)
         return fail(failure, bad.reason, where + ": " + bad.message);
       auto record = modelRecordFor(request, blockId, header.getHeight(), false);
       if (!record)

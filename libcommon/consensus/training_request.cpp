@@ -55,9 +55,8 @@ Rejection checkTrainingRequest(schema::TrainingRequest::Body::Reader body, uint3
   const uint32_t c = body.getDeclarers();
   if (c == 0 || c < minDeclarers || c > maxDeclarers)
     return reject(R::kBadRequest, "the request asks C=" + std::to_string(c) +
-                                      " declarers, outside [" +
-                                      std::to_string(minDeclarers) + ", " +
-                                      std::to_string(maxDeclarers) + "]");
+                                      " declarers, outside [" + std::to_string(minDeclarers) +
+                                      ", " + std::to_string(maxDeclarers) + "]");
   if (body.getInitialState().size() != 32)
     return reject(R::kBadRequest, "the request's initialState is not a 32-byte hash");
 
@@ -81,9 +80,9 @@ Rejection checkTrainingRequest(schema::TrainingRequest::Body::Reader body, uint3
 
   const auto loss = body.getLoss();
   if (loss != schema::Loss::CROSS_ENTROPY && loss != schema::Loss::MSE)
-    return reject(R::kBadRequestLoss,
-                  "the request's loss " + std::to_string(static_cast<unsigned>(loss)) +
-                      " is neither cross-entropy nor MSE");
+    return reject(R::kBadRequestLoss, "the request's loss " +
+                                          std::to_string(static_cast<unsigned>(loss)) +
+                                          " is neither cross-entropy nor MSE");
   if (auto bad = checkOptimizer(body.getOptimizer()); bad.reason != R::kNone) return bad;
 
   auto arch = body.getArchitecture();
@@ -94,18 +93,17 @@ Rejection checkTrainingRequest(schema::TrainingRequest::Body::Reader body, uint3
     auto spec = parseBuiltinArchitecture(arch.getBuiltin());
     if (!spec) return reject(R::kBadRequestArchitecture, spec.status().message());
     if (classes != spec->numClasses)
-      return reject(R::kBadRequestArchitecture,
-                    "the request says " + std::to_string(classes) + " classes, architecture '" +
-                        spec->spec + "' has " + std::to_string(spec->numClasses));
+      return reject(R::kBadRequestArchitecture, "the request says " + std::to_string(classes) +
+                                                    " classes, architecture '" + spec->spec +
+                                                    "' has " + std::to_string(spec->numClasses));
     // An MLP flattens its input, so any shape of as many elements fits it
     // (pot-partition keeps a dataset's [1, 28, 28] for mlp:784-...); a
     // convolution takes exactly its shape.
     bool empty = inputShape.empty();
     for (uint32_t d : inputShape) empty = empty || d == 0;
-    const bool fits =
-        !empty && (spec->kind == BuiltinArchitecture::Kind::kMlp
-                       ? shapeElements(inputShape) == shapeElements(spec->inputShape)
-                       : inputShape == spec->inputShape);
+    const bool fits = !empty && (spec->kind == BuiltinArchitecture::Kind::kMlp
+                                     ? shapeElements(inputShape) == shapeElements(spec->inputShape)
+                                     : inputShape == spec->inputShape);
     if (!fits)
       return reject(R::kBadRequestInputShape, "the request's input shape " + shapeOf(inputShape) +
                                                   " does not fit architecture '" + spec->spec +
@@ -123,11 +121,11 @@ Rejection checkTrainingRequest(schema::TrainingRequest::Body::Reader body, uint3
       fits = fits && elements <= kMaxSampleElements;
     }
     if (!fits)
-      return reject(R::kBadRequestInputShape,
-                    "the request's input shape " + shapeOf(inputShape) +
-                        " is empty or out of range (each dimension 1.." +
-                        std::to_string(kMaxDimension) + ", at most " +
-                        std::to_string(kMaxSampleElements) + " values per sample)");
+      return reject(R::kBadRequestInputShape, "the request's input shape " + shapeOf(inputShape) +
+                                                  " is empty or out of range (each dimension 1.." +
+                                                  std::to_string(kMaxDimension) + ", at most " +
+                                                  std::to_string(kMaxSampleElements) +
+                                                  " values per sample)");
   }
 
   auto transform = readInputTransform(body);

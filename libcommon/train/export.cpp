@@ -7,8 +7,8 @@
 #include <map>
 #include <sstream>
 
-#include "libcommon/core/json_writer.h"
 #include "libcommon/consensus/architecture.h"
+#include "libcommon/core/json_writer.h"
 
 namespace pot {
 namespace {

@@ -37,8 +37,10 @@ TEST(TrainingRequest, TheFirstBrokenRuleIsNamed) {
   EXPECT_NE(v.message.find("unknown compute profile 'nope'"), std::string::npos) << v.message;
   v = verdict([](Body b) { b.setDeclarers(9); });
   EXPECT_EQ(v.reason, RejectReason::kBadRequest);
-  v = verdict([](Body b) { const Bytes shortHash(3, 0);
-    b.setInitialState(kj::arrayPtr(shortHash.data(), shortHash.size())); });
+  v = verdict([](Body b) {
+    const Bytes shortHash(3, 0);
+    b.setInitialState(kj::arrayPtr(shortHash.data(), shortHash.size()));
+  });
   EXPECT_EQ(v.reason, RejectReason::kBadRequest);
 }
 

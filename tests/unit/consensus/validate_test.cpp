@@ -412,16 +412,17 @@ TEST_F(RegistrationRules, TheFixturesRequestAndItsFreeChoicesAreAccepted) {
 
 TEST_F(RegistrationRules, NoStages) {
   expectRefused([](Body b) { b.initStageBatches(0); }, RejectReason::kBadRequestStages, "none");
-  expectRefused([](Body b) {
-    const Bytes shortHash(31, 1);
-    b.getStageBatches().set(1, kj::arrayPtr(shortHash.data(), shortHash.size()));
-  },
-                RejectReason::kBadRequestStages, "short hash");
+  expectRefused(
+      [](Body b) {
+        const Bytes shortHash(31, 1);
+        b.getStageBatches().set(1, kj::arrayPtr(shortHash.data(), shortHash.size()));
+      },
+      RejectReason::kBadRequestStages, "short hash");
 }
 
 TEST_F(RegistrationRules, UnknownOrInconsistentProfile) {
-  expectRefused([](Body b) { b.getProfile().setName("fastest"); },
-                RejectReason::kBadRequestProfile, "unknown");
+  expectRefused([](Body b) { b.getProfile().setName("fastest"); }, RejectReason::kBadRequestProfile,
+                "unknown");
   // "portable" is reference BLAS: a request claiming OpenBLAS under that name
   // would be refused by every pot-train-stage.
   expectRefused([](Body b) { b.getProfile().setBlas("openblas"); },
@@ -461,11 +462,12 @@ TEST_F(RegistrationRules, UnknownArchitecture) {
                 RejectReason::kBadRequestArchitecture, "one size");
   expectRefused([](Body b) { b.getArchitecture().setNumClasses(3); },
                 RejectReason::kBadRequestArchitecture, "classes differ from the spec");
-  expectRefused([](Body b) {
-    const Bytes shortHash(16, 2);
-    b.getArchitecture().setTorchScript(kj::arrayPtr(shortHash.data(), shortHash.size()));
-  },
-                RejectReason::kBadRequestArchitecture, "short module hash");
+  expectRefused(
+      [](Body b) {
+        const Bytes shortHash(16, 2);
+        b.getArchitecture().setTorchScript(kj::arrayPtr(shortHash.data(), shortHash.size()));
+      },
+      RejectReason::kBadRequestArchitecture, "short module hash");
   expectRefused(
       [](Body b) {
         b.getArchitecture().setTorchScript(dataOf(tagged("module")));
