@@ -42,7 +42,7 @@ n3=0
 for f in "$T/mb-td1" "$T/mb-header" "$T/tx3" "$T/genesis"; do
   n3=$((n3 + 1)); cp "$f" "$OUT/fuzz_validate_block/other$n3"
 done
-le16() { printf "\\x%02x\\x%02x" $(($1 & 255)) $(($1 >> 8)); }
+le16() { printf '\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8)); }
 text_frame() { printf "$(le16 ${#1})%s" "$1"; }
 file_frame() { printf "$(le16 "$(stat -c %s "$1")")"; cat "$1"; }
 hash_frame() { printf "$(le16 32)$(sed 's/../\\x&/g' <<<"$1")"; }

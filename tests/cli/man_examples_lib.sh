@@ -88,3 +88,15 @@ wait_for() {
   for ((i = 0; i < 200; i++)); do [ -s "$1" ] && return 0; sleep 0.1; done
   return 1
 }
+
+# empty_store DB GENESIS: a chaind store holding the genesis alone (import needs a block, so a
+# daemon makes it and is stopped).
+empty_store() {
+  local dir pid
+  dir="$(dirname "$1")"; mkdir -p "$dir"
+  pot-chaind run --db "$1" --genesis "$2" --endpoint-file "$dir/.ep" --quiet &
+  pid=$!
+  wait_for "$dir/.ep"; kill "$pid"; wait "$pid" 2>/dev/null
+  rm -f "$dir/.ep"
+  [ -d "$1" ]
+}
