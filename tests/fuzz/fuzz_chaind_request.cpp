@@ -18,8 +18,8 @@
 
 namespace {
 
-std::unique_ptr<pot::ChainStore> store;
-std::unique_ptr<pot::PendingPool> pending;
+std::unique_ptr<pot::chaind::ChainStore> store;
+std::unique_ptr<pot::chaind::PendingPool> pending;
 std::string storeDir;
 uint64_t now = 0;
 
@@ -42,7 +42,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   if (::mkdtemp(tmpl) == nullptr) die("cannot make a temporary folder");
   storeDir = tmpl;
   std::atexit(removeStore);
-  auto s = pot::ChainStore::open(storeDir + "/db", dir + "/genesis", false);
+  auto s = pot::chaind::ChainStore::open(storeDir + "/db", dir + "/genesis", false);
   if (!s) die("cannot open the store: " + s.status().message());
   store = std::move(*s);
   std::vector<std::filesystem::path> blocks;
@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   auto tip = store->tip();
   if (!tip) die(tip.status().message());
   now = tip->timestamp + 3600;
-  pending = std::make_unique<pot::PendingPool>();
+  pending = std::make_unique<pot::chaind::PendingPool>();
   return 0;
 }
 
