@@ -33,13 +33,28 @@ Result<TrainingDuty> trainingDutyOf(const ModelRecord& m, const Hash256& parent)
   return d;
 }
 
-Result<std::optional<TrainingDuty>> nextTraining(const ChainView& chain) {
+Result<std::optional<TrainingDuty>> nextTraining(const ChainView& chain,
+                                                 const std::set<Hash256>& skipped) {
   const BlockInfo tip = chain.tip();
   const LedgerReader* state = chain.stateAt(tip.id);
   if (!state) return Status::io("no ledger state for the tip " + tip.id.hex());
-  auto queue = modelQueue(*state);
-  if (queue.empty()) return std::optional<TrainingDuty>();
-  auto d = trainingDutyOf(queue.front(), tip.id);
+  std::optional<ModelRecord> pick;
+  for (const ModelRecord& m : modelQueue(*state)) {
+    if (m.isDummy || !skipped.count(m.modelId)) {
+      pick = m;
+      break;
+    }
+  }
+  if (!pick) {
+    // Every active request is skipped: the dummy, which the queue lists only
+    // when nothing else is active.
+    state->forEachModel([&](const ModelRecord& m) {
+      if (m.isDummy && m.active()) pick = m;
+      return !pick;
+    });
+  }
+  if (!pick) return std::optional<TrainingDuty>();
+  auto d = trainingDutyOf(*pick, tip.id);
   if (!d) return d.status();
   return std::optional<TrainingDuty>(*d);
 }

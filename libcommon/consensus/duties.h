@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "libcommon/consensus/block_assembly.h"
@@ -32,7 +33,15 @@ Result<TrainingDuty> trainingDutyOf(const ModelRecord& m, const Hash256& parent)
 
 // std::nullopt when nothing is active (a chain without a dummy model whose
 // requests are all done). Malformed when a queued request cannot be decoded.
-Result<std::optional<TrainingDuty>> nextTraining(const ChainView& chain);
+//
+// `skipped` are models this node failed to train (say, objects missing from
+// every repository: consensus cannot see a repository, docs/protocol.md
+// "Liveness"): the first queued model not among them, else the dummy model,
+// which is never skipped. The queue is advice, not a rule, so a node that
+// trains the next model instead makes valid blocks, and an idle network is
+// not halted by a head no node can train.
+Result<std::optional<TrainingDuty>> nextTraining(const ChainView& chain,
+                                                 const std::set<Hash256>& skipped = {});
 
 // The declarations among `all` for (model, stage, H(S_{i+1})), in input
 // order: the candidates for a header. Signers are not made distinct here: a

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "libcommon/consensus/training_request.h"
 #include "libcommon/core/data_field.h"
 #include "libcommon/core/signatures.h"
 
@@ -101,11 +102,13 @@ Result<Genesis> parseGenesis(std::shared_ptr<const Message> message) {
     if (!employer ||
         !verifyBody(*employer, Domain::kRequest, req.getBody(), sig.begin(), sig.size()))
       return Status::malformed("genesis: the dummy model request's signature does not verify");
+    // A dummy no node can train would halt the chain for good (DESIGN 5.8).
+    if (Rejection bad = checkTrainingRequest(req.getBody(), c.minDeclarers, c.maxDeclarers);
+        bad.reason != RejectReason::kNone)
+      return Status::malformed("genesis: dummy model: " + std::string(rejectName(bad.reason)) +
+                               ": " + bad.message);
     auto rec = modelRecordFor(req, out.id, 0, true);
     if (!rec) return Status::malformed("genesis: dummy model: " + rec.status().message());
-    if (rec->declarers < c.minDeclarers || rec->declarers > c.maxDeclarers)
-      return Status::malformed("genesis: the dummy model asks C=" + std::to_string(rec->declarers) +
-                               ", outside the declarer bounds");
     rec->feePerStage = 0;  // the dummy model pays nothing (DESIGN 5.1)
     out.dummyModel = *rec;
   }

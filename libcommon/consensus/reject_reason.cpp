@@ -84,6 +84,22 @@ std::string_view rejectName(RejectReason reason) {
       return "bad-request-sig";
     case R::kBadRequest:
       return "bad-request";
+    case R::kBadRequestStages:
+      return "bad-request-stages";
+    case R::kBadRequestProfile:
+      return "bad-request-profile";
+    case R::kBadRequestMinibatch:
+      return "bad-request-minibatch";
+    case R::kBadRequestLoss:
+      return "bad-request-loss";
+    case R::kBadRequestOptimizer:
+      return "bad-request-optimizer";
+    case R::kBadRequestArchitecture:
+      return "bad-request-architecture";
+    case R::kBadRequestInputShape:
+      return "bad-request-input-shape";
+    case R::kBadRequestInputTransform:
+      return "bad-request-input-transform";
     case R::kDuplicateModel:
       return "duplicate-model";
     case R::kBadTx:

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "libcommon/consensus/rewards.h"
+#include "libcommon/consensus/training_request.h"
 #include "libcommon/core/canonical.h"
 #include "libcommon/core/data_field.h"
 #include "libcommon/core/signatures.h"
@@ -146,12 +147,10 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
       if (!employer || !verifyBody(*employer, Domain::kRequest, rb, sig.begin(), sig.size()))
         return fail(failure, RejectReason::kBadRequestSig,
                     where + ": the training request's signature does not verify");
-      if (rb.getDeclarers() < params.minDeclarers || rb.getDeclarers() > params.maxDeclarers ||
-          rb.getDeclarers() == 0)
-        return fail(failure, RejectReason::kBadRequest,
-                    where + ": request asks C=" + std::to_string(rb.getDeclarers()) +
-                        " declarers, outside [" + std::to_string(params.minDeclarers) + ", " +
-                        std::to_string(params.maxDeclarers) + "]");
+      // The request as a stage would check it (docs/protocol.md "Registering a request").
+      if (Rejection bad = checkTrainingRequest(rb, params.minDeclarers, params.maxDeclarers);
+          bad.reason != RejectReason::kNone)
+        return fail(failure, bad.reason, where + ": " + bad.message);
       auto record = modelRecordFor(request, blockId, header.getHeight(), false);
       if (!record)
         return fail(failure, RejectReason::kBadRequest, where + ": " + record.status().message());

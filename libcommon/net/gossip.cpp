@@ -90,6 +90,21 @@ std::optional<Hello> parseHello(const net::Frames& f, size_t at) {
   return h;
 }
 
+PeerFrames parsePeerFrames(const net::Frames& f, size_t at, bool refuseAllowed) {
+  PeerFrames p;
+  if (f.size() == at + 2 && net::text(f[at]) == "msg") {
+    p.kind = PeerFrames::Kind::kMessage;
+    p.message = &f[at + 1];
+  } else if (refuseAllowed && f.size() == at + 2 && net::text(f[at]) == "refuse") {
+    p.kind = PeerFrames::Kind::kRefuse;
+    p.refusal = net::text(f[at + 1]).substr(0, 300);
+  } else if (auto hello = parseHello(f, at)) {
+    p.kind = PeerFrames::Kind::kHello;
+    p.hello = *hello;
+  }
+  return p;
+}
+
 std::optional<std::string> helloMismatch(const Hello& ours, const Hello& theirs,
                                          const std::string& peer) {
   if (theirs.version != ours.version)
@@ -372,8 +387,10 @@ class Daemon {
       inbound_.erase(rid);
       return Status::ok();
     }
-    const bool msg = f.size() == 3 && net::text(f[1]) == "msg";
-    std::optional<Hello> hello = msg ? std::nullopt : parseHello(f, 1);
+    const PeerFrames said = parsePeerFrames(f, 1, /*refuseAllowed=*/false);
+    const bool msg = said.kind == PeerFrames::Kind::kMessage;
+    std::optional<Hello> hello;
+    if (said.kind == PeerFrames::Kind::kHello) hello = said.hello;
     if (!hello && !msg) {
       dropPeer(src, "malformed frames");
       return Status::ok();
@@ -409,7 +426,7 @@ class Daemon {
       (void)net::send(*router_, reply);
     }
     peer->second.lastSeen = Clock::now();
-    if (msg) onPeerMessage(f[2], src, &peer->second);
+    if (msg) onPeerMessage(*said.message, src, &peer->second);
     return Status::ok();
   }
 
@@ -420,22 +437,23 @@ class Daemon {
     net::Frames& f = *got;
     if (f.empty()) return Status::ok();
     Source src{nullptr, {}, static_cast<int>(i), "outbound " + link.endpoint};
-    if (f.size() == 2 && net::text(f[0]) == "msg") {
+    const PeerFrames said = parsePeerFrames(f, 0, /*refuseAllowed=*/true);
+    if (said.kind == PeerFrames::Kind::kMessage) {
       // A link may reconnect under us after the peer restarts, and a
       // restarted peer may send a message again: no replay rule here.
       if (link.agreed)
-        onPeerMessage(f[1], src, nullptr);
+        onPeerMessage(*said.message, src, nullptr);
       else
         ++stats_.unintroduced;
       return Status::ok();
     }
-    if (f.size() == 2 && net::text(f[0]) == "refuse") {
+    if (said.kind == PeerFrames::Kind::kRefuse) {
       ++stats_.refusedHellos;
-      refuseOutbound(link,
-                     "peer " + link.endpoint + " refused us: " + net::text(f[1]).substr(0, 300));
+      refuseOutbound(link, "peer " + link.endpoint + " refused us: " + said.refusal);
       return Status::ok();
     }
-    if (auto hello = parseHello(f, 0)) {
+    if (said.kind == PeerFrames::Kind::kHello) {
+      const Hello* hello = &said.hello;
       if (auto why = helloMismatch(hello_, *hello, link.endpoint)) {
         ++stats_.refusedHellos;
         refuseOutbound(link, *why);

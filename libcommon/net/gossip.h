@@ -45,6 +45,19 @@ std::optional<Hello> parseHello(const net::Frames& frames, size_t verbAt);
 std::optional<std::string> helloMismatch(const Hello& ours, const Hello& theirs,
                                          const std::string& peer);
 
+// What a peer link's frames say, from the verb at `verbAt` on (1 behind a
+// ROUTER's routing id, 0 on a dialled link): ["msg", bytes] a message to
+// check(), a hello, ["refuse", why] (only a peer we dialled may refuse us),
+// or frames no honest daemon sends (the peer is dropped).
+struct PeerFrames {
+  enum class Kind { kMessage, kHello, kRefuse, kMalformed };
+  Kind kind = Kind::kMalformed;
+  const Bytes* message = nullptr;  // kMessage: points into the frames
+  Hello hello;                     // kHello
+  std::string refusal;             // kRefuse: the peer's reason, at most 300 bytes
+};
+PeerFrames parsePeerFrames(const net::Frames& frames, size_t verbAt, bool refuseAllowed);
+
 // Kinds that travel by gossip: the signed consensus messages. States and
 // batches are large and content-addressed: they go through pot-repo.
 bool isGossiped(schema::Envelope::Which kind);

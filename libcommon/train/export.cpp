@@ -7,8 +7,8 @@
 #include <map>
 #include <sstream>
 
+#include "libcommon/consensus/architecture.h"
 #include "libcommon/core/json_writer.h"
-#include "libcommon/train/architecture.h"
 
 namespace pot {
 namespace {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "libcommon/consensus/input_transform.h"
 #include "libcommon/core/message_io.h"
-#include "libcommon/train/input_transform.h"
 #include "libcommon/train/safetensors.h"
 
 namespace pot {

@@ -11,12 +11,12 @@
 #include <cmath>
 #include <cstring>
 
+#include "libcommon/consensus/architecture.h"
+#include "libcommon/consensus/input_transform.h"
 #include "libcommon/core/canonical.h"
 #include "libcommon/core/coding.h"
 #include "libcommon/core/fileio.h"
 #include "libcommon/core/message_io.h"
-#include "libcommon/train/architecture.h"
-#include "libcommon/train/input_transform.h"
 #include "libcommon/train/profile.h"
 #include "libcommon/train/train.h"
 

@@ -1,37 +1,15 @@
-// Compute profiles: the built-in table that makes float results bit-exact across nodes
-// (DESIGN 4.4).
+// Compute profiles put into effect: the environment a process needs for a profile of the
+// built-in table (consensus/compute_profile.h) (DESIGN 4.4).
 #pragma once
 
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "libcommon/consensus/compute_profile.h"
 #include "libcommon/core/status.h"
-#include "schemas/pot.capnp.h"
 
 namespace pot {
-
-struct ComputeProfileSpec {
-  std::string name;      // "portable", "x86-64-v3", "portable-fast"
-  uint32_t threads = 1;  // BLAS threads (fixed: they change GEMM bits) and default intra-op threads
-  std::string atenCapability;  // ATEN_CPU_CAPABILITY
-  std::string blas;            // "reference" or "openblas"
-  std::string blasCoreType;    // OPENBLAS_CORETYPE, empty for reference BLAS
-  std::string blasDir;         // put first on LD_LIBRARY_PATH so libblas.so.3 is this one
-  bool needsAvx2Fma = false;   // CPU features the ATen and BLAS kernels use
-  std::string probeDigest;     // SHA-256 (hex) of the known-answer probe's output bits
-};
-
-// The built-in table, in a stable order.
-const std::vector<ComputeProfileSpec>& computeProfiles();
-
-// Looks a profile up by name; an unknown name is invalid (exit 1) and the
-// message lists the known ones.
-Result<ComputeProfileSpec> findComputeProfile(const std::string& name);
-
-// A request's profile must equal the built-in entry of its name field by field.
-Result<ComputeProfileSpec> checkRequestProfile(schema::ComputeProfile::Reader profile);
-void fillRequestProfile(const ComputeProfileSpec& spec, schema::ComputeProfile::Builder out);
 
 // The environment a process needs before exec to run the profile: the loader
 // picks libblas.so.3 and OpenBLAS reads its core type and thread count only

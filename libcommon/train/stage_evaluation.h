@@ -11,7 +11,7 @@
 #include "libcommon/consensus/model_stages.h"
 #include "libcommon/train/audit.h"
 #include "libcommon/train/dataset.h"
-#include "libcommon/train/input_transform.h"
+#include "libcommon/consensus/input_transform.h"
 #include "libcommon/train/train.h"
 
 namespace pot {

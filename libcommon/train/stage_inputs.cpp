@@ -3,8 +3,8 @@
 
 #include <cstring>
 
+#include "libcommon/consensus/architecture.h"
 #include "libcommon/consensus/ledger.h"
-#include "libcommon/train/architecture.h"
 
 namespace pot {
 namespace {

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "libcommon/consensus/input_transform.h"
 #include "libcommon/core/message_io.h"
 #include "libcommon/core/status.h"
-#include "libcommon/train/input_transform.h"
 
 namespace pot {
 

@@ -11,8 +11,8 @@
 #include <cstring>
 #include <sstream>
 
+#include "libcommon/consensus/architecture.h"
 #include "libcommon/core/coding.h"
-#include "libcommon/train/architecture.h"
 #include "libcommon/train/optimizer_step.h"
 #include "libcommon/train/stage_inputs.h"
 #include "libcommon/train/torch_errors.h"

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "libcommon/consensus/input_transform.h"
 #include "libcommon/core/hash.h"
 #include "libcommon/core/message_io.h"
 #include "libcommon/core/status.h"
 #include "libcommon/train/dataset.h"
-#include "libcommon/train/input_transform.h"
 // Every caller that trains must first put the request's compute profile into
 // effect, so the stage function's header brings its declaration along.
 #include "libcommon/train/profile_setup.h"

@@ -4,7 +4,7 @@
 
 #include <capnp/message.h>
 
-#include "libcommon/train/architecture.h"
+#include "libcommon/consensus/architecture.h"
 #include "libcommon/train/train.h"
 
 namespace pot {

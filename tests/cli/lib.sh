@@ -47,9 +47,9 @@ finish() {
 }
 
 # man_examples PAGE: the lines between .nf and .fi after .SH EXAMPLES of a man
-# page, with groff's escapes undone, into $T/examples.sh (DESIGN 8: examples
-# run verbatim).
+# page, with groff's escapes undone (\\ and \e are a backslash, \- a minus), into
+# $T/examples.sh (DESIGN 8: examples run verbatim).
 man_examples() {
   sed -n '/^\.SH EXAMPLES/,/^\.SH /{/^\.nf/,/^\.fi/p}' "$1" | sed '1d;$d' |
-    sed -e 's/\\\\/\\/g' -e 's/\\-/-/g' >"$T/examples.sh"
+    sed -e 's/\\\\/\\/g' -e 's/\\e/\\/g' -e 's/\\-/-/g' >"$T/examples.sh"
 }

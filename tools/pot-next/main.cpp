@@ -1,5 +1,8 @@
 // pot-next: the stage the network trains next on the best tip (DESIGN 5.1, 5.8), as one line.
 #include <iostream>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "libcommon/consensus/duties.h"
 #include "libcommon/core/json_writer.h"
@@ -13,12 +16,22 @@ int main(int argc, char** argv) {
       "pot-next"};
   pot::ChainArgs chain;
   bool json = false;
+  std::vector<std::string> skipHex;
   chain.add(app, /*clock=*/false);
   app.add_flag("--json", json, "One JSON object instead of the plain line");
+  app.add_option("--skip", skipHex,
+                 "A model id this node failed to train: take the next queued model, or the "
+                 "dummy (never skipped); repeatable");
   return pot::toolMain(app, argc, argv, [&]() -> pot::Status {
+    std::set<pot::Hash256> skipped;
+    for (const auto& hex : skipHex) {
+      auto id = pot::Hash256::fromHex(hex);
+      if (!id) return pot::Status::usage("--skip '" + hex + "' is not a model id (64 hex digits)");
+      skipped.insert(*id);
+    }
     auto c = chain.load();
     if (!c) return c.status();
-    auto next = pot::nextTraining(**c);
+    auto next = pot::nextTraining(**c, skipped);
     if (!next) return next.status();
     if (!*next) return pot::Status::invalid("no model to train on the best tip");
     const pot::TrainingDuty& d = **next;

@@ -5,6 +5,7 @@
 #include <capnp/message.h>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "libcommon/consensus/block.h"
 #include "libcommon/consensus/block_assembly.h"
 #include "libcommon/consensus/chain_view.h"
+#include "libcommon/consensus/compute_profile.h"
 #include "libcommon/consensus/declaration.h"
 #include "libcommon/consensus/genesis.h"
 #include "libcommon/consensus/header.h"
@@ -36,17 +38,24 @@ inline MessagePtr decodeOrDie(const Bytes& bytes) {
 constexpr uint64_t kCoin = 100000000ull;
 constexpr uint64_t kGenesisTime = 1700000000;
 
-// A signed TrainingRequest with `stages` stage batches (hashes only: consensus never reads them).
-inline Bytes makeRequest(const SigningKey& employer, uint32_t stages, uint32_t declarers,
-                         uint64_t fee, const std::string& salt) {
+// A signed TrainingRequest with `stages` stage batches (hashes only: consensus never reads
+// them); `edit` breaks one rule of a registration before the employer signs.
+inline Bytes makeRequest(
+    const SigningKey& employer, uint32_t stages, uint32_t declarers, uint64_t fee,
+    const std::string& salt,
+    const std::function<void(schema::TrainingRequest::Body::Builder)>& edit = nullptr) {
   capnp::MallocMessageBuilder mb;
   auto req = mb.initRoot<schema::Envelope>().initTrainingRequest();
   auto b = req.initBody();
   b.setEmployer(dataOf(employer.publicKey()));
-  b.initArchitecture().setBuiltin("mlp:4-3-2");
+  auto arch = b.initArchitecture();
+  arch.setBuiltin("mlp:4-3-2");
+  arch.initInputShape(1).set(0, 4);
+  arch.setNumClasses(2);
+  b.initOptimizer().initSgd().setLearningRate(0.1);
   b.setMinibatchSize(2);
   b.setSeed(7);
-  b.initProfile().setName("portable");
+  fillRequestProfile(*findComputeProfile("portable"), b.initProfile());
   b.setInitialState(dataOf(tagged("S0/" + salt)));
   auto batches = b.initStageBatches(stages);
   for (uint32_t i = 0; i < stages; ++i)
@@ -54,6 +63,7 @@ inline Bytes makeRequest(const SigningKey& employer, uint32_t stages, uint32_t d
   b.setDeclarers(declarers);
   b.setFeePerStage(fee);
   b.setDescription(salt);
+  if (edit) edit(b);
   Bytes sig = signBody(employer, Domain::kRequest, b.asReader());
   req.setSignature(kj::arrayPtr(sig.data(), sig.size()));
   return encodeMessage(mb.getRoot<schema::Envelope>().asReader());

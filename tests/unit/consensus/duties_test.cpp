@@ -41,6 +41,23 @@ TEST_F(Duties, NextIsTheRegisteredModelsFirstStage) {
   EXPECT_EQ(d.parent, chain->tip().id);
 }
 
+TEST_F(Duties, ASkippedHeadGivesWayToTheDummyWhichIsNeverSkipped) {
+  // The registered model heads the queue; a node that failed to train it
+  // trains the dummy instead (docs/protocol.md "Liveness").
+  auto next = nextTraining(*chain, {modelId});
+  ASSERT_TRUE(next) << next.status().message();
+  ASSERT_TRUE(next->has_value());
+  EXPECT_EQ((*next)->modelId, dummyId);
+  EXPECT_EQ((*next)->stage, dummyRecord().lastStage + 1);
+  next = nextTraining(*chain, {modelId, dummyId});
+  ASSERT_TRUE(next && next->has_value());
+  EXPECT_EQ((*next)->modelId, dummyId);
+  // Skipping a model that is not queued changes nothing.
+  next = nextTraining(*chain, {tagged("no such model")});
+  ASSERT_TRUE(next && next->has_value());
+  EXPECT_EQ((*next)->modelId, modelId);
+}
+
 TEST_F(Duties, TheDummysStagesCycleThroughItsBatches) {
   ModelRecord m = dummyRecord();
   ASSERT_EQ(m.stagesTotal, 5u);

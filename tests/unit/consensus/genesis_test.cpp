@@ -93,6 +93,15 @@ TEST(Genesis, DummyModelAtHeightZero) {
   bad[bad.size() - 20] ^= 1;
   o.dummyRequest = bad;
   EXPECT_FALSE(makeGenesis(o));
+  // So is a correctly signed dummy no node could train (b = 1): it would
+  // head the queue of every idle block forever (DESIGN 5.8).
+  o = options();
+  o.dummyRequest =
+      testing::makeRequest(*employer, 3, 2, 500, "dummy", [](auto b) { b.setMinibatchSize(1); });
+  auto refused = makeGenesis(o);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.status().message().find("bad-request-minibatch"), std::string::npos)
+      << refused.status().message();
 }
 
 }  // namespace

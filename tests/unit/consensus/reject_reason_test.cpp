@@ -15,6 +15,8 @@ TEST(RejectReason, NamesAreTheProtocolsAndDistinct) {
   EXPECT_EQ(rejectName(RejectReason::kHeaderKernelAboveTarget), "header-kernel-above-target");
   EXPECT_EQ(rejectName(RejectReason::kNonCanonical), "non-canonical");
   EXPECT_EQ(rejectName(RejectReason::kReexecuteError), "reexecute-error");
+  EXPECT_EQ(rejectName(RejectReason::kBadRequestMinibatch), "bad-request-minibatch");
+  EXPECT_EQ(rejectName(RejectReason::kBadRequestInputShape), "bad-request-input-shape");
   std::set<std::string> seen;
   for (int i = 0; i <= static_cast<int>(RejectReason::kReexecuteError); ++i) {
     const std::string name(rejectName(static_cast<RejectReason>(i)));

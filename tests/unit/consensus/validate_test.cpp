@@ -1,6 +1,8 @@
 // Every reject code: a valid block broken in exactly one rule, re-sealed so only that rule fails.
 #include "libcommon/consensus/validate.h"
 
+#include <cmath>
+#include <functional>
 #include <random>
 
 #include "consensus_fixture.h"
@@ -343,6 +345,182 @@ TEST_F(Validate, RegistrationOutsideDeclarerBounds) {
   setTransactions(*e, {tx.get()});
   reseal(*e, kCoinbase);
   expectCode(*e, RejectReason::kBadRequest);
+}
+
+// A registration whose request breaks one rule a stage would check, correctly signed by the
+// employer and the sender, in an otherwise valid block (docs/protocol.md "Registering a
+// request"): each is refused with its own code.
+class RegistrationRules : public Validate {
+ protected:
+  void expectRefused(const std::function<void(schema::TrainingRequest::Body::Builder)>& change,
+                     RejectReason code, const std::string& salt) {
+    SCOPED_TRACE(salt);
+    auto req = decodeOrDie(makeRequest(*employer, 2, 2, 5, salt, change));
+    auto tx = decodeOrDie(*makeRegistration(nodes[0], 0, 0, *req));
+    auto e = edit(*round2.block);
+    setTransactions(*e, {tx.get()});
+    reseal(*e, kCoinbase);
+    expectCode(*e, code);
+  }
+  void expectAccepted(const std::function<void(schema::TrainingRequest::Body::Builder)>& change,
+                      const std::string& salt) {
+    SCOPED_TRACE(salt);
+    auto req = decodeOrDie(makeRequest(*employer, 2, 2, 5, salt, change));
+    auto tx = decodeOrDie(*makeRegistration(nodes[0], 0, 0, *req));
+    auto e = edit(*round2.block);
+    setTransactions(*e, {tx.get()});
+    reseal(*e, kCoinbase);
+    auto v = check(*e);
+    EXPECT_TRUE(v.valid()) << v.message;
+  }
+  using Body = schema::TrainingRequest::Body::Builder;
+};
+
+TEST_F(RegistrationRules, TheFixturesRequestAndItsFreeChoicesAreAccepted) {
+  expectAccepted(nullptr, "as made");
+  // An MLP flattens: [1, 2, 2] has the 4 inputs of mlp:4-3-2.
+  expectAccepted(
+      [](Body b) {
+        auto s = b.getArchitecture().initInputShape(3);
+        s.set(0, 1), s.set(1, 2), s.set(2, 2);
+      },
+      "mlp flattens");
+  expectAccepted(
+      [](Body b) {
+        auto a = b.getArchitecture();
+        a.setBuiltin("cnn:lenet5");
+        auto s = a.initInputShape(3);
+        s.set(0, 1), s.set(1, 28), s.set(2, 28);
+        a.setNumClasses(10);
+      },
+      "lenet5");
+  expectAccepted(
+      [](Body b) {
+        auto a = b.getArchitecture();
+        a.setTorchScript(dataOf(tagged("module")));
+        auto s = a.initInputShape(2);
+        s.set(0, 3), s.set(1, 5);
+        a.setNumClasses(7);
+        auto t = b.initInputTransform();
+        t.setInputType(schema::DType::FLOAT32);
+        t.initMean(3), t.initStd(3);
+        for (unsigned i = 0; i < 3; ++i) t.getStd().set(i, 1.0f);
+      },
+      "torchscript with a transform");
+  expectAccepted([](Body b) { b.initOptimizer().initAdam().setLearningRate(0.001); }, "adam");
+}
+
+TEST_F(RegistrationRules, NoStages) {
+  expectRefused([](Body b) { b.initStageBatches(0); }, RejectReason::kBadRequestStages, "none");
+  expectRefused(
+      [](Body b) {
+        const Bytes shortHash(31, 1);
+        b.getStageBatches().set(1, kj::arrayPtr(shortHash.data(), shortHash.size()));
+      },
+      RejectReason::kBadRequestStages, "short hash");
+}
+
+TEST_F(RegistrationRules, UnknownOrInconsistentProfile) {
+  expectRefused([](Body b) { b.getProfile().setName("fastest"); }, RejectReason::kBadRequestProfile,
+                "unknown");
+  // "portable" is reference BLAS: a request claiming OpenBLAS under that name
+  // would be refused by every pot-train-stage.
+  expectRefused([](Body b) { b.getProfile().setBlas("openblas"); },
+                RejectReason::kBadRequestProfile, "blas");
+  expectRefused([](Body b) { b.getProfile().setThreads(2); }, RejectReason::kBadRequestProfile,
+                "threads");
+}
+
+TEST_F(RegistrationRules, MinibatchBelowTwo) {
+  expectRefused([](Body b) { b.setMinibatchSize(1); }, RejectReason::kBadRequestMinibatch, "b=1");
+  expectRefused([](Body b) { b.setMinibatchSize(0); }, RejectReason::kBadRequestMinibatch, "b=0");
+}
+
+TEST_F(RegistrationRules, UnknownLoss) {
+  expectRefused([](Body b) { b.setLoss(static_cast<schema::Loss>(7)); },
+                RejectReason::kBadRequestLoss, "loss 7");
+}
+
+TEST_F(RegistrationRules, BadOptimizer) {
+  expectRefused([](Body b) { b.getOptimizer().getSgd().setLearningRate(0); },
+                RejectReason::kBadRequestOptimizer, "lr 0");
+  expectRefused([](Body b) { b.getOptimizer().getSgd().setMomentum(std::nan("")); },
+                RejectReason::kBadRequestOptimizer, "momentum nan");
+  expectRefused(
+      [](Body b) {
+        auto a = b.initOptimizer().initAdam();
+        a.setLearningRate(0.001);
+        a.setEps(HUGE_VAL);
+      },
+      RejectReason::kBadRequestOptimizer, "adam eps inf");
+}
+
+TEST_F(RegistrationRules, UnknownArchitecture) {
+  expectRefused([](Body b) { b.getArchitecture().setBuiltin("resnet:50"); },
+                RejectReason::kBadRequestArchitecture, "unknown spec");
+  expectRefused([](Body b) { b.getArchitecture().setBuiltin("mlp:4"); },
+                RejectReason::kBadRequestArchitecture, "one size");
+  expectRefused([](Body b) { b.getArchitecture().setNumClasses(3); },
+                RejectReason::kBadRequestArchitecture, "classes differ from the spec");
+  expectRefused(
+      [](Body b) {
+        const Bytes shortHash(16, 2);
+        b.getArchitecture().setTorchScript(kj::arrayPtr(shortHash.data(), shortHash.size()));
+      },
+      RejectReason::kBadRequestArchitecture, "short module hash");
+  expectRefused(
+      [](Body b) {
+        b.getArchitecture().setTorchScript(dataOf(tagged("module")));
+        b.getArchitecture().setNumClasses(0);
+      },
+      RejectReason::kBadRequestArchitecture, "module with no classes");
+}
+
+TEST_F(RegistrationRules, InputShapeThatDoesNotFit) {
+  expectRefused([](Body b) { b.getArchitecture().initInputShape(1).set(0, 5); },
+                RejectReason::kBadRequestInputShape, "mlp 5 for 4");
+  expectRefused([](Body b) { b.getArchitecture().initInputShape(0); },
+                RejectReason::kBadRequestInputShape, "mlp none");
+  expectRefused(
+      [](Body b) {
+        auto a = b.getArchitecture();
+        a.setBuiltin("cnn:lenet5");
+        a.initInputShape(1).set(0, 784);  // as many values, but a convolution needs [1, 28, 28]
+        a.setNumClasses(10);
+      },
+      RejectReason::kBadRequestInputShape, "lenet5 flat");
+  expectRefused(
+      [](Body b) {
+        auto a = b.getArchitecture();
+        a.setTorchScript(dataOf(tagged("module")));
+        auto s = a.initInputShape(2);
+        s.set(0, 1u << 20), s.set(1, 1u << 20);  // 2^40 values per sample
+      },
+      RejectReason::kBadRequestInputShape, "module too large");
+}
+
+TEST_F(RegistrationRules, InputTransformAStageWouldRefuse) {
+  expectRefused(
+      [](Body b) {
+        auto t = b.initInputTransform();
+        t.setInputType(schema::DType::FLOAT32);
+        t.initMean(2), t.initStd(2);  // 2 channels for samples of shape [4]
+        t.getStd().set(0, 1.0f), t.getStd().set(1, 1.0f);
+      },
+      RejectReason::kBadRequestInputTransform, "channels");
+  expectRefused(
+      [](Body b) {
+        auto t = b.initInputTransform();
+        t.setInputType(schema::DType::FLOAT32);
+        t.initMean(4), t.initStd(4);  // a std of 0 divides by zero
+      },
+      RejectReason::kBadRequestInputTransform, "zero std");
+  expectRefused(
+      [](Body b) {
+        auto n = b.initClassNames(3);  // 3 names for 2 classes
+        n.set(0, "a"), n.set(1, "b"), n.set(2, "c");
+      },
+      RejectReason::kBadRequestInputTransform, "class names");
 }
 
 // A chain view that knows the blocks but has lost their states: our fault, not the block's.

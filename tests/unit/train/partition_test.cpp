@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "libcommon/train/architecture.h"
+#include "libcommon/consensus/architecture.h"
 
 namespace {
 

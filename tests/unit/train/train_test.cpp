@@ -7,7 +7,7 @@
 
 #include <cstring>
 
-#include "libcommon/train/architecture.h"
+#include "libcommon/consensus/architecture.h"
 #include "libcommon/train/stage_audit.h"
 #include "libcommon/train/train_selfcheck.h"
 #include "libcommon/train/training_secret.h"

@@ -1,11 +1,11 @@
 // The request's input transform and class names (DESIGN 4.6): the one place that reads and
 // writes those fields.
-#include "libcommon/train/input_transform.h"
+#include "libcommon/consensus/input_transform.h"
 
 #include <cmath>
 #include <set>
 
-#include "libcommon/train/architecture.h"
+#include "libcommon/consensus/architecture.h"
 
 namespace pot {
 

@@ -1,6 +1,6 @@
 // The request's input transform and class names (DESIGN 4.6): what is written, what is read
 // back, what is refused, and that a request with nothing to say keeps its bytes.
-#include "libcommon/train/input_transform.h"
+#include "libcommon/consensus/input_transform.h"
 
 #include <capnp/message.h>
 #include <gtest/gtest.h>

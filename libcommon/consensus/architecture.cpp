@@ -1,5 +1,5 @@
 // Built-in architecture specs: parsing, parameter shapes, forward multiply-adds.
-#include "libcommon/train/architecture.h"
+#include "libcommon/consensus/architecture.h"
 
 #include <cstdlib>
 
