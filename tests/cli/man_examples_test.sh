@@ -20,6 +20,9 @@ declare -A COVERED_BY=(
   [pot-chaind]=chaind                   # daemon with gossip endpoints in the background
   [pot-gossip]=gossip                   # daemon linked to a peer on another host
   [pot-repo]=repo                       # daemon with a chaind in the background
+  [pot-evaluate]=report_evaluate_man_examples  # verbatim, its own test
+  [pot-report]=report_man_examples      # verbatim, its own test
+  [pot-testnet]=testnet                 # network namespaces and nodes for minutes
 )
 
 # One world for every page: K = 3, the dummy's stages 1-3 on chain, stage 4 trained.
@@ -51,9 +54,6 @@ check_pot_inspect() { pot-inspect tx2.msg | grep -q '"fee": "2"'; }
 
 prep_pot_genesis() { :; }
 check_pot_genesis() { [ -s genesis ] && pot-inspect genesis | grep -q dummyModel; }
-
-prep_pot_evaluate() { :; }
-check_pot_evaluate() { [ -s s1 ]; }
 
 prep_pot_partition() { :; }
 check_pot_partition() { grep -q '^rho' s1.txt; }
