@@ -20,12 +20,12 @@ for name, n in (("data.csv", 200), ("more.csv", 64)):
             f.write(",".join("%.3f" % random.gauss(k, 1.0) for _ in range(4)) + ",%s\n" % ("setosa", "versicolor", "virginica")[k])
 PY
 "$POT_SOURCE_DIR/scripts/pot-devnet" --bin "$POT_TOOL_DIR" --nodes 3 --stages 2 --samples-per-stage 64 \
-  --csv "$T/data.csv" --arch mlp:4-8-3 --dir "$D" --timeout 300 --json "$T/result.json" --keep-running \
+  --csv "$T/data.csv" --arch mlp:4-8-3 --dir "$D" --timeout 800 --json "$T/result.json" --keep-running \
   >"$T/out" 2>"$T/err" &
 DEVNET=$!
 stop_devnet() { kill -TERM "$DEVNET" 2>/dev/null; wait "$DEVNET" 2>/dev/null; }
 trap 'stop_devnet; rm -rf "$T"' EXIT
-for _ in $(seq 600); do [ -s "$D/running" ] && break; kill -0 "$DEVNET" 2>/dev/null || break; sleep 0.5; done
+for _ in $(seq 1500); do [ -s "$D/running" ] && break; kill -0 "$DEVNET" 2>/dev/null || break; sleep 0.5; done
 [ -s "$D/running" ] && pass || { fail "the devnet did not reach keep-running: $(tail -5 "$T/err")"; finish; exit 1; }
 /usr/bin/python3 -c "import json; r=json.load(open('$T/result.json')); assert r['identical'] and r['agree'], r" &&
   pass || fail "CSV devnet: $(cat "$T/result.json")"
