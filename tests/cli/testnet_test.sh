@@ -44,6 +44,6 @@ pgrep -f "$T/net" >/dev/null && fail "processes left running: $(pgrep -af "$T/ne
 # This run's namespaces (pottnRID-i, RID in its bridge's name ptbRID) are gone.
 rid="$(sed -n 's/.* on bridge ptb\([0-9a-f]*\) .*/\1/p' "$T/err")"
 [ -n "$rid" ] && pass || fail "no bridge named in: $(head -1 "$T/err")"
-ip netns list 2>/dev/null | grep -q "^pottn$rid-" && fail "namespaces left: $(ip netns list)" || pass
+[ "$(ip netns list 2>/dev/null | grep -c "^pottn$rid-")" != 0 ] && fail "namespaces left: $(ip netns list)" || pass
 ip link show "ptb$rid" >/dev/null 2>&1 && fail "bridge ptb$rid left" || pass
 finish
