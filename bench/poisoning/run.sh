@@ -20,6 +20,7 @@ POISON="$HERE/../../tests/adversary/poison-batch"
 DATA=/usr/share/datasets/fashion-mnist
 mkdir -p "$OUT"; OUT="$(cd "$OUT" && pwd)"
 T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
+CORES="$(nproc)"  # before the profile's OMP_NUM_THREADS, which nproc obeys
 # The profile's environment once, so no pot-train-stage re-executes itself.
 eval "$(pot-train-stage print-env "$PROFILE")"
 # The triggered test set, as (N, 28, 28) for an MLP and (N, 1, 28, 28) for a CNN.
@@ -70,5 +71,5 @@ for ARCH in $ARCHS; do
   done
   echo "$ARCH: $(( $(date +%s) - t0 )) s (clean chain of $STAGES stages included)"
 done
-echo "total $(( $(date +%s) - start_all )) s on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "total $(( $(date +%s) - start_all )) s on $CORES cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/python3 "$HERE/report.py" "$OUT/results.tsv" "$OUT/poisoning.svg"
