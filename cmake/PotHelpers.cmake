@@ -15,6 +15,8 @@ function(pot_add_tool name)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} pot::warnings)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${POT_TOOL_DIR}")
   install(TARGETS ${name} RUNTIME DESTINATION bin)
+  # For the pot-tools target (tools/CMakeLists.txt): what a devnet runs.
+  set_property(GLOBAL APPEND PROPERTY POT_TOOLS ${name})
 endfunction()
 
 # pot_add_test(NAME src... LIBS lib...): one GoogleTest binary per module.
