@@ -11,6 +11,9 @@
 # 32 bytes (a public key, or an escrow hash for a model).
 # New fields go at the end of their struct: ordinals are part of the
 # canonical encoding, so changing one changes every ID.
+# Empty is null: a List, Data or Text value with nothing in it is a null
+# pointer, never a zero-length value (refused as non-canonical; writers get
+# it from canonicalBytes). docs/protocol.md, "Encoding".
 
 @0xd3c1a7e25b0f4c88;
 
@@ -108,7 +111,7 @@ struct ComputeProfile {
   threads @1 :UInt32;         # intra-op threads, fixed
   atenCapability @2 :Text;    # ATEN_CPU_CAPABILITY: "default", "avx2"
   blas @3 :Text;              # "reference" or "openblas"
-  blasCoreType @4 :Text;      # OPENBLAS_CORETYPE, empty for reference
+  blasCoreType @4 :Text;      # OPENBLAS_CORETYPE, null for reference
 }
 
 struct TrainingRequest {
@@ -196,7 +199,7 @@ struct BlockHeader {
     timestamp @7 :UInt64;
     coinstake @8 :Coinstake;
     pubkey @9 :Data;
-    lossTraceHash @10 :Data;  # optional: H(LossTrace file), empty if none
+    lossTraceHash @10 :Data;  # optional: H(LossTrace file), null if none
   }
 }
 

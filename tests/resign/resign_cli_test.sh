@@ -3,7 +3,8 @@
 # 40 blocks that a re-signing adversary edited and sealed again, with the verdict of the model
 # of the rules; pot-chaind import (all 40) and pot-verify-block (the first 12) must give it.
 # Also: a correctly re-signed block whose empty transaction list is zero-length instead of null
-# is `non-canonical` for both. Cost: about 10 s (15 pot-verify-block calls, 44 imports).
+# is `non-canonical` for both. Cost: about 15 s of CPU (15 pot-verify-block calls load libtorch;
+# 45 s to 165 s wall on the shared 2-core VM under load).
 source "$POT_SOURCE_DIR/tests/cli/lib.sh"
 : "${POT_RESIGN_BIN:?POT_RESIGN_BIN must point at resign_property_test}"
 D="$T/dump"
