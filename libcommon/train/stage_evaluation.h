@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "libcommon/consensus/input_transform.h"
 #include "libcommon/consensus/model_stages.h"
 #include "libcommon/train/audit.h"
 #include "libcommon/train/dataset.h"
-#include "libcommon/consensus/input_transform.h"
 #include "libcommon/train/train.h"
 
 namespace pot {
