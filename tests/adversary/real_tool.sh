@@ -10,17 +10,20 @@ real_tool() {
   done
   return 1
 }
-# shim_args ARGS...: REPO, STAGE, OUT and STATE from pot-node's call
-# "pot-train-stage -q --repo REPO -s STAGE [--state S] -o OUT".
+# shim_args ARGS...: REPO, STAGE, OUT, STATE and TRACE from pot-node's call
+# "pot-train-stage -q --repo REPO -s STAGE [--state S] -o OUT [--loss-trace TRACE]",
+# and ARGS: the call without --loss-trace (a shim writes TRACE itself, and the
+# real tool refuses the option twice).
 shim_args() {
-  REPO="" STAGE="" OUT="" STATE=""
+  REPO="" STAGE="" OUT="" STATE="" TRACE="" ARGS=()
   while [ $# -gt 0 ]; do
     case "$1" in
-      --repo) REPO="$2"; shift 2 ;;
-      -s|--stage) STAGE="$2"; shift 2 ;;
-      -o) OUT="$2"; shift 2 ;;
-      --state) STATE="$2"; shift 2 ;;
-      *) shift ;;
+      --repo) REPO="$2"; ARGS+=("$1" "$2"); shift 2 ;;
+      -s|--stage) STAGE="$2"; ARGS+=("$1" "$2"); shift 2 ;;
+      -o) OUT="$2"; ARGS+=("$1" "$2"); shift 2 ;;
+      --state) STATE="$2"; ARGS+=("$1" "$2"); shift 2 ;;
+      --loss-trace) TRACE="$2"; shift 2 ;;
+      *) ARGS+=("$1"); shift ;;
     esac
   done
 }
