@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A TorchScript module with BatchNorm (a tiny ResNet, scripted by Debian's
-# python3-torch as in train_batchnorm_test.sh) trains through pot-devnet for
+# python3-torch by tiny_resnet.py) trains through pot-devnet for
 # 2 stages; the chain's final state, buffers included, equals the
 # single-process run's bit for bit, and every node holds the same chain.
 # Cost: about 60-90 s (3 nodes, 2 stages of 64 samples).
@@ -9,39 +9,7 @@ PY=/usr/bin/python3
 if ! "$PY" -c 'import torch' 2>/dev/null; then
   echo "SKIP: /usr/bin/python3 has no torch (install python3-torch)"; exit 77
 fi
-cat >"$T/resnet.py" <<'PY'
-import sys
-import torch
-from torch import nn
-
-class Block(nn.Module):
-    def __init__(self, c: int):
-        super().__init__()
-        self.conv1 = nn.Conv2d(c, c, 3, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(c)
-        self.conv2 = nn.Conv2d(c, c, 3, padding=1, bias=False)
-        self.bn2 = nn.BatchNorm2d(c)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = torch.relu(self.bn1(self.conv1(x)))
-        return torch.relu(x + self.bn2(self.conv2(y)))
-
-class TinyResNet(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.stem = nn.Conv2d(1, 4, 3, stride=2, padding=1, bias=False)
-        self.bn = nn.BatchNorm2d(4)
-        self.block = Block(4)
-        self.fc = nn.Linear(4, 10)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.block(torch.relu(self.bn(self.stem(x))))
-        return self.fc(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(x, 1), 1))
-
-torch.manual_seed(0)
-torch.jit.script(TinyResNet()).save(sys.argv[1])
-PY
-"$PY" "$T/resnet.py" "$T/resnet.pt" && pass || fail "could not script the module"
+"$PY" "$POT_SOURCE_DIR/tests/cli/tiny_resnet.py" "$T/resnet.pt" && pass || fail "could not script the module"
 "$POT_SOURCE_DIR/scripts/pot-devnet" --bin "$POT_TOOL_DIR" --nodes 3 --stages 2 --samples-per-stage 64 \
   --arch "$T/resnet.pt" --dir "$T/net" --timeout 900 --json "$T/result.json" >"$T/out" 2>"$T/err"
 rc=$?

@@ -12,40 +12,7 @@ if ! "$PY" -c 'import numpy, torch' 2>/dev/null; then
   echo "SKIP: /usr/bin/python3 has no torch (install python3-torch)"; exit 77
 fi
 
-# torch.jit.script needs the class source in a file, not from -c.
-cat >"$T/resnet.py" <<'PY'
-import sys
-import torch
-from torch import nn
-
-class Block(nn.Module):
-    def __init__(self, c: int):
-        super().__init__()
-        self.conv1 = nn.Conv2d(c, c, 3, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(c)
-        self.conv2 = nn.Conv2d(c, c, 3, padding=1, bias=False)
-        self.bn2 = nn.BatchNorm2d(c)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = torch.relu(self.bn1(self.conv1(x)))
-        return torch.relu(x + self.bn2(self.conv2(y)))
-
-class TinyResNet(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.stem = nn.Conv2d(1, 4, 3, stride=2, padding=1, bias=False)
-        self.bn = nn.BatchNorm2d(4)
-        self.block = Block(4)
-        self.fc = nn.Linear(4, 10)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.block(torch.relu(self.bn(self.stem(x))))
-        return self.fc(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(x, 1), 1))
-
-torch.manual_seed(0)
-torch.jit.script(TinyResNet()).save(sys.argv[1])
-PY
-"$PY" "$T/resnet.py" "$T/resnet.pt" && pass || fail "could not script the module"
+"$PY" "$POT_SOURCE_DIR/tests/cli/tiny_resnet.py" "$T/resnet.pt" && pass || fail "could not script the module"
 
 SEED=7 N=256 DELTA=128 B=32 LR=0.05
 expect_exit 0 pot-partition -q -k "$T/emp.pem" -o "$T/repo" -a "$T/resnet.pt" --limit $N \
