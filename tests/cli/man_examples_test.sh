@@ -157,8 +157,8 @@ prep_pot_json() {
   wait_for chaind.ep || return 1
   env_line CHAIND "$(cat chaind.ep)"
   env_line MODEL "$DUMMY"
-  pot-partition -q -k "$W/emp.pem" -o fm --limit 64 -b 8 --samples-per-stage 64 >/dev/null &&
-    pot-train-stage -q --repo fm -s 1 -o state >/dev/null
+  pot-partition -q -k "$W/emp.pem" -o repo --limit 64 -b 8 --samples-per-stage 64 >/dev/null &&
+    pot-train-stage -q --repo repo -s 1 -o state >/dev/null
 }
 check_pot_json() { :; }
 

@@ -99,7 +99,7 @@ s = json.load(open(sys.argv[1]))
 assert s["address"] == sys.argv[2] and s["running"] is True
 c = s["chain"]
 assert c["height"] == 0 and len(c["tip"]) == 64 and c["syncing"] is False and c["pending"] == 0
-assert c["account"]["address"] == sys.argv[2] and c["account"]["balance"] == 0
+assert c["account"]["address"] == sys.argv[2] and c["account"]["balance"] == "0"  # amounts are decimal strings
 assert s["peers"] == ["tcp://127.0.0.1:31598"]
 assert "outboundPeers" in s["gossip"]
 assert s["training"] is None
