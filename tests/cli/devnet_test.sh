@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# pot-devnet end to end (about 60 s): 4 pot-node nodes on loopback train the
-# employer's Fashion-MNIST MLP for 2 stages under the default profile
+# pot-devnet end to end (about 100 s), its man page's EXAMPLES run verbatim:
+# 4 pot-node nodes on loopback train the employer's Fashion-MNIST MLP for 2 stages under the default profile
 # (portable-fast) through the whole protocol; the chain's final state equals a
 # single-process run of the same stages, every node holds the same chain, the
 # logs are kept and not empty, each stage's loss trace is in the model's
@@ -21,13 +21,29 @@ expect_exit 2 "$DEVNET" --bin "$POT_TOOL_DIR" --csv "$T/err"
 expect_grep "needs --arch" "$T/err"
 expect_exit 4 "$DEVNET" --bin "$POT_TOOL_DIR" --csv "$T/missing.csv" --arch mlp:4-3
 expect_one_line_error pot-devnet
-pot-devnet_run() {
-  "$DEVNET" --bin "$POT_TOOL_DIR" --nodes 4 --stages 2 --samples-per-stage 64 --dir "$T/net" \
-    --timeout 300 --json "$T/result.json" >"$T/out" 2>"$T/err"
-}
-pot-devnet_run
+# The page's EXAMPLES verbatim, in $T (DESIGN 8): a devnet of two stages of
+# 64 samples in $T/devnet, then one on the employer's own CSV (4 features,
+# text labels) left running, asked for a node's status and stopped.
+/usr/bin/python3 - "$T/iris.csv" <<'PY'
+import random, sys
+random.seed(4)
+with open(sys.argv[1], "w") as f:
+    f.write("sepal_length,sepal_width,petal_length,petal_width,species\n")
+    for n in range(96):
+        k = n % 3
+        x = [round(random.gauss(m, 0.3), 1) for m in ((5.0, 3.4, 1.5, 0.2), (5.9, 2.8, 4.3, 1.3), (6.6, 3.0, 5.6, 2.0))[k]]
+        f.write(",".join(map(str, x)) + "," + ("setosa", "versicolor", "virginica")[k] + "\n")
+PY
+ln -s "$POT_SOURCE_DIR/scripts" "$T/scripts"
+man_examples "$POT_SOURCE_DIR/man/pot-devnet.1"
+run_examples "$T"
 rc=$?
-[ "$rc" -eq 0 ] && pass || fail "pot-devnet exit $rc: $(tail -5 "$T/err")"
+cp "$T/.out" "$T/out"; cp "$T/.err" "$T/err"
+[ "$rc" -eq 0 ] && pass || fail "pot-devnet's examples: exit $rc: $(tail -5 "$T/err")"
+# The network left running came up, answered pot-node status, and was stopped.
+expect_grep "keep-running" "$T/live/running"
+expect_grep "^node [0-9a-f]* (running, pid " "$T/out"
+expect_grep "partitioning csv iris.csv: 1 stages of 32 samples, mlp:4-16-3" "$T/err"
 get() { /usr/bin/python3 -c "import json,sys; print(json.load(open('$T/result.json'))$1)"; }
 [ "$(get '["identical"]')" = True ] && pass || fail "network state differs from the single-process run"
 [ "$(get '["agree"]')" = True ] && pass || fail "nodes hold different chains"
@@ -41,40 +57,51 @@ expect_grep "identical" "$T/out"
 expect_grep "test accuracy" "$T/out"
 expect_grep "profile portable-fast" "$T/err"
 # Logs are kept, not empty, and every pot-node line has time, level, height.
-expect_grep "logs: $T/net/logs" "$T/err"
+expect_grep "logs: $T/devnet/logs" "$T/err"
 for i in 1 2 3 4; do
-  [ -s "$T/net/logs/node$i.log" ] && pass || fail "node $i's log is empty"
-  [ -s "$T/net/n$i/chaind.log" ] && pass || fail "node $i's chaind log is empty"
+  [ -s "$T/devnet/logs/node$i.log" ] && pass || fail "node $i's log is empty"
+  [ -s "$T/devnet/n$i/chaind.log" ] && pass || fail "node $i's chaind log is empty"
 done
-bad="$(grep -h -v -E '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{12}Z (info|warn|error) pot-node height=[0-9]+: ' "$T"/net/logs/node*.log)"
+bad="$(grep -h -v -E '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{12}Z (info|warn|error) pot-node height=[0-9]+: ' "$T"/devnet/logs/node*.log)"
 [ -z "$bad" ] && pass || fail "node log lines not in the format: $(echo "$bad" | head -3)"
-expect_grep "info pot-node height=[0-9]*: declared stage" "$T/net/logs/node1.log"
+expect_grep "info pot-node height=[0-9]*: declared stage" "$T/devnet/logs/node1.log"
 # Loss traces: every employer block's header carries one, and the model's
 # repository holds it under that hash (uploaded by the nodes).
-MODEL="$(cat "$T/net/model.id")"
+MODEL="$(cat "$T/devnet/model.id")"
 traces=0
-for b in "$T"/net/final-chain/*.block; do
+for b in "$T"/devnet/final-chain/*.block; do
   pot-inspect "$b" >"$T/b.json"
   h="$(/usr/bin/python3 -c "
 import json
 h = json.load(open('$T/b.json'))['block']['body']['header']['body']
 if h['modelId'] == '$MODEL': print(h['lossTraceHash'])")"
   [ -n "$h" ] || continue
-  for _ in $(seq 50); do [ -s "$T/net/model/objects/$h" ] && break; sleep 0.2; done
-  [ "$(pot-inspect --kind "$T/net/model/objects/$h" 2>/dev/null)" = "loss trace" ] && traces=$((traces + 1))
+  for _ in $(seq 50); do [ -s "$T/devnet/model/objects/$h" ] && break; sleep 0.2; done
+  [ "$(pot-inspect --kind "$T/devnet/model/objects/$h" 2>/dev/null)" = "loss trace" ] && traces=$((traces + 1))
 done
 [ "$traces" = 2 ] && pass || fail "$traces of 2 loss traces in the repository"
-ls "$T"/net/n1/traces/* >/dev/null 2>&1 && pass || fail "node 1 kept no trace"
+ls "$T"/devnet/n1/traces/* >/dev/null 2>&1 && pass || fail "node 1 kept no trace"
 # The report and the export, at the paths printed.
-expect_grep "report: $T/net/report.html" "$T/err"
-expect_grep "model: $T/net/model.safetensors" "$T/err"
-[ -s "$T/net/report.html" ] && pass || fail "no report"
-[ -s "$T/net/model.safetensors" ] && pass || fail "no export"
+expect_grep "report: $T/devnet/report.html" "$T/err"
+expect_grep "model: $T/devnet/model.safetensors" "$T/err"
+[ -s "$T/devnet/report.html" ] && pass || fail "no report"
+[ -s "$T/devnet/model.safetensors" ] && pass || fail "no export"
 # pot-node status of a stopped devnet node: its declarations, from its records.
-"$POT_SOURCE_DIR/scripts/pot-node" status --json "$T/net/n1" --bin "$POT_TOOL_DIR" >"$T/status.json" &&
+"$POT_SOURCE_DIR/scripts/pot-node" status --json "$T/devnet/n1" --bin "$POT_TOOL_DIR" >"$T/status.json" &&
   /usr/bin/python3 -c "import json; s=json.load(open('$T/status.json')); assert s['running'] is False and len(s['declarations']) >= 1, s" &&
   pass || fail "status: $(cat "$T/status.json")"
-# Everything pot-devnet started has stopped.
+# pot-chain-report's EXAMPLES verbatim on the finished devnet, with its
+# final and reference states.
+printf 'export FINAL=%q REF=%q\n' "$(get '["finalState"]')" "$(get '["referenceState"]')" >"$T/.env"
+man_examples "$POT_SOURCE_DIR/man/pot-chain-report.1"
+run_examples "$T" && pass || fail "pot-chain-report's examples: $(tail -3 "$T/.err")"
+/usr/bin/python3 -c "
+import json; r = json.load(open('$T/chain.json'))
+assert r['identical'] is True and r['agree'] is True and len(r['blocks']) >= 2, r" && pass ||
+  fail "chain.json: $(head -c 300 "$T/chain.json")"
+expect_grep "employer" "$T/.out"
+# Everything pot-devnet started (both networks) has stopped.
 sleep 0.5
-pgrep -f "$T/net" >/dev/null && fail "processes left running: $(pgrep -af "$T/net")" || pass
+pgrep -f "$T/devnet" >/dev/null && fail "processes left running: $(pgrep -af "$T/devnet")" || pass
+pgrep -f "$T/live" >/dev/null && fail "processes left running: $(pgrep -af "$T/live")" || pass
 finish

@@ -53,3 +53,26 @@ man_examples() {
   sed -n '/^\.SH EXAMPLES/,/^\.SH /{/^\.nf/,/^\.fi/p}' "$1" | sed '1d;$d' |
     sed -e 's/\\\\/\\/g' -e 's/\\e/\\/g' -e 's/\\-/-/g' >"$T/examples.sh"
 }
+
+# run_examples DIR: runs $T/examples.sh (see man_examples) verbatim in DIR under `set -e`,
+# after DIR/.env (what the test prepared: endpoints, hashes), in a session of its own, its
+# output in DIR/.out and DIR/.err. Whatever the block left running (a daemon it started in
+# the background and did not stop because a later line failed) is stopped afterwards, so
+# nothing outlives the test. Returns the block's exit code.
+run_examples() {
+  local d="$1" rc pg
+  cp "$T/examples.sh" "$d/.examples.sh"
+  [ -f "$d/.env" ] || : >"$d/.env"
+  rm -f "$d/.pgid"
+  # A new shell: `set -e` holds there (in a subshell tested by `if` it would not).
+  setsid -w bash -c 'cd "$1" && echo $$ >.pgid && set -e && . ./.env && . ./.examples.sh' _ "$d" \
+    >"$d/.out" 2>"$d/.err" </dev/null
+  rc=$?
+  pg="$(cat "$d/.pgid" 2>/dev/null)"
+  if [ -n "$pg" ]; then
+    kill -TERM -- "-$pg" 2>/dev/null
+    for _ in $(seq 100); do pgrep -g "$pg" >/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pg" 2>/dev/null
+  fi
+  return "$rc"
+}

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Every man page's EXAMPLES block runs verbatim (DESIGN 8). For each page of man/: a scratch
 # folder is prepared with what the page's examples say they need (prep_<page>, from a small
-# real chain of tests/cli/man_examples_lib.sh), the block runs there under `set -e`, and what
-# it should have made is checked (check_<page>). A page whose examples run a network of
-# daemons for minutes, or that runs verbatim in a test of its own, is listed in COVERED_BY with
-# that test; a page in neither table fails here, so no page is skipped silently.
-# Cost: about a minute (Fashion-MNIST partitions of pot-evaluate, pot-partition, pot-genesis).
+# real chain of tests/cli/man_examples_lib.sh: keys, a genesis, blocks, and the daemons an
+# example talks to, their endpoints in .env), the block runs there under `set -e` (daemons
+# it starts in the background it stops itself; run_examples in lib.sh stops what a failed
+# block left), and what it should have made is checked (check_<page>). A page whose
+# examples run a network of nodes for minutes is run verbatim by that network's own test,
+# listed in COVERED_BY; a page in neither table fails here, so no page is skipped silently.
+# Cost: about a minute and a half (Fashion-MNIST partitions of pot-evaluate, pot-partition,
+# pot-genesis and pot-repo; a pot-node syncing three blocks, about 10 s).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/man_examples_lib.sh"
 MAN="$POT_SOURCE_DIR/man"
@@ -14,15 +17,11 @@ declare -A COVERED_BY=(
   [pot-train-stage]=train_man_examples  # verbatim, its own test
   [pot-audit]=audit_man_examples        # verbatim, its own test
   [pot-export]=export_man_examples      # verbatim, its own test
-  [pot-devnet]=devnet                   # a network of nodes for minutes
-  [pot-node]=node_net                   # a node's daemons and loop, peers on other hosts
-  [pot-chain-report]=devnet             # reads a finished devnet's folder
-  [pot-chaind]=chaind                   # daemon with gossip endpoints in the background
-  [pot-gossip]=gossip                   # daemon linked to a peer on another host
-  [pot-repo]=repo                       # daemon with a chaind in the background
+  [pot-devnet]=devnet                   # verbatim: networks of nodes for a minute
+  [pot-chain-report]=devnet             # verbatim, on the devnet that pot-devnet's made
   [pot-evaluate]=report_evaluate_man_examples  # verbatim, its own test
   [pot-report]=report_man_examples      # verbatim, its own test
-  [pot-testnet]=testnet                 # network namespaces and nodes for minutes
+  [pot-testnet]=testnet                 # verbatim: network namespaces, minutes (77 without)
 )
 
 # One world for every page: K = 3, the dummy's stages 1-3 on chain, stage 4 trained.
@@ -99,7 +98,7 @@ prep_pot_stake() {
   mkdir -p node/spool/block-header
   cp header "node/spool/block-header/$(pot-inspect --id header).msg"
   pot-chaind run --db node/chaind-db --genesis genesis --endpoint-file chaind.ep --quiet &
-  DAEMONS+=($!)
+  started $!
   wait_for chaind.ep || return 1
   env_line CHAIND "$(cat chaind.ep)"
 }
@@ -141,7 +140,7 @@ prep_pot_next() {
   cp "$W/dummy/request" repo/request
   cp "$W/states/s3" "states/$(sha256sum "$W/states/s3" | cut -d' ' -f1)"
   pot-repo serve "$W/dummy" --allow-state-hashes /dev/null --endpoint-file repo.ep --quiet &
-  DAEMONS+=($!)
+  started $!
   wait_for repo.ep || return 1
   env_line REPO "$(cat repo.ep)"
 }
@@ -153,7 +152,7 @@ prep_pot_json() {
   mkdir node
   pot-chaind import --db node/db --genesis genesis "$W"/chain/*.block >/dev/null || return 1
   pot-chaind run --db node/db --genesis genesis --endpoint-file chaind.ep --quiet &
-  DAEMONS+=($!)
+  started $!
   wait_for chaind.ep || return 1
   env_line CHAIND "$(cat chaind.ep)"
   env_line MODEL "$DUMMY"
@@ -162,11 +161,87 @@ prep_pot_json() {
 }
 check_pot_json() { :; }
 
-DAEMONS=()
+# pot-chaind: the world's chain to import, its next block to submit, a gossip daemon whose
+# events and control the chaind follows.
+gossip_daemon() {  # gossip_daemon NAME: a pot-gossip daemon, endpoints in NAME.ep
+  pot-gossip run --bind 'tcp://127.0.0.1:*' --control 'tcp://127.0.0.1:*' \
+    --events 'tcp://127.0.0.1:*' --genesis genesis --spool "$1-spool" --endpoint-file "$1.ep" --quiet &
+  started $!
+  wait_for "$1.ep"
+}
+gossip_ep() { awk -v k="$2" '$1==k{print $2}' "$1.ep"; }
+prep_pot_chaind() {
+  copy_world genesis chain
+  cp "$W/n1.pem" node.pem
+  cp -r "$W" w4
+  declare_stage w4 4 $((G0 + 400)) 1 2 && seal w4 4 $((G0 + 400)) block.bin || return 1
+  gossip_daemon peer || return 1
+  env_line EVENTS "$(gossip_ep peer events)"
+  env_line CONTROL "$(gossip_ep peer control)"
+}
+check_pot_chaind() {
+  cmp -s b3.block chain/000003.block && cmp -s block.bin chain/000004.block &&
+    grep -q '"height": 4' .out
+}
+
+# pot-gossip: a peer daemon to link to, and what stage 1's declaration needs.
+prep_pot_gossip() {
+  copy_world genesis
+  cp "$W/n1.pem" node.key
+  mkdir chain
+  cp -r "$W/dummy" repo
+  cp "$W/states/s1" s1
+  env_line RHO "$(cat "$W/states/rho1")"
+  gossip_daemon peer || return 1
+  env_line PEER "$(gossip_ep peer peer)"
+}
+check_pot_gossip() {
+  local id
+  id="$(pot-inspect --id td)" && cmp -s "incoming/$id.msg" td &&
+    for _ in $(seq 50); do [ -s "peer-spool/training-declaration/$id.msg" ] && break; sleep 0.1; done &&
+    cmp -s "peer-spool/training-declaration/$id.msg" td
+}
+
+# pot-repo: an employer's key; the block makes the repository and serves it itself.
+prep_pot_repo() { cp "$W/emp.pem" emp.key; }
+check_pot_repo() {
+  local h
+  h="$(sha256sum s1.state | cut -c1-64)" && cmp -s "repo/objects/$h" s1.state && grep -qx "$h" .out
+}
+
+# pot-node: another node to sync from and gossip with (a chaind holding the world's chain
+# and a gossip daemon), the dummy's repository, and scripts/ of the source tree.
+prep_pot_node() {
+  copy_world genesis
+  ln -s "$POT_SOURCE_DIR/scripts" scripts
+  mkdir other
+  pot-chaind import --db other/db --genesis genesis "$W"/chain/*.block >/dev/null || return 1
+  pot-chaind run --db other/db --genesis genesis --endpoint-file other/chaind.ep --quiet &
+  started $!
+  wait_for other/chaind.ep || return 1
+  env_line SYNC "$(cat other/chaind.ep)"
+  gossip_daemon other/gossip || return 1
+  env_line PEER "$(gossip_ep other/gossip peer)"
+  pot-repo serve "$W/dummy" --allow-state-hashes /dev/null --endpoint-file repo.ep --quiet &
+  started $!
+  wait_for repo.ep || return 1
+  env_line REPO "$(cat repo.ep)"
+}
+# It ran: its status said so in lines and as JSON, and it kept its address.
+check_pot_node() {
+  grep -qx true .out && grep -q "^node $(pot-keygen --show node.key) (running, pid " .out &&
+    [ -s node/address ]
+}
+
+# A preparation runs in a subshell, so the daemons it starts are listed in a file, and
+# stopped (and waited for) once the page's examples have run.
+started() { echo "$1" >>"$T/daemons"; }
 stop_daemons() {
   local p
-  for p in "${DAEMONS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-  DAEMONS=()
+  [ -f "$T/daemons" ] || return 0
+  while read -r p; do kill "$p" 2>/dev/null; done <"$T/daemons"
+  while read -r p; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done <"$T/daemons"
+  rm -f "$T/daemons"
 }
 trap 'stop_daemons; rm -rf "$T"' EXIT
 
@@ -177,8 +252,13 @@ for page in "$MAN"/*.1 "$MAN"/*.7; do
   [ -n "${MAN_PAGES:-}" ] && [[ " $MAN_PAGES " != *" $name "* ]] && continue
   pages=$((pages + 1))
   if [ -n "${COVERED_BY[$name]:-}" ]; then
-    if [ -f "$POT_SOURCE_DIR/tests/cli/${COVERED_BY[$name]}_test.sh" ]; then pass; else
+    covering="$POT_SOURCE_DIR/tests/cli/${COVERED_BY[$name]}_test.sh"
+    if [ ! -f "$covering" ]; then
       fail "$name: covered by cli.${COVERED_BY[$name]}, which does not exist"
+    elif ! grep -q "man_examples \"\$POT_SOURCE_DIR/man/$name.1\"" "$covering"; then
+      fail "$name: cli.${COVERED_BY[$name]} does not run the page's EXAMPLES (man_examples)"
+    else
+      pass
     fi
     continue
   fi
@@ -191,14 +271,12 @@ for page in "$MAN"/*.1 "$MAN"/*.7; do
   if [ ! -s "$T/examples.sh" ]; then fail "$name: no EXAMPLES block"; continue; fi
   D="$T/page-$name"
   mkdir -p "$D"
-  cp "$T/examples.sh" "$D/.examples.sh"
   if ! (cd "$D" && : >.env && "prep_$fn") >"$D/.prep.log" 2>&1; then
     fail "$name: preparing the scratch folder failed: $(tail -5 "$D/.prep.log")"
     stop_daemons
     continue
   fi
-  # A new shell: `set -e` holds there (in a subshell tested by `if` it would not).
-  if bash -c 'cd "$1" && set -e && . ./.env && . ./.examples.sh' _ "$D" >"$D/.out" 2>"$D/.err" </dev/null; then
+  if run_examples "$D"; then
     if (cd "$D" && "check_$fn") >/dev/null 2>&1; then pass; else
       fail "$name: the examples ran but did not make what they say: $(tail -5 "$D/.err")"
     fi

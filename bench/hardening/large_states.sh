@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Single-bit flips of large trained states (DESIGN 3: one byte form): S_1 of
+# mlp:784-128-10 and of cnn:lenet5, each trained by pot-train-stage on 512 real
+# Fashion-MNIST samples (Debian's dataset-fashion-mnist) with momentum, so the
+# state carries its optimizer state too (about 800 KB and 500 KB). Every
+# STRIDE-th bit is flipped (default 1: every bit, about 10 M flips, hours of
+# CPU at about 0.5 ms a flip); a prime stride other than 2 still reaches every
+# bit position of a byte. 0 equivalent re-encodings may be accepted.
+# Usage: bench/hardening/large_states.sh [STRIDE]   (run.sh calls it)
+set -uo pipefail
+STRIDE="${1:-1}"
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+B="${BUILD_DIR:-$ROOT/build}"
+export PATH="${POT_TOOL_DIR:-$B/bin}:$PATH"
+FASHION=/usr/share/datasets/fashion-mnist
+[ -x "$B/bench/bench_bitflip" ] || { echo "large_states.sh: error: $B/bench/bench_bitflip not built" >&2; exit 4; }
+[ -r "$FASHION/train-images-idx3-ubyte.gz" ] ||
+  { echo "large_states.sh: error: no Fashion-MNIST in $FASHION (apt install dataset-fashion-mnist)" >&2; exit 4; }
+W="$(mktemp -d)"
+trap 'rm -rf "$W"' EXIT
+pot-keygen -o "$W/emp.pem" >/dev/null || exit 4
+files=()
+for arch in mlp:784-128-10 cnn:lenet5; do
+  name="s1-${arch//[:-]/_}"
+  pot-partition -q -k "$W/emp.pem" -o "$W/repo-$name" --images "$FASHION/train-images-idx3-ubyte.gz" \
+    --labels "$FASHION/train-labels-idx1-ubyte.gz" --limit 512 -a "$arch" -b 32 \
+    --samples-per-stage 512 --lr 0.02 --momentum 0.9 --seed 3 >/dev/null || exit 4
+  pot-train-stage -q --repo "$W/repo-$name" -s 1 -o "$W/$name" >/dev/null || exit 4
+  echo "$name: $(stat -c %s "$W/$name") bytes ($arch, trained on 512 Fashion-MNIST samples)"
+  files+=("$W/$name")
+done
+echo "== single-bit flips of ${#files[@]} large states, stride $STRIDE"
+"$B/bench/bench_bitflip" --stride "$STRIDE" "${files[@]}"
