@@ -255,7 +255,7 @@ for page in "$MAN"/*.1 "$MAN"/*.7; do
     covering="$POT_SOURCE_DIR/tests/cli/${COVERED_BY[$name]}_test.sh"
     if [ ! -f "$covering" ]; then
       fail "$name: covered by cli.${COVERED_BY[$name]}, which does not exist"
-    elif ! grep -q "man_examples \"\$POT_SOURCE_DIR/man/$name.1\"" "$covering"; then
+    elif ! grep -q "man/$name\.1" "$covering" || ! grep -q "^ *man_examples " "$covering"; then
       fail "$name: cli.${COVERED_BY[$name]} does not run the page's EXAMPLES (man_examples)"
     else
       pass

@@ -4,7 +4,8 @@
 # and restart, one late joiner, a poisoner, a lazy node and a replayer. The
 # network converges, every honest node ends on the same tip, the restarted
 # node lost nothing, and no adversary's declaration (nor any declaration
-# twice) is in a block. Skipped (77) where namespaces are not permitted.
+# twice) is in a block. The scenario is pot-testnet(1)'s EXAMPLES, verbatim.
+# Skipped (77) where namespaces are not permitted.
 # Costs about 2-3 minutes.
 source "$(dirname "$0")/lib.sh"
 TESTNET="$POT_SOURCE_DIR/scripts/pot-testnet"
@@ -18,10 +19,14 @@ expect_one_line_error pot-testnet
 # The fork policy's lock cannot be shorter than its window (pot-stake duties).
 expect_exit 2 pot-stake duties -k "$(printf '0%.0s' $(seq 64))" --spool "$T" --db "$T" --window-ms 2000 --lock-ms 1000
 expect_one_line_error pot-stake
-"$TESTNET" --bin "$POT_TOOL_DIR" --nodes 6 --stages 2 --delay 40 --jitter 10 --loss 1 \
-  --partition 20 --kill 1 --late 1 --replayer --poisoner --lazy --dir "$T/net" --timeout 420 \
-  --json "$T/result.json" >"$T/out" 2>"$T/err"
+# The scenario is the man page's EXAMPLES, run verbatim in $T (DESIGN 8).
+ln -s "$POT_SOURCE_DIR/scripts" "$T/scripts"
+ln -s "$POT_SOURCE_DIR/tests" "$T/tests"  # the adversaries' shims, beside scripts/
+man_examples "$POT_SOURCE_DIR/man/pot-testnet.1"
+grep -q -- "--poisoner" "$T/examples.sh" && pass || fail "the page's scenario has no adversaries"
+run_examples "$T"
 rc=$?
+cp "$T/.out" "$T/out"; cp "$T/.err" "$T/err"
 if [ "$rc" = 77 ]; then echo "skipped: $(tail -1 "$T/err")"; exit 77; fi
 [ "$rc" = 0 ] && pass || fail "pot-testnet exit $rc: $(tail -8 "$T/err")"
 cat "$T/out"
