@@ -4,12 +4,13 @@
 #     (genesis, request, S_0, stage batches, declarations, header, endorsement, block,
 #     transaction), a trained state S_1, and the 40 re-signed blocks of (2)'s CLI sample;
 #     0 equivalent re-encodings may be accepted;
-#  1b. every LARGE_STRIDE-th bit (default 1: every bit) of large trained Fashion-MNIST
-#     states, S_1 of mlp:784-128-10 and cnn:lenet5 (large_states.sh; hours at stride 1);
+#  1b. large trained Fashion-MNIST states, S_1 of mlp:784-128-10 and cnn:lenet5
+#     (large_states.sh): every bit of their structure, every LARGE_DATA_STRIDE-th bit of
+#     their tensor bytes (default 1: all of them, over an hour);
 #  2. the re-signing property test (tests/resign) with BLOCKS random edits (default 10000):
 #     0 verdicts of the validator may differ from the model of the rules;
 #  3. the same blocks through pot-chaind import (all) and pot-verify-block (a sample).
-# Usage: [LARGE_STRIDE=N] bench/hardening/run.sh [BLOCKS]
+# Usage: [LARGE_DATA_STRIDE=M] bench/hardening/run.sh [BLOCKS]
 set -uo pipefail
 BLOCKS="${1:-10000}"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -35,7 +36,7 @@ echo "== 1. single-bit flips of ${#files[@]} files"
 "$B/bench/bench_bitflip" "${files[@]}"
 flip=$?
 echo "== 1b. large trained states"
-"$ROOT/bench/hardening/large_states.sh" "${LARGE_STRIDE:-1}" || flip=1
+"$ROOT/bench/hardening/large_states.sh" "${LARGE_DATA_STRIDE:-1}" || flip=1
 
 echo "== 2. re-signing property test, $BLOCKS blocks, in process (validateBlockBytes)"
 mkdir -p "$T/all"
