@@ -34,7 +34,7 @@ with open(sys.argv[1], "w") as f:
         x = [round(random.gauss(m, 0.3), 1) for m in ((5.0, 3.4, 1.5, 0.2), (5.9, 2.8, 4.3, 1.3), (6.6, 3.0, 5.6, 2.0))[k]]
         f.write(",".join(map(str, x)) + "," + ("setosa", "versicolor", "virginica")[k] + "\n")
 PY
-ln -s "$POT_SOURCE_DIR/scripts" "$T/scripts"
+scripts_in "$T"
 man_examples "$POT_SOURCE_DIR/man/pot-devnet.1"
 run_examples "$T"
 rc=$?

@@ -54,6 +54,14 @@ man_examples() {
     sed -e 's/\\\\/\\/g' -e 's/\\e/\\/g' -e 's/\\-/-/g' >"$T/examples.sh"
 }
 
+# scripts_in DIR: DIR/scripts/ with a link to each of the source tree's scripts, for
+# examples that call scripts/pot-node and the like. Links to the files, not to the folder:
+# a script looks for tools in its own ../build/bin first, and through a folder link that
+# would be the source tree's build, not the one under test ($POT_TOOL_DIR, on PATH).
+scripts_in() {
+  mkdir -p "$1/scripts" && ln -s "$POT_SOURCE_DIR"/scripts/* "$1/scripts/"
+}
+
 # run_examples DIR: runs $T/examples.sh (see man_examples) verbatim in DIR under `set -e`,
 # after DIR/.env (what the test prepared: endpoints, hashes), in a session of its own, its
 # output in DIR/.out and DIR/.err. Whatever the block left running (a daemon it started in

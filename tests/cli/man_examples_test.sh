@@ -213,7 +213,7 @@ check_pot_repo() {
 # and a gossip daemon), the dummy's repository, and scripts/ of the source tree.
 prep_pot_node() {
   copy_world genesis
-  ln -s "$POT_SOURCE_DIR/scripts" scripts
+  scripts_in .
   mkdir other
   pot-chaind import --db other/db --genesis genesis "$W"/chain/*.block >/dev/null || return 1
   pot-chaind run --db other/db --genesis genesis --endpoint-file other/chaind.ep --quiet &

@@ -20,7 +20,7 @@ expect_one_line_error pot-testnet
 expect_exit 2 pot-stake duties -k "$(printf '0%.0s' $(seq 64))" --spool "$T" --db "$T" --window-ms 2000 --lock-ms 1000
 expect_one_line_error pot-stake
 # The scenario is the man page's EXAMPLES, run verbatim in $T (DESIGN 8).
-ln -s "$POT_SOURCE_DIR/scripts" "$T/scripts"
+scripts_in "$T"
 ln -s "$POT_SOURCE_DIR/tests" "$T/tests"  # the adversaries' shims, beside scripts/
 man_examples "$POT_SOURCE_DIR/man/pot-testnet.1"
 grep -q -- "--poisoner" "$T/examples.sh" && pass || fail "the page's scenario has no adversaries"
