@@ -9,7 +9,8 @@
 # 10 M flips, over an hour of CPU at about 0.5 ms a flip; see bench_bitflip's
 # --data-stride for why tensor bytes can be sampled). 0 equivalent
 # re-encodings may be accepted.
-# Usage: bench/hardening/large_states.sh [DATA_STRIDE]   (run.sh calls it)
+# Usage: [LARGE_ARCHS='cnn:lenet5'] bench/hardening/large_states.sh [DATA_STRIDE]
+# (run.sh calls it)
 set -uo pipefail
 DATA_STRIDE="${1:-1}"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -23,7 +24,7 @@ W="$(mktemp -d)"
 trap 'rm -rf "$W"' EXIT
 pot-keygen -o "$W/emp.pem" >/dev/null || exit 4
 files=()
-for arch in mlp:784-128-10 cnn:lenet5; do
+for arch in ${LARGE_ARCHS:-mlp:784-128-10 cnn:lenet5}; do
   name="s1-${arch//[:-]/_}"
   pot-partition -q -k "$W/emp.pem" -o "$W/repo-$name" --images "$FASHION/train-images-idx3-ubyte.gz" \
     --labels "$FASHION/train-labels-idx1-ubyte.gz" --limit 512 -a "$arch" -b 32 \
