@@ -7,7 +7,7 @@
 # --repo Y, a second pot-repo serving a copy of X's folder, while X keeps
 # serving: every node now names Y as its repository, the stages trained after
 # the restart are uploaded to Y's folder and none to X's, and the chain goes on
-# (two more dummy stages). About 40 s.
+# (two more dummy stages). About 50 s.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/node_lib.sh"
 field() { pot-json get "$1"; }
