@@ -9,8 +9,8 @@
 # pot-devnet started is left running. The page's second example, a network
 # on a CSV left running, asked for a node's status and stopped, runs too; then
 # pot-chain-report's EXAMPLES on the finished devnet. Cost: 114 s on the
-# shared 2-core VM at load 5-7 (the second network, 3 nodes, about 40 s of
-# it); about 60 s in all before the second example.
+# shared 2-core VM at load 5-7 (the second network alone took 57 s with 4 nodes at
+# load 8, before it had 3); about 60 s in all before the second example.
 source "$(dirname "$0")/lib.sh"
 DEVNET="$POT_SOURCE_DIR/scripts/pot-devnet"
 # Targets are checked before anything starts (real targets run in node_pos_test.sh).
