@@ -5,16 +5,6 @@
 #include "libcommon/train/export_chain.h"
 
 namespace pot {
-namespace {
-
-double meanOf(const std::vector<float>& v) {
-  double sum = 0;
-  for (float x : v) sum += x;
-  return v.empty() ? 0 : sum / static_cast<double>(v.size());
-}
-
-}  // namespace
-
 std::vector<StageLoss> publishedLosses(const Hash256& modelId,
                                        const std::vector<RecordedStage>& stages,
                                        const ObjectSource& objects) {
@@ -39,7 +29,7 @@ std::vector<StageLoss> publishedLosses(const Hash256& modelId,
         } else {
           std::vector<float> losses;
           for (float x : trace.getLosses()) losses.push_back(x);
-          l.mean = meanOf(losses);
+          l.mean = meanLoss(losses);
           l.source = LossSource::kTrace;
         }
       }

@@ -44,6 +44,13 @@ std::vector<StageLoss> publishedLosses(const Hash256& modelId,
                                        const std::vector<RecordedStage>& stages,
                                        const ObjectSource& objects);
 
+// The mean of a stage's per-sample losses, summed in sample order (0 for none).
+inline double meanLoss(const std::vector<float>& losses) {
+  double sum = 0;
+  for (float x : losses) sum += x;
+  return losses.empty() ? 0 : sum / static_cast<double>(losses.size());
+}
+
 // Whether any stage still lacks a mean (so a re-run is needed).
 bool anyLossMissing(const std::vector<StageLoss>& losses);
 

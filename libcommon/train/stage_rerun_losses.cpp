@@ -9,16 +9,6 @@
 #include "libcommon/train/train.h"
 
 namespace pot {
-namespace {
-
-double meanOf(const std::vector<float>& v) {
-  double sum = 0;
-  for (float x : v) sum += x;
-  return v.empty() ? 0 : sum / static_cast<double>(v.size());
-}
-
-}  // namespace
-
 Status rerunMissingLosses(const Message& request, const std::vector<RecordedStage>& stages,
                           const ObjectSource& objects, std::vector<StageLoss>& losses, int argc,
                           char** argv) {
@@ -75,7 +65,7 @@ Status rerunMissingLosses(const Message& request, const std::vector<RecordedStag
     } else if (outcome->stateHash != r.stateHash || outcome->rho != r.rho) {
       l.note = "the re-run does not give the header's rho and H(S_i) (pot-audit names the stage)";
     } else {
-      l.mean = meanOf(outcome->losses);
+      l.mean = meanLoss(outcome->losses);
       l.source = LossSource::kRerun;
     }
   }
