@@ -42,55 +42,18 @@ Result<MessagePtr> fetchMessage(const ObjectSource& objects, const Hash256& hash
   return m;
 }
 
-// The checked inputs of one stage.
+// What the parent hands a child: the checked inputs of one stage.
 struct StageInputs {
   MessagePtr state;
   MessagePtr batch;
   std::optional<std::vector<float>> claimedLosses;
 };
 
-// Where a stage's inputs are: H(S_{i-1}) by the chain, B_i by the request.
-struct StageSources {
-  Hash256 stateBefore;
-  Hash256 batch;
-};
-
-// Fetches and checks S_{i-1} and B_i (a Status naming the missing or wrong
-// object) and the published loss trace, which is optional: without it the
-// verdict still stands, only the diverging sample goes unnamed. Done in the
-// worker when the source allows it (AuditOptions::fetchInWorkers): reading,
-// hashing and decoding a large batch in the parent holds up every fork.
-Result<StageInputs> fetchStageInputs(const ObjectSource& objects, const RecordedStage& r,
-                                     const StageSources& where) {
-  StageInputs in;
-  auto s =
-      fetchMessage(objects, where.stateBefore, W::MODEL_STATE, "S_" + std::to_string(r.stage - 1));
-  if (!s) return s.status();
-  in.state = std::move(*s);
-  auto b = fetchMessage(objects, where.batch, W::STAGE_BATCH, "B_" + std::to_string(r.stage));
-  if (!b) return b.status();
-  in.batch = std::move(*b);
-  if (r.lossTraceHash) {
-    auto t = fetchMessage(objects, *r.lossTraceHash, W::LOSS_TRACE, "loss trace");
-    if (t && (*t)->envelope().getLossTrace().getStage() == r.stage) {
-      in.claimedLosses.emplace();
-      for (float l : (*t)->envelope().getLossTrace().getLosses()) in.claimedLosses->push_back(l);
-    }
-  }
-  return in;
-}
-
-// The child's work: re-run the stage from its checked inputs (or say which
-// is missing) and judge it, as one JSON line for the parent.
-std::string reRunStage(const Message& request, const Result<StageInputs>& inputs,
-                       const RecordedStage& r, const Bytes* module) {
+// The child's work: re-run the stage and judge it, as one JSON line for the parent.
+std::string reRunStage(const Message& request, const StageInputs& in, const RecordedStage& r,
+                       const Bytes* module) {
   JsonWriter j;
   j.beginObject();
-  if (!inputs) {
-    j.field("verdict", "missing").field("detail", inputs.status().message()).endObject();
-    return j.str();
-  }
-  const StageInputs& in = *inputs;
   const auto start = std::chrono::steady_clock::now();
   auto outcome = runStageWithModule(request, *in.state, *in.batch, r.stage, module);
   const double seconds =
@@ -130,9 +93,7 @@ Status readChildReport(const std::string& text, StageAudit& a) {
     return Status::internal("stage " + std::to_string(a.recorded.stage) +
                             ": the worker's report does not parse: " + d.status().message());
   auto verdict = d->string("verdict");
-  a.verdict = verdict == std::string("ok")        ? AuditVerdict::kOk
-              : verdict == std::string("missing") ? AuditVerdict::kMissing
-                                                  : AuditVerdict::kMismatch;
+  a.verdict = verdict == std::string("ok") ? AuditVerdict::kOk : AuditVerdict::kMismatch;
   a.detail = d->string("detail").value_or("");
   if (auto h = d->string("rho")) a.rho = Hash256::fromHex(*h);
   if (auto h = d->string("stateHash")) a.stateHash = Hash256::fromHex(*h);
@@ -265,31 +226,44 @@ Status runAudit(const ChainView& chain, const AuditOptions& o, const ObjectSourc
         finish(i, std::move(a));
         continue;
       }
-      // What needs no I/O is settled here; the worker fetches the objects.
+      StageAudit a;
+      a.recorded = r;
+      StageInputs in;
+      const std::string si = std::to_string(r.stage);
       std::string missing = moduleMissing;
       auto before = stateBefore.find(r.stage);
       if (missing.empty() && before == stateBefore.end())
         missing = "S_" + std::to_string(r.stage - 1) + " is not recorded on the best chain";
+      if (missing.empty()) {
+        auto s = fetchMessage(objects, before->second, W::MODEL_STATE,
+                              "S_" + std::to_string(r.stage - 1));
+        if (s)
+          in.state = std::move(*s);
+        else
+          missing = s.status().message();
+      }
+      if (missing.empty()) {
+        auto b = fetchMessage(objects, hashFrom(batches[stageBatchIndex(r.stage, batches.size())]),
+                              W::STAGE_BATCH, "B_" + si);
+        if (b)
+          in.batch = std::move(*b);
+        else
+          missing = b.status().message();
+      }
       if (!missing.empty()) {
-        StageAudit a;
-        a.recorded = r;
         a.verdict = AuditVerdict::kMissing;
         a.detail = missing;
         finish(i, std::move(a));
         continue;
       }
-      const StageSources where{before->second,
-                               hashFrom(batches[stageBatchIndex(r.stage, batches.size())])};
-      std::optional<Result<StageInputs>> fetched;
-      if (!o.fetchInWorkers) {
-        fetched.emplace(fetchStageInputs(objects, r, where));
-        if (!*fetched) {
-          StageAudit a;
-          a.recorded = r;
-          a.verdict = AuditVerdict::kMissing;
-          a.detail = fetched->status().message();
-          finish(i, std::move(a));
-          continue;
+      // A published trace is optional: without it the verdict still stands,
+      // only the diverging sample goes unnamed.
+      if (r.lossTraceHash) {
+        auto t = fetchMessage(objects, *r.lossTraceHash, W::LOSS_TRACE, "loss trace");
+        if (t && (*t)->envelope().getLossTrace().getStage() == r.stage) {
+          in.claimedLosses.emplace();
+          for (float l : (*t)->envelope().getLossTrace().getLosses())
+            in.claimedLosses->push_back(l);
         }
       }
       int fds[2];
@@ -302,8 +276,7 @@ Status runAudit(const ChainView& chain, const AuditOptions& o, const ObjectSourc
         ::close(fds[0]);
         // _exit: the parent's buffers and exit handlers are not the child's to run.
         try {
-          if (!fetched) fetched.emplace(fetchStageInputs(objects, r, where));
-          writeAll(fds[1], reRunStage(**request, *fetched, r, modulePtr));
+          writeAll(fds[1], reRunStage(**request, in, r, modulePtr));
         } catch (...) {
           ::_exit(70);  // no report: the parent names the stage as an internal error
         }

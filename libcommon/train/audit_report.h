@@ -43,10 +43,6 @@ struct AuditOptions {
   bool json = false;
   bool quiet = false;
   std::string resumePath;
-  // Each worker fetches and checks its own stage's objects, in parallel;
-  // only for a source that may be used after a fork (a repository folder,
-  // not a pot-repo endpoint: a ZeroMQ context must not cross a fork).
-  bool fetchInWorkers = false;
 };
 
 // Usage errors (2) in the options alone.

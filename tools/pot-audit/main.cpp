@@ -46,7 +46,6 @@ int main(int argc, char** argv) {
     POT_TRY(pot::checkAuditOptions(o));
     pot::ObjectSource objects;
     if (!repo.empty()) {
-      o.fetchInWorkers = true;
       objects = [repo](const pot::Hash256& h) {
         return pot::readFile(repo + "/objects/" + h.hex(), 1ull << 30);
       };
