@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
 # bench/audit: pot-audit over a real chain of STAGES Fashion-MNIST stages, with --jobs 1 and
 # --jobs 2, against bare pot-train-stage processes re-running the same stages one by one.
-# Usage: bench/audit/run.sh [BUILD_DIR] [PROFILE] [SAMPLES_PER_STAGE] [ARCH] [STAGES] [ENV]
+# Usage: bench/audit/run.sh [BUILD_DIR] [PROFILE] [SAMPLES_PER_STAGE] [ARCH] [STAGES] [ENV] [ROUNDS]
 # ENV=env sets the profile environment first (pot-train-stage --print-env), so neither
 # tool re-executes itself; without it both pay the re-exec (pot-audit once, pot-train-stage
 # once per stage).
+# The default stage is 16384 samples (about 0.5 s of compute for mlp:784-128-10 here):
+# a stage of the design's size (Delta = T x reference speed / tau, DESIGN 4.5) is millions of
+# samples and minutes of compute, beside which pot-audit's one libtorch start vanishes;
+# 4096-sample stages (0.1 s) would measure process start-up more than auditing. 16384 is
+# the largest that keeps the whole run within a few minutes on the shared 2-core machine.
+# -j 1 and -j 2 run alternately, ROUNDS (default 3) each, best kept: the machine is shared
+# and its load changes within a minute; the load average is printed with the figures.
 set -euo pipefail
-BUILD="${1:-build}"; PROFILE="${2:-x86-64-v3}"; DELTA="${3:-4096}"; ARCH="${4:-mlp:784-128-10}"
-STAGES="${5:-12}"
+BUILD="${1:-build}"; PROFILE="${2:-x86-64-v3}"; DELTA="${3:-16384}"; ARCH="${4:-mlp:784-128-10}"
+STAGES="${5:-12}"; ROUNDS="${7:-3}"
 BIN="$(cd "$BUILD/bin" && pwd)"; export PATH="$BIN:$PATH"
 T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
 G0=1700000000
@@ -58,22 +65,25 @@ for ((s = 1; s <= STAGES; s++)); do
   prev="$T/s$s"
 done
 
-# The audits, best of 2 each; their reports must agree line for line.
-best() {  # best JOBS: the least wall time of two pot-audit runs
-  local b=1e9 r s e
-  for r in 1 2; do
-    s=$(date +%s.%N)
-    pot-audit "${GEN[@]}" --repo "$T/repo" -q -j "$1" "$MODEL" >"$T/audit-$1"
-    e=$(date +%s.%N)
-    b=$(awk -v a="$b" -v s="$s" -v e="$e" 'BEGIN{t = e - s; print (t < a) ? t : a}')
-  done
-  echo "$b"
+# The audits, alternately, best of ROUNDS each; their reports must agree line for line.
+audit() {  # audit JOBS: the wall time of one pot-audit run
+  local s e
+  s=$(date +%s.%N)
+  pot-audit "${GEN[@]}" --repo "$T/repo" -q -j "$1" "$MODEL" >"$T/audit-$1"
+  e=$(date +%s.%N)
+  awk -v s="$s" -v e="$e" 'BEGIN{print e - s}'
 }
-j1=$(best 1); j2=$(best 2)
+j1=1e9 j2=1e9 loads=""
+for ((r = 0; r < ROUNDS; r++)); do
+  loads+="$(cut -d' ' -f1 /proc/loadavg) "
+  t=$(audit 1); j1=$(awk -v a="$j1" -v t="$t" 'BEGIN{print (t < a) ? t : a}')
+  t=$(audit 2); j2=$(awk -v a="$j2" -v t="$t" 'BEGIN{print (t < a) ? t : a}')
+done
 diff <(grep '^stage ' "$T/audit-1") <(grep '^stage ' "$T/audit-2") >/dev/null ||
   { echo "--jobs 1 and --jobs 2 disagree" >&2; exit 1; }
 grep -q "^audited $STAGES stages: $STAGES ok" "$T/audit-1" || { cat "$T/audit-1" >&2; exit 1; }
 echo "architecture $ARCH, profile $PROFILE, $STAGES stages of $DELTA samples, env preset: ${6:-no}"
+echo "load average (1 min) before each round: $loads($(nproc) CPUs)"
 tail -1 "$T/audit-1"
 awk -v n="$STAGES" -v bare="$bare" -v j1="$j1" -v j2="$j2" 'BEGIN {
   printf "pot-train-stage, one process per stage: %.2f s (%.3f s a stage)\n", bare, bare / n

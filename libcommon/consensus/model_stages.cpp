@@ -1,13 +1,16 @@
 // Walking the best chain for a model's stages, and the seeded choice of stages to audit.
 #include "libcommon/consensus/model_stages.h"
 
+#include <capnp/serialize.h>
+#include <kj/exception.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <utility>
 
 #include "libcommon/core/coding.h"
 #include "libcommon/core/data_field.h"
-#include "libcommon/core/message_io.h"
 
 namespace pot {
 
@@ -25,30 +28,72 @@ Result<std::vector<BlockInfo>> bestChainBlocks(const ChainView& chain) {
   return out;
 }
 
+namespace {
+
+// Frame: segment count - 1 (must be 0) and segment size in words, both LE
+// (core/message_io.h).
+constexpr size_t kFrameBytes = 8;
+
+}  // namespace
+
+Status forEachRecordedStage(const ChainView& chain, const std::vector<BlockInfo>& blocks,
+                            const Hash256& modelId, const RecordedStageFn& fn) {
+  for (const BlockInfo& info : blocks) {
+    auto bytes = chain.blockBytes(info.id);
+    if (!bytes) return Status::io("the chain cannot give block " + info.id.hex());
+    // The view's blocks passed decodeMessage's canonical checks when they
+    // were accepted, and their verdict cannot have changed: here only the
+    // frame is checked and capnp's bounds checks guard the reads. Those
+    // checks cost more than the rest of reading a block, and a walk reads
+    // every block of the chain.
+    const uint64_t words = bytes->size() < kFrameBytes ? 0 : coding::getLe32(bytes->data() + 4);
+    if (bytes->size() < kFrameBytes || coding::getLe32(bytes->data()) != 0 || words == 0 ||
+        bytes->size() != kFrameBytes + words * 8)
+      return Status::malformed("stored block " + info.id.hex() + " is not one framed message");
+    auto segment = kj::heapArray<capnp::word>(words);
+    std::memcpy(segment.begin(), bytes->data() + kFrameBytes, words * 8);
+    capnp::ReaderOptions options;
+    // Not re-proved free of aliasing: the traversal stays bounded, with room
+    // for the few reads a walk makes of each part.
+    options.traversalLimitInWords = words * 8 + 1024;
+    kj::ArrayPtr<const capnp::word> segments[1] = {segment.asPtr()};
+    capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1), options);
+    RecordedStage r;
+    // capnp reports a damaged pointer by exception: a stored block that does
+    // not read is malformed, as one that does not decode.
+    try {
+      auto envelope = reader.getRoot<schema::Envelope>();
+      if (envelope.which() != schema::Envelope::BLOCK)
+        return Status::malformed("stored block " + info.id.hex() + " is not a block");
+      auto h = envelope.getBlock().getBody().getHeader().getBody();
+      if (h.getModelId().size() != 32 || hashFrom(h.getModelId()) != modelId) continue;
+      if (h.getRho().size() != 32 || h.getStateHash().size() != 32)
+        return Status::malformed("block " + info.id.hex() + ": rho or stateHash is not 32 bytes");
+      r.height = info.height;
+      r.block = info.id;
+      r.stage = h.getStage();
+      r.rho = hashFrom(h.getRho());
+      r.stateHash = hashFrom(h.getStateHash());
+      if (h.getLossTraceHash().size() == 32) r.lossTraceHash = hashFrom(h.getLossTraceHash());
+      POT_TRY(fn(r, info, envelope.getBlock()));
+    } catch (const kj::Exception& e) {
+      return Status::malformed("stored block " + info.id.hex() +
+                               " does not read: " + e.getDescription().cStr());
+    }
+  }
+  return Status::ok();
+}
+
 Result<std::vector<RecordedStage>> recordedStages(const ChainView& chain, const Hash256& modelId) {
   auto blocks = bestChainBlocks(chain);
   if (!blocks) return blocks.status();
   std::vector<RecordedStage> out;
-  for (const BlockInfo& info : *blocks) {
-    auto bytes = chain.blockBytes(info.id);
-    if (!bytes) return Status::io("the chain cannot give block " + info.id.hex());
-    auto block = decodeMessage(std::move(*bytes));
-    if (!block) return block.status().withContext("block " + info.id.hex());
-    if ((*block)->kind() != schema::Envelope::BLOCK)
-      return Status::malformed("stored block " + info.id.hex() + " is not a block");
-    auto h = (*block)->envelope().getBlock().getBody().getHeader().getBody();
-    if (h.getModelId().size() != 32 || hashFrom(h.getModelId()) != modelId) continue;
-    if (h.getRho().size() != 32 || h.getStateHash().size() != 32)
-      return Status::malformed("block " + info.id.hex() + ": rho or stateHash is not 32 bytes");
-    RecordedStage r;
-    r.height = info.height;
-    r.block = info.id;
-    r.stage = h.getStage();
-    r.rho = hashFrom(h.getRho());
-    r.stateHash = hashFrom(h.getStateHash());
-    if (h.getLossTraceHash().size() == 32) r.lossTraceHash = hashFrom(h.getLossTraceHash());
-    out.push_back(r);
-  }
+  POT_TRY(
+      forEachRecordedStage(chain, *blocks, modelId,
+                           [&out](const RecordedStage& r, const BlockInfo&, schema::Block::Reader) {
+                             out.push_back(r);
+                             return Status::ok();
+                           }));
   return out;
 }
 

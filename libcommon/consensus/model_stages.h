@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,9 +26,22 @@ struct RecordedStage {
 // genesis is left out: it records no stage).
 Result<std::vector<BlockInfo>> bestChainBlocks(const ChainView& chain);
 
-// Every stage of `modelId` on the best chain, in height order. A view that
-// cannot give a block's file is an I/O error (4); a stored block that does
-// not decode is malformed (3).
+// Called once per block of `blocks` that recorded a stage of the model, in
+// height order, with the stage as the header records it and the block for
+// readers that show more of it (declarers, rewards); the reader is valid
+// during the call only. A failure stops the walk and is returned.
+using RecordedStageFn = std::function<Status(const RecordedStage& stage, const BlockInfo& info,
+                                             schema::Block::Reader block)>;
+
+// The one walk over a model's blocks that pot-audit, pot-evaluate,
+// pot-export and pot-report share: each of `blocks` (bestChainBlocks) read
+// and decoded once. A view that cannot give a block's file is an I/O error
+// (4); a stored block that does not decode is malformed (3).
+Status forEachRecordedStage(const ChainView& chain, const std::vector<BlockInfo>& blocks,
+                            const Hash256& modelId, const RecordedStageFn& fn);
+
+// Every stage of `modelId` on the best chain, in height order (the walk
+// above, collected).
 Result<std::vector<RecordedStage>> recordedStages(const ChainView& chain, const Hash256& modelId);
 
 // "A-B" or "A" (stages, 1-based, A <= B); anything else is a usage error.

@@ -63,7 +63,11 @@ Status addKeyNames(ReportNames& names, const std::string& dir) {
 
 Result<BlockRow> blockRow(const Message& block, const ReportNames& names) {
   POT_TRY(expectKind(block, schema::Envelope::BLOCK, "block"));
-  auto body = block.envelope().getBlock().getBody();
+  return blockRow(block.envelope().getBlock(), names);
+}
+
+BlockRow blockRow(schema::Block::Reader block, const ReportNames& names) {
+  auto body = block.getBody();
   auto h = body.getHeader().getBody();
   BlockRow r;
   r.height = h.getHeight();

@@ -34,6 +34,7 @@ struct BlockRow {
 
 // The row of a block. Malformed when `block` is not a block.
 Result<BlockRow> blockRow(const Message& block, const ReportNames& names);
+BlockRow blockRow(schema::Block::Reader block, const ReportNames& names);
 
 // The table's header line and one fixed-width line per row, rewards in coins
 // with 4 decimals ("node1=0.5000"), names in order.

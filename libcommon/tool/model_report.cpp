@@ -83,35 +83,20 @@ Result<ModelReport> readModelReport(const ChainView& chain, const Hash256& model
 
   auto blocks = bestChainBlocks(chain);
   if (!blocks) return blocks.status();
-  for (const BlockInfo& info : *blocks) {
-    if (info.height == r.registrationHeight && r.registrationHeight > 0)
-      r.registrationTimestamp = info.timestamp;
-    auto bytes = chain.blockBytes(info.id);
-    if (!bytes) return Status::io("the chain cannot give block " + info.id.hex());
-    auto block = decodeMessage(std::move(*bytes));
-    if (!block) return block.status().withContext("block " + info.id.hex());
-    if ((*block)->kind() != schema::Envelope::BLOCK)
-      return Status::malformed("stored block " + info.id.hex() + " is not a block");
-    auto h = (*block)->envelope().getBlock().getBody().getHeader().getBody();
-    if (h.getModelId().size() != 32 || hashFrom(h.getModelId()) != modelId) continue;
-    if (h.getRho().size() != 32 || h.getStateHash().size() != 32)
-      return Status::malformed("block " + info.id.hex() + ": rho or stateHash is not 32 bytes");
-    ReportStage s;
-    s.recorded.height = info.height;
-    s.recorded.block = info.id;
-    s.recorded.stage = h.getStage();
-    s.recorded.rho = hashFrom(h.getRho());
-    s.recorded.stateHash = hashFrom(h.getStateHash());
-    if (h.getLossTraceHash().size() == 32)
-      s.recorded.lossTraceHash = hashFrom(h.getLossTraceHash());
-    s.timestamp = info.timestamp;
-    auto row = blockRow(**block, names);
-    if (!row) return row.status().withContext("block " + info.id.hex());
-    s.row = std::move(*row);
-    s.loss.stage = s.recorded.stage;
-    s.loss.note = "not read";
-    r.stages.push_back(std::move(s));
-  }
+  if (r.registrationHeight > 0 && r.registrationHeight <= blocks->size())
+    r.registrationTimestamp = (*blocks)[r.registrationHeight - 1].timestamp;
+  POT_TRY(forEachRecordedStage(chain, *blocks, modelId,
+                               [&](const RecordedStage& recorded, const BlockInfo& info,
+                                   schema::Block::Reader block) -> Status {
+                                 ReportStage s;
+                                 s.recorded = recorded;
+                                 s.timestamp = info.timestamp;
+                                 s.row = blockRow(block, names);
+                                 s.loss.stage = recorded.stage;
+                                 s.loss.note = "not read";
+                                 r.stages.push_back(std::move(s));
+                                 return Status::ok();
+                               }));
   return r;
 }
 

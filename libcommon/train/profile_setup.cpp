@@ -80,9 +80,14 @@ Status applyComputeProfile(const std::string& profileName, int argc, char** argv
   const uint32_t threads = *stageThreadCount;
   const char* ldPath = std::getenv("LD_LIBRARY_PATH");
   auto env = profileEnvironment(*spec, threads, ldPath ? ldPath : "");
+  // The intra-op thread count is put into effect in this process below
+  // (torch::set_num_threads sets OpenMP's), so OMP_NUM_THREADS alone asks for
+  // no new process image: pot-audit's one thread per stage under an
+  // environment printed for another count would otherwise start libtorch
+  // and replay the chain twice. It is still set, for what this process runs.
   bool envOk = true;
   for (const auto& [name, value] : env)
-    if (!envIs(name.c_str(), value)) envOk = false;
+    if (name != "OMP_NUM_THREADS" && !envIs(name.c_str(), value)) envOk = false;
   const char* marker = std::getenv(kProfileMarkerEnv);
   std::string self = spec->name + ":" + std::to_string(::getpid());
   if (!envOk) {
@@ -106,6 +111,7 @@ Status applyComputeProfile(const std::string& profileName, int argc, char** argv
     return Status::io("cannot re-execute with compute profile '" + spec->name +
                       "': " + std::strerror(errno));
   }
+  ::setenv("OMP_NUM_THREADS", std::to_string(threads).c_str(), 1);
   return guardTorch("compute profile", [&]() -> Status {
     torch::set_num_threads(static_cast<int>(threads));
     try {

@@ -68,6 +68,15 @@ expect_exit 0 pot-audit "${GEN[@]}" --repo "$REPO" -q -j 2 "$DUMMY"
 diff <(grep '^stage ' "$T/report-all") <(grep '^stage ' "$T/out") >/dev/null && pass ||
   fail "--jobs 2 reported differently: $(cat "$T/out")"
 
+# Under an environment printed for two threads (OMP_NUM_THREADS=2) the auditor's one thread
+# a stage costs no re-exec: a run marked as already re-executed (the marker names its own
+# pid) would stop with exit 70 if it still wanted one. Same report.
+expect_exit 0 bash -c 'eval "$(pot-train-stage --print-env portable --threads 2)" &&
+  export POT_COMPUTE_PROFILE_EXEC=portable:$$ && exec pot-audit "$@"' audit "${GEN[@]}" \
+  --repo "$REPO" -q -j 2 "$DUMMY"
+diff <(grep '^stage ' "$T/report-all") <(grep '^stage ' "$T/out") >/dev/null && pass ||
+  fail "the preset environment reported differently: $(cat "$T/out")"
+
 # --stages and --sample: the auditor's seed picks the same stages every time, and some
 # other seed picks others.
 expect_exit 0 pot-audit "${GEN[@]}" --repo "$REPO" -q --stages 2-3 "$DUMMY"

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <iostream>
 
-#include "libcommon/core/data_field.h"
 #include "libcommon/core/fileio.h"
 #include "libcommon/core/json_writer.h"
 #include "libcommon/core/message_io.h"
@@ -12,12 +11,10 @@
 #include "libcommon/tool/repo_args.h"
 #include "libcommon/tool/tool.h"
 #include "libcommon/train/dataset.h"
-#include "libcommon/train/export_chain.h"
-#include "libcommon/train/per_stage_json.h"
+#include "libcommon/train/per_stage.h"
 #include "libcommon/train/profile.h"
 #include "libcommon/train/profile_setup.h"
 #include "libcommon/train/stage_evaluation.h"
-#include "libcommon/train/stage_losses.h"
 #include "libcommon/train/train.h"
 
 namespace {
@@ -31,89 +28,6 @@ void sixDecimals(pot::JsonWriter& w, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.6f", v);
   w.raw(buf);
-}
-
-// --per-stage: S_0 and every stage the chain recorded, evaluated in this
-// process (libtorch starts once), as a table or one JSON document; with
-// `trainingLoss` also each stage's mean training loss (published trace, else
-// a checked re-run), and with `!accuracy` only that.
-pot::Status perStage(const pot::ChainView& chain, const pot::Hash256& modelId,
-                     const pot::ObjectSource& objects, const pot::DatasetSource& source,
-                     uint64_t limit, bool accuracy, bool trainingLoss, bool json, int argc,
-                     char** argv) {
-  auto model = pot::chainModel(chain, modelId);
-  if (!model) return model.status();
-  auto request = pot::decodeMessage(model->request);
-  if (!request) return request.status().withContext("the chain's request of the model");
-  POT_TRY(pot::expectKind(**request, pot::schema::Envelope::TRAINING_REQUEST, "request"));
-  auto stages = pot::recordedStages(chain, modelId);
-  if (!stages) return stages.status();
-  pot::PerStageResult result;
-  result.model = modelId;
-  if (trainingLoss) {
-    result.losses = pot::publishedLosses(modelId, *stages, objects);
-    // Before any evaluation: the request's profile may re-exec this process.
-    POT_TRY(pot::rerunMissingLosses(**request, *stages, objects, result.losses, argc, argv));
-  }
-  if (accuracy) {
-    auto body = (*request)->envelope().getTrainingRequest().getBody();
-    auto s0 = pot::fetchObjectMessage(objects, pot::hashFrom(body.getInitialState()),
-                                      pot::schema::Envelope::MODEL_STATE, "S_0");
-    if (!s0) return s0.status();
-    auto set = pot::loadEvaluationSet(**request, **s0, source, limit, objects);
-    if (!set) return set.status();
-    result.samples = set->data.size();
-    auto rows = pot::evaluateStages(**request, model->registrationHeight, *stages, objects, *set);
-    if (!rows) return rows.status();
-    result.rows = std::move(*rows);
-  } else {
-    pot::StageEvaluation first;
-    first.height = model->registrationHeight;
-    first.stateHash =
-        pot::hashFrom((*request)->envelope().getTrainingRequest().getBody().getInitialState());
-    result.rows.push_back(first);
-    for (const auto& r : *stages) {
-      pot::StageEvaluation row;
-      row.stage = r.stage;
-      row.height = r.height;
-      row.stateHash = r.stateHash;
-      result.rows.push_back(row);
-    }
-  }
-  if (json) {
-    std::cout << pot::perStageJson(result);
-  } else {
-    std::cout << "stage  height  accuracy  correct/samples  loss"
-              << (trainingLoss ? "    training loss" : "") << "\n";
-    for (size_t i = 0; i < result.rows.size(); ++i) {
-      const auto& r = result.rows[i];
-      char line[200];
-      if (r.evaluation)
-        std::snprintf(line, sizeof line, "%5u  %6llu  %8.4f  %7llu/%-7llu  %.4f", r.stage,
-                      static_cast<unsigned long long>(r.height), r.evaluation->accuracy,
-                      static_cast<unsigned long long>(r.evaluation->correct),
-                      static_cast<unsigned long long>(r.evaluation->samples),
-                      r.evaluation->meanLoss);
-      else
-        std::snprintf(line, sizeof line, "%5u  %6llu  %-37s", r.stage,
-                      static_cast<unsigned long long>(r.height), accuracy ? "missing" : "-");
-      std::string text = line;
-      if (trainingLoss && i >= 1 && i - 1 < result.losses.size()) {
-        const auto& l = result.losses[i - 1];
-        if (l.mean) {
-          char buf[64];
-          std::snprintf(buf, sizeof buf, "  %.4f (%s)", *l.mean, pot::lossSourceName(l.source));
-          text += buf;
-        } else {
-          text += "  - (" + l.note + ")";
-        }
-      }
-      std::cout << text << "\n";
-    }
-  }
-  const std::string missing = pot::missingEvaluations(result.rows);
-  if (accuracy && !missing.empty()) return pot::Status::io(missing);
-  return pot::Status::ok();
 }
 
 }  // namespace
@@ -179,8 +93,14 @@ int main(int argc, char** argv) {
       if (!c) return c.status();
       if (noAccuracy && (!trainingLoss || source.given() || limit != 0))
         return pot::Status::usage("--no-accuracy goes with --training-loss, without a test set");
-      return perStage(**c, *id, *objects, source, limit, !noAccuracy, trainingLoss, json, argc,
-                      argv);
+      const pot::PerStageOptions options{limit, !noAccuracy, trainingLoss};
+      auto result = pot::evaluatePerStage(**c, *id, *objects, source, options, argc, argv);
+      if (!result) return result.status();
+      std::cout << (json ? pot::perStageJson(*result) : pot::perStageTable(*result, options));
+      // The whole document first: the rows that were evaluated stand.
+      const std::string missing = pot::missingEvaluations(result->rows);
+      if (options.accuracy && !missing.empty()) return pot::Status::io(missing);
+      return pot::Status::ok();
     }
     if (!model.empty() || repo.given() || !chain.db.empty() || !chain.genesis.empty() ||
         trainingLoss || noAccuracy)

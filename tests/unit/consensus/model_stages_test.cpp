@@ -2,6 +2,7 @@
 #include "libcommon/consensus/model_stages.h"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include "consensus_fixture.h"
@@ -60,6 +61,62 @@ TEST_F(ModelStages, AViewWithoutBlockFilesIsAnIoError) {
   auto r = recordedStages(view, dummyId);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.status().exitCode(), 4);
+}
+
+// A view whose stored blocks are damaged: the walk reports them malformed (3), never crashes.
+class DamagedBodies : public ChainView {
+ public:
+  DamagedBodies(const ChainView& inner, std::function<void(Bytes&)> damage)
+      : inner_(inner), damage_(std::move(damage)) {}
+  const Genesis& genesis() const override { return inner_.genesis(); }
+  std::optional<BlockInfo> blockInfo(const Hash256& id) const override {
+    return inner_.blockInfo(id);
+  }
+  const LedgerReader* stateAt(const Hash256& id) const override { return inner_.stateAt(id); }
+  BlockInfo tip() const override { return inner_.tip(); }
+  std::optional<Bytes> blockBytes(const Hash256& id) const override {
+    auto b = inner_.blockBytes(id);
+    if (b) damage_(*b);
+    return b;
+  }
+
+ private:
+  const ChainView& inner_;
+  std::function<void(Bytes&)> damage_;
+};
+
+TEST_F(ModelStages, ADamagedStoredBlockIsMalformed) {
+  ASSERT_TRUE(chain->addBlock(*round2.block, round2.now));
+  const std::vector<std::function<void(Bytes&)>> damages = {
+      [](Bytes& b) { b.resize(b.size() - 8); },  // the frame's size is wrong
+      [](Bytes& b) { b[0] = 1; },                // two segments
+      [](Bytes& b) {                             // the root pointer points far outside
+        for (size_t i = 8; i < 16; ++i) b[i] = 0x7f;
+      },
+  };
+  for (size_t k = 0; k < damages.size(); ++k) {
+    DamagedBodies view(*chain, damages[k]);
+    auto r = recordedStages(view, modelId);
+    ASSERT_FALSE(r) << k;
+    EXPECT_EQ(r.status().exitCode(), 3) << k << ": " << r.status().message();
+  }
+}
+
+TEST_F(ModelStages, TheWalkStopsAtTheCallbacksFailure) {
+  ASSERT_TRUE(chain->addBlock(*round2.block, round2.now));
+  auto blocks = bestChainBlocks(*chain);
+  ASSERT_TRUE(blocks);
+  int calls = 0;
+  Status s = forEachRecordedStage(
+      *chain, *blocks, modelId,
+      [&](const RecordedStage& r, const BlockInfo& info, schema::Block::Reader block) {
+        ++calls;
+        EXPECT_EQ(info.id, r.block);
+        EXPECT_EQ(block.getBody().getHeader().getBody().getStage(), r.stage);
+        return Status::io("stop");
+      });
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(s.exitCode(), 4);
 }
 
 TEST(StageRange, ParsesARangeOrOneStage) {
