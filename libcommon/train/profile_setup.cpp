@@ -116,7 +116,7 @@ Status applyComputeProfile(const std::string& profileName, int argc, char** argv
     at::globalContext().setUserEnabledMkldnn(false);
     // The profile's BLAS runs on its fixed thread count; GEMMs use the other
     // cores only where splitting them keeps every bit (parallel_gemm.h).
-    setSplitGemmThreads(spec->blas == "reference" ? static_cast<int>(threads) : 1);
+    setSplitGemm(static_cast<int>(threads), splitGemmColumnMultiple(spec->blas));
     if (!verify) return Status::ok();
     std::string digest = computeProbeDigest();
     if (digest != spec->probeDigest)
