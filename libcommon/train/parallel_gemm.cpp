@@ -4,6 +4,7 @@
 
 #include <ATen/Parallel.h>
 #include <dlfcn.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <atomic>
@@ -71,25 +72,25 @@ extern "C" void sgemm_(const char* transa, const char* transb, const int* m, con
   const int64_t extent = byColumns ? *n : *m;
   const int64_t unit = byColumns ? multiple : 1;
   const int64_t parts = std::min<int64_t>(gThreads.load(std::memory_order_relaxed), extent / unit);
-  if (parts <= 1 || work < kMinSplitWork || at::in_parallel_region()) {
+  if (parts <= 1 || work < kMinSplitWork || at::in_parallel_region() || omp_in_parallel()) {
     next(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;
   }
-  // One index per block: the blocks' bounds are fixed here, not by the thread pool's chunking.
-  at::parallel_for(0, parts, 1, [&](int64_t first, int64_t last) {
-    for (int64_t p = first; p < last; ++p) {
-      const int64_t begin = blockStart(extent, parts, p, unit);
-      const int part = static_cast<int>(blockStart(extent, parts, p + 1, unit) - begin);
-      if (part <= 0) continue;
-      if (byColumns) {
-        // Column j of op(B) is column j of B, or row j of B when transposed.
-        const float* bj = b + (isTrans(transb) ? begin : begin * *ldb);
-        next(transa, transb, m, &part, k, alpha, a, lda, bj, ldb, beta, c + begin * *ldc, ldc);
-      } else {
-        // Row i of op(A) is row i of A, or column i of A when transposed.
-        const float* ai = a + (isTrans(transa) ? begin * *lda : begin);
-        next(transa, transb, &part, n, k, alpha, ai, lda, b, ldb, beta, c + begin, ldc);
-      }
+  // One block per thread, on OpenMP's pool (libtorch's too), whatever ATen's own thread
+  // count: the blocks' bounds are fixed here, not by the pool's chunking.
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+  for (int64_t p = 0; p < parts; ++p) {
+    const int64_t begin = blockStart(extent, parts, p, unit);
+    const int part = static_cast<int>(blockStart(extent, parts, p + 1, unit) - begin);
+    if (part <= 0) continue;
+    if (byColumns) {
+      // Column j of op(B) is column j of B, or row j of B when transposed.
+      const float* bj = b + (isTrans(transb) ? begin : begin * *ldb);
+      next(transa, transb, m, &part, k, alpha, a, lda, bj, ldb, beta, c + begin * *ldc, ldc);
+    } else {
+      // Row i of op(A) is row i of A, or column i of A when transposed.
+      const float* ai = a + (isTrans(transa) ? begin * *lda : begin);
+      next(transa, transb, &part, n, k, alpha, ai, lda, b, ldb, beta, c + begin, ldc);
     }
-  });
+  }
 }
