@@ -32,8 +32,10 @@ Sgemm nextSgemm() {
 
 bool isTrans(const char* t) { return *t == 'T' || *t == 't' || *t == 'C' || *t == 'c'; }
 
-// Below this many multiply-adds a split costs more than it saves.
-constexpr int64_t kMinSplitWork = 1 << 18;
+// Below this many multiply-adds a split costs more than it saves: waking a sleeping thread
+// (OMP_WAIT_POLICY=PASSIVE) took tens of microseconds on the measured VM, about what a
+// 1M multiply-add GEMM computes; 4M keeps the wake-up under a quarter of the work saved.
+constexpr int64_t kMinSplitWork = 1 << 22;
 
 // Where block `part` of `parts` starts: the nearest multiple of `multiple` to an even share,
 // so the blocks differ by at most one multiple (n = 128 on 2 threads: 60 and 68 columns).
