@@ -4,7 +4,9 @@
 
 #include <ATen/Parallel.h>
 #include <dlfcn.h>
+#include <omp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
@@ -16,6 +18,7 @@ using Sgemm = void (*)(const char*, const char*, const int*, const int*, const i
                        const int*);
 
 std::atomic<int> gThreads{1};
+std::atomic<int> gColumnMultiple{1};
 
 Sgemm nextSgemm() {
   // The BLAS the loader picked for the profile (libblas.so.3), found after this definition.
@@ -29,14 +32,29 @@ Sgemm nextSgemm() {
 
 bool isTrans(const char* t) { return *t == 'T' || *t == 't' || *t == 'C' || *t == 'c'; }
 
-// Below this many multiply-adds a split costs more than it saves.
-constexpr int64_t kMinSplitWork = 1 << 18;
+// Below this many multiply-adds a split costs more than it saves: waking a sleeping thread
+// (OMP_WAIT_POLICY=PASSIVE) took tens of microseconds on the measured VM, about what a
+// 1M multiply-add GEMM computes; 4M keeps the wake-up under a quarter of the work saved.
+constexpr int64_t kMinSplitWork = 1 << 22;
+
+// Where block `part` of `parts` starts: the nearest multiple of `multiple` to an even share,
+// so the blocks differ by at most one multiple (n = 128 on 2 threads: 60 and 68 columns).
+int64_t blockStart(int64_t extent, int64_t parts, int64_t part, int64_t multiple) {
+  if (part >= parts) return extent;
+  const int64_t start = (extent * part / parts + multiple / 2) / multiple * multiple;
+  return start < extent ? start : extent;
+}
 
 }  // namespace
 
 namespace pot {
 
-void setSplitGemmThreads(int threads) { gThreads.store(threads < 1 ? 1 : threads); }
+int splitGemmColumnMultiple(const std::string& blas) { return blas == "reference" ? 1 : 12; }
+
+void setSplitGemm(int threads, int columnMultiple) {
+  gColumnMultiple.store(columnMultiple < 1 ? 1 : columnMultiple);
+  gThreads.store(threads < 1 ? 1 : threads);
+}
 int splitGemmThreads() { return gThreads.load(); }
 
 }  // namespace pot
@@ -49,17 +67,24 @@ extern "C" void sgemm_(const char* transa, const char* transb, const int* m, con
                        const float* b, const int* ldb, const float* beta, float* c,
                        const int* ldc) {
   Sgemm next = nextSgemm();
-  const int threads = gThreads.load(std::memory_order_relaxed);
+  const int64_t multiple = gColumnMultiple.load(std::memory_order_relaxed);
   const int64_t work = int64_t{*m} * *n * *k;
-  if (threads <= 1 || work < kMinSplitWork || at::in_parallel_region() || (*n < 2 && *m < 2)) {
+  // Rows may be split only where any split keeps bits (multiple 1, reference BLAS).
+  const bool byColumns = multiple > 1 || *n >= *m || *n >= gThreads.load();
+  const int64_t extent = byColumns ? *n : *m;
+  const int64_t unit = byColumns ? multiple : 1;
+  const int64_t parts = std::min<int64_t>(gThreads.load(std::memory_order_relaxed), extent / unit);
+  if (parts <= 1 || work < kMinSplitWork || at::in_parallel_region() || omp_in_parallel()) {
     next(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;
   }
-  const bool byColumns = *n >= *m || *n >= threads;
-  const int64_t extent = byColumns ? *n : *m;
-  const int64_t grain = (extent + threads - 1) / threads;
-  at::parallel_for(0, extent, grain, [&](int64_t begin, int64_t end) {
-    const int part = static_cast<int>(end - begin);
+  // One block per thread, on OpenMP's pool (libtorch's too), whatever ATen's own thread
+  // count: the blocks' bounds are fixed here, not by the pool's chunking.
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+  for (int64_t p = 0; p < parts; ++p) {
+    const int64_t begin = blockStart(extent, parts, p, unit);
+    const int part = static_cast<int>(blockStart(extent, parts, p + 1, unit) - begin);
+    if (part <= 0) continue;
     if (byColumns) {
       // Column j of op(B) is column j of B, or row j of B when transposed.
       const float* bj = b + (isTrans(transb) ? begin : begin * *ldb);
@@ -69,5 +94,5 @@ extern "C" void sgemm_(const char* transa, const char* transb, const int* m, con
       const float* ai = a + (isTrans(transa) ? begin * *lda : begin);
       next(transa, transb, &part, n, k, alpha, ai, lda, b, ldb, beta, c + begin, ldc);
     }
-  });
+  }
 }

@@ -1,18 +1,28 @@
 // All cores for the GEMMs of a stage without changing one bit: libtorch's sgemm_ calls are split
-// into column blocks only where the loaded BLAS computes every element of C alone (DESIGN 4.4).
+// into blocks of whole columns of C at points where the loaded BLAS gives every element of C the
+// same bits as the whole call (DESIGN 4.4).
 #pragma once
+
+#include <string>
 
 namespace pot {
 
-// Splits each large sgemm_ call of this process into `threads` blocks of whole
-// columns (or rows) of C, each computed by the profile's BLAS on one thread.
-// Only for a BLAS whose element C(i,j) does not depend on the shape of the call:
-// reference BLAS (its loops give every element its own fixed order over k;
-// tests/cli/train_threads_test.sh proves it). OpenBLAS's kernels do depend on
-// the shape (measured: any row or column split changes bits), so for OpenBLAS
-// profiles this stays off and the GEMMs run whole on one BLAS thread.
-// threads <= 1 turns the split off.
-void setSplitGemmThreads(int threads);
+// The column multiple at which a profile's BLAS may split a GEMM without changing a bit.
+// Reference BLAS: any column (its loops give every element of C its own fixed order over k).
+// OpenBLAS 0.3.21 (core types Haswell and Prescott): multiples of 12. Its driver hands the
+// kernel groups of 3 x GEMM_UNROLL_N columns counted from the first column of the call, and the
+// kernel's sums differ between a full group and a narrower one (Haswell: 4 x 3 = 12 columns;
+// Prescott splits at any even column). A block that starts at a multiple of 12 therefore sees
+// the same groups as the whole call: measured for every shape libtorch calls for the built-in
+// architectures and a grid of odd shapes, both transposes, beta 0 and 1
+// (tests/unit/train/parallel_gemm_test.cpp; a split at multiples of 4 changes bits).
+int splitGemmColumnMultiple(const std::string& blas);
+
+// Splits each large sgemm_ call of this process into `threads` blocks of whole columns of C,
+// each starting at a multiple of `columnMultiple` (and, for columnMultiple 1, into rows when C
+// is tall and narrow), each computed by the profile's BLAS on one thread. threads <= 1 turns the
+// split off. Calls made inside an ATen parallel region run whole (no nested parallelism).
+void setSplitGemm(int threads, int columnMultiple);
 int splitGemmThreads();
 
 }  // namespace pot

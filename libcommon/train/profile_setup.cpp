@@ -113,16 +113,20 @@ Status applyComputeProfile(const std::string& profileName, int argc, char** argv
   }
   ::setenv("OMP_NUM_THREADS", std::to_string(threads).c_str(), 1);
   return guardTorch("compute profile", [&]() -> Status {
-    torch::set_num_threads(static_cast<int>(threads));
+    // ATen's own operations run on one thread: on the measured machine (bench/RESULTS.md,
+    // issue 14) waking a second thread for each elementwise op, reduction or convolution
+    // batch costs more than it saves (2 threads were slower than 1 for every stage tried).
+    // The threads go to the large GEMMs, split below without changing a bit.
+    torch::set_num_threads(1);
     try {
       torch::set_num_interop_threads(1);
     } catch (const c10::Error&) {
       // Already fixed for this process; inter-op threads do not change bits.
     }
     at::globalContext().setUserEnabledMkldnn(false);
-    // The profile's BLAS runs on its fixed thread count; GEMMs use the other
-    // cores only where splitting them keeps every bit (parallel_gemm.h).
-    setSplitGemmThreads(spec->blas == "reference" ? static_cast<int>(threads) : 1);
+    // The profile's BLAS runs on its fixed thread count; large GEMMs use all the
+    // threads, split only where that keeps every bit (parallel_gemm.h).
+    setSplitGemm(static_cast<int>(threads), splitGemmColumnMultiple(spec->blas));
     if (!verify) return Status::ok();
     std::string digest = computeProbeDigest();
     if (digest != spec->probeDigest)

@@ -44,9 +44,15 @@ Status runStageCommand(const StageCommand& c, int argc, char** argv, std::ostrea
                        std::ostream& err) {
   POT_TRY(checkStageCommand(c));
   const uint32_t stage = c.stage;
-  for (const std::string* in :
-       {&c.requestPath, &c.statePath, &c.batchPath, &c.modulePath, &c.headerPath, &c.tracePath})
+  const bool worker = !c.servedProfile.empty();
+  for (const std::string* in : {&c.requestPath, &c.statePath, &c.batchPath, &c.modulePath,
+                                &c.headerPath, &c.tracePath, &c.outputPath, &c.lossTracePath})
     if (*in == "-") {
+      if (worker)
+        return Status::usage(
+            "a stage worker's jobs cannot use '-' (its standard input and output "
+            "carry the jobs and answers)");
+      if (in == &c.outputPath || in == &c.lossTracePath) continue;
       POT_TRY(keepStdinAcrossReexec());
       break;
     }
@@ -60,8 +66,12 @@ Status runStageCommand(const StageCommand& c, int argc, char** argv, std::ostrea
   if (stage < 1 || batches.size() == 0)
     return Status::invalid("stage " + std::to_string(stage) + " is out of range: the request has " +
                            std::to_string(batches.size()) + " stages");
-  // Before the big inputs are read: the profile may re-execute this process.
-  POT_TRY(enforceComputeProfile(spec->name, argc, argv));
+  if (worker && spec->name != c.servedProfile)
+    return Status::usage("this stage worker runs compute profile '" + c.servedProfile +
+                         "', the request needs '" + spec->name + "' (start a worker for it)");
+  // Before the big inputs are read: the profile may re-execute this process. A worker put its
+  // profile into effect when it started.
+  if (!worker) POT_TRY(enforceComputeProfile(spec->name, argc, argv));
 
   // Claims are read before any work so bad input fails fast.
   StageClaim claim;

@@ -30,6 +30,11 @@ struct StageCommand {
   std::optional<Hash256> expectRho, expectState;
   std::string headerPath;  // a BlockHeader whose rho and stateHash are claimed
   std::string tracePath;   // a claimed LossTrace, to name the first diverging sample
+
+  // Set in a stage worker (pot-train-stage serve): the profile this process already put into
+  // effect. A job of another profile is refused, and no path may be "-" (standard input and
+  // output carry the worker's jobs and answers).
+  std::string servedProfile;
 };
 
 // Usage errors (2) in the command alone, before anything is read.

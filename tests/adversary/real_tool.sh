@@ -27,3 +27,25 @@ shim_args() {
     esac
   done
 }
+# shim_serve ARGS...: when ARGS is "serve ...", plays pot-train-stage's stage
+# worker (pot-node keeps one) by running each job line through this shim as a
+# one-shot call, answered as the real worker answers (the one-shot's standard
+# output, "error MESSAGE" on a failure, "exit CODE"), then exits; otherwise
+# returns. The adversary stays in every stage the node trains.
+shim_serve() {
+  [ "${1:-}" = serve ] || return 0
+  local line rc words tmp
+  tmp="$(mktemp -d)"
+  while IFS= read -r line; do
+    if [[ "$line" == *$'\t'* ]]; then IFS=$'\t' read -r -a words <<<"$line"
+    else read -r -a words <<<"$line"; fi
+    [ "${#words[@]}" -gt 0 ] || continue
+    "$0" "${words[@]}" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    cat "$tmp/out"
+    [ "$rc" = 0 ] || printf 'error %s\n' "$(head -1 "$tmp/err" | sed 's/^[^:]*: [a-z]*: //')"
+    printf 'exit %s\n' "$rc"
+  done
+  rm -rf "$tmp"
+  exit 0
+}

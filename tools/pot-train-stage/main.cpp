@@ -1,7 +1,9 @@
 // pot-train-stage: run one stage S_{i+1}, rho = f(S_i, B_{i+1}); check (audit) one; selfcheck
 // and probe this machine under a compute profile; print a profile's environment.
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 #include <tuple>
 
 #include "libcommon/tool/chain_args.h"
@@ -9,6 +11,7 @@
 #include "libcommon/train/profile.h"
 #include "libcommon/train/profile_setup.h"
 #include "libcommon/train/stage_command.h"
+#include "libcommon/train/stage_worker.h"
 #include "libcommon/train/train_selfcheck.h"
 
 namespace {
@@ -43,6 +46,51 @@ void addClaimOptions(CLI::App* a, std::string& expectRho, std::string& expectSta
   a->add_option("--header", c.headerPath, "A BlockHeader whose rho and stateHash are claimed");
   a->add_option("--trace", c.tracePath,
                 "The claimed LossTrace, to name the first diverging sample");
+}
+
+// One job of a stage worker: the words of `run ...`, `check ...` or the old form's options,
+// parsed as the one-shot command parses them, run under the worker's profile and threads.
+pot::Status runWorkerJob(std::vector<std::string> words, const std::string& profile,
+                         uint32_t workerThreads, std::ostream& report) {
+  CLI::App app{"A stage job", "pot-train-stage"};
+  app.require_subcommand(0, 1);
+  pot::StageCommand command;
+  std::string expectRho, expectState;
+  uint32_t threads = 0;
+  auto* run = app.add_subcommand("run", "Train a stage");
+  addStageOptions(run, command, threads);
+  auto* check = app.add_subcommand("check", "Audit a stage");
+  addStageOptions(check, command, threads);
+  addClaimOptions(check, expectRho, expectState, command);
+  addStageOptions(&app, command, threads);
+  bool oldCheck = false;
+  app.add_flag("--check", oldCheck, "Same as check");
+  addClaimOptions(&app, expectRho, expectState, command);
+  std::vector<std::string> args = words;
+  std::reverse(args.begin(), args.end());  // CLI11 takes a vector last word first
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    if (auto unknown = pot::unknownOptionMessage(app, words)) return pot::Status::usage(*unknown);
+    return pot::Status::usage(e.what());
+  }
+  if (threads != 0 && threads != workerThreads)
+    return pot::Status::usage("this stage worker runs " + std::to_string(workerThreads) +
+                              " threads; --threads " + std::to_string(threads) +
+                              " needs another worker");
+  command.check = check->parsed() || oldCheck;
+  for (auto [text, what, out] :
+       {std::tuple{&expectRho, "--expect-rho", &command.expectRho},
+        std::tuple{&expectState, "--expect-state", &command.expectState}}) {
+    if (text->empty()) continue;
+    auto h = pot::parseHashArg(*text, what);
+    if (!h) return h.status();
+    *out = *h;
+  }
+  command.quiet = true;
+  command.servedProfile = profile;
+  std::ostringstream progress;
+  return pot::runStageCommand(command, 0, nullptr, report, progress);
 }
 
 }  // namespace
@@ -86,6 +134,14 @@ int main(int argc, char** argv) {
   probe->add_option("--threads", threads, "Threads (default: the cores available)")
       ->check(CLI::Range(1u, 256u));
 
+  auto* serve = app.add_subcommand(
+      "serve",
+      "A stage worker: put a profile into effect once, then run one stage job a line from "
+      "standard input, answering each on standard output");
+  serve->add_option("--profile", profile, "The compute profile of the jobs (default x86-64-v3)");
+  serve->add_option("--threads", threads, "Threads (default: the cores available)")
+      ->check(CLI::Range(1u, 256u));
+
   auto* printEnv = app.add_subcommand(
       "print-env", "Print a profile's environment as shell exports (saves the re-exec)");
   printEnv->add_option("profile", printEnvProfile, "The compute profile")->required();
@@ -122,6 +178,20 @@ int main(int argc, char** argv) {
       auto count = pot::stageThreads();
       if (!count) return count.status();
       std::cout << pot::profileShellExports(*spec, *count);
+      return pot::Status::ok();
+    }
+    if (serve->parsed()) {
+      std::string p = profile.empty() ? kDefaultProfile : profile;
+      // Once, before any job: may re-execute this process with the profile's environment
+      // (nothing of standard input has been read yet).
+      POT_TRY(pot::enforceComputeProfile(p, argc, argv));
+      auto count = pot::stageThreads();
+      if (!count) return count.status();
+      const uint32_t workerThreads = *count;
+      pot::serveJobs(std::cin, std::cout,
+                     [&](const std::vector<std::string>& words, std::ostream& report) {
+                       return runWorkerJob(words, p, workerThreads, report);
+                     });
       return pot::Status::ok();
     }
     if (selfcheck->parsed() || probe->parsed() || oldSelfcheck || oldProbe) {
