@@ -86,7 +86,8 @@ ValidationResult validateBlockBytes(const ChainView& chain, Bytes bytes, uint64_
   return validateBlock(chain, **m, now);
 }
 
-ValidationResult validateBlock(const ChainView& chain, const Message& message, uint64_t now) {
+ValidationResult validateBlock(const ChainView& chain, const Message& message, uint64_t now,
+                               SignatureCache* signatures) {
   if (message.kind() != schema::Envelope::BLOCK)
     return reject(RejectReason::kNotABlock, "expected a block, got a " + kindName(message.kind()),
                   Verdict::kMalformed);
@@ -152,7 +153,8 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
   const Hash256 headerId = headerIdOf(hdr);
   {
     auto sig = hdr.getSignature();
-    if (!verifyBody(hashFrom(h.getPubkey()), Domain::kHeader, h, sig.begin(), sig.size()))
+    if (!verifyBody(hashFrom(h.getPubkey()), Domain::kHeader, h, sig.begin(), sig.size(),
+                    signatures))
       return reject(RejectReason::kBadHeaderSig, "the header's signature does not verify");
   }
   // The header's stake (DESIGN 5.2) right after its signature, before the
@@ -179,8 +181,8 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
     ++n;
     auto b = td.getBody();
     auto sig = td.getSignature();
-    if (b.getPubkey().size() != 32 ||
-        !verifyBody(hashFrom(b.getPubkey()), Domain::kDeclaration, b, sig.begin(), sig.size()))
+    if (b.getPubkey().size() != 32 || !verifyBody(hashFrom(b.getPubkey()), Domain::kDeclaration, b,
+                                                  sig.begin(), sig.size(), signatures))
       return reject(RejectReason::kBadTdSig,
                     "declaration " + std::to_string(n) + ": signature does not verify");
   }
@@ -189,13 +191,14 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
     ++n;
     auto sig = s.getSignature();
     if (!verifyBody(hashFrom(s.getBody().getPubkey()), Domain::kStakeSig, s.getBody(), sig.begin(),
-                    sig.size()))
+                    sig.size(), signatures))
       return reject(RejectReason::kBadStakeSig,
                     "stakeholder signature " + std::to_string(n) + " does not verify");
   }
   {
     auto sig = block.getSignature();
-    if (!verifyBody(hashFrom(body.getWrapper()), Domain::kBlock, body, sig.begin(), sig.size()))
+    if (!verifyBody(hashFrom(body.getWrapper()), Domain::kBlock, body, sig.begin(), sig.size(),
+                    signatures))
       return reject(RejectReason::kBadBlockSig, "the wrapper's block signature does not verify");
   }
   n = 0;
@@ -208,7 +211,7 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
                                                            " spends from escrow " + sender.hex() +
                                                            ": escrow pays only stage rewards");
     auto sig = tx.getSignature();
-    if (!verifyBody(sender, Domain::kTx, tx.getBody(), sig.begin(), sig.size()))
+    if (!verifyBody(sender, Domain::kTx, tx.getBody(), sig.begin(), sig.size(), signatures))
       return reject(RejectReason::kBadTxSig,
                     "transaction " + std::to_string(n) + ": signature does not verify");
   }
@@ -283,7 +286,7 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
   const Hash256 blockId = blockIdOf(block);
   OverlayLedger scratch(*state);
   Rejection fail;
-  auto undo = applyBlock(scratch, block, params, blockId, &fail);
+  auto undo = applyBlock(scratch, block, params, blockId, &fail, signatures);
   if (!undo) {
     if (fail.reason == RejectReason::kNone)
       return reject(RejectReason::kApplyFailed, undo.status().message(), Verdict::kError);

@@ -43,9 +43,8 @@ pot::Status perStage(const pot::ChainView& chain, const pot::Hash256& modelId,
                      char** argv) {
   auto model = pot::chainModel(chain, modelId);
   if (!model) return model.status();
-  auto request = pot::decodeMessage(model->request);
-  if (!request) return request.status().withContext("the chain's request of the model");
-  POT_TRY(pot::expectKind(**request, pot::schema::Envelope::TRAINING_REQUEST, "request"));
+  auto request = pot::chainRequest(chain, modelId);
+  if (!request) return request.status();
   auto stages = pot::recordedStages(chain, modelId);
   if (!stages) return stages.status();
   pot::PerStageResult result;
