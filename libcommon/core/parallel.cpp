@@ -10,7 +10,7 @@
 
 namespace pot {
 
-unsigned availableCores() {
+unsigned usableCores() {
   cpu_set_t set;
   CPU_ZERO(&set);
   if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
@@ -18,7 +18,7 @@ unsigned availableCores() {
 }
 
 void parallelFor(size_t n, unsigned threads, const std::function<void(size_t)>& fn) {
-  if (threads == 0) threads = availableCores();
+  if (threads == 0) threads = usableCores();
   threads = static_cast<unsigned>(std::min<size_t>(threads, n));
   // Items are taken one at a time from a shared counter: a slow item does
   // not leave the other threads idle.

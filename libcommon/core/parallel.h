@@ -8,10 +8,12 @@ namespace pot {
 
 // The CPUs this process may run on (its affinity mask, so `taskset -c 0`
 // counts 1), at least 1.
-unsigned availableCores();
+// (train/profile.h has availableCores() for the stage threads; the same
+// count, kept apart so the store and net layers need not reach train/.)
+unsigned usableCores();
 
 // Calls fn(0) .. fn(n - 1), each once, on `threads` threads (the caller's
-// among them; 0 means availableCores()), and returns when all are done.
+// among them; 0 means usableCores()), and returns when all are done.
 // The calls must be independent of each other.
 void parallelFor(size_t n, unsigned threads, const std::function<void(size_t)>& fn);
 

@@ -679,21 +679,27 @@ Status ChainStore::importChecked(store::Txn& txn, const Message& message, const 
       POT_TRY(indexWork(txn, (*dm)->envelope().getBlock(), d, (*di)->height, false));
     }
     for (const auto& c : path->connect) {
-      auto b = txn.get(kBlocks, c);
-      if (!b) return b.status();
-      if (!b->has_value()) return Status::io("missing block " + c.hex());
-      auto cm = decodeMessage(**b, limits);
-      if (!cm) return cm.status();
+      // The new block itself (the whole path, when it extends the tip) is
+      // the message in hand: not read back and decoded again.
+      Result<MessagePtr> stored = Status::internal("unread");
+      if (c != result.id) {
+        auto b = txn.get(kBlocks, c);
+        if (!b) return b.status();
+        if (!b->has_value()) return Status::io("missing block " + c.hex());
+        stored = decodeMessage(**b, limits);
+        if (!stored) return stored.status();
+      }
+      const Message* cm = c == result.id ? &message : stored->get();
       Rejection failure;
-      auto undo = applyBlock(ledger, (*cm)->envelope().getBlock(), genesis_.params, c, &failure,
-                             signatures);
+      auto undo =
+          applyBlock(ledger, cm->envelope().getBlock(), genesis_.params, c, &failure, signatures);
       if (!undo)
         return Status::internal("stored block " + c.hex() +
                                 " failed to apply: " + std::string(rejectName(failure.reason)) +
                                 " " + undo.status().message());
       POT_TRY(txn.put(kUndo, c, encodeUndo(*undo)));
       // The per-model stage index: which states the best chain recorded.
-      auto ch = (*cm)->envelope().getBlock().getBody().getHeader().getBody();
+      auto ch = cm->envelope().getBlock().getBody().getHeader().getBody();
       Bytes where(ch.getModelId().begin(), ch.getModelId().end());
       uint8_t stage[4];
       coding::putBe32(stage, ch.getStage());
@@ -714,7 +720,7 @@ Status ChainStore::importChecked(store::Txn& txn, const Message& message, const 
       }
       auto ci = readInfo(txn, c);
       if (!ci || !ci->has_value()) return Status::io("index is missing block " + c.hex());
-      POT_TRY(indexWork(txn, (*cm)->envelope().getBlock(), c, (*ci)->height, true));
+      POT_TRY(indexWork(txn, cm->envelope().getBlock(), c, (*ci)->height, true));
       POT_TRY(txn.put(kActive, heightKey((*ci)->height), c));
     }
     POT_TRY(txn.put(kMeta, "tip", info.id));
