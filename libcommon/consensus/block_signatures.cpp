@@ -14,7 +14,7 @@ void check(SignatureCache& cache, capnp::Data::Reader key, Domain domain,
 
 }  // namespace
 
-void verifyBlockSignatures(schema::Block::Reader block, SignatureCache& cache) {
+void verifyBlockSignatures(schema::Block::Reader block, SignatureCache& cache, bool withWrapper) {
   auto body = block.getBody();
   auto header = body.getHeader();
   check(cache, header.getBody().getPubkey(), Domain::kHeader, header.getBody(),
@@ -23,7 +23,7 @@ void verifyBlockSignatures(schema::Block::Reader block, SignatureCache& cache) {
     check(cache, td.getBody().getPubkey(), Domain::kDeclaration, td.getBody(), td.getSignature());
   for (auto s : body.getStakeholderSignatures())
     check(cache, s.getBody().getPubkey(), Domain::kStakeSig, s.getBody(), s.getSignature());
-  check(cache, body.getWrapper(), Domain::kBlock, body, block.getSignature());
+  if (withWrapper) check(cache, body.getWrapper(), Domain::kBlock, body, block.getSignature());
   for (auto tx : body.getTransactions()) {
     auto tb = tx.getBody();
     check(cache, tb.getSender(), Domain::kTx, tb, tx.getSignature());

@@ -552,7 +552,8 @@ Status ChainStore::importBlocks(const std::vector<Bytes>& blocks, uint64_t now,
     parallelFor(to - from, options.threads, [&](size_t i) {
       Checked& c = checked[from + i];
       c.message = checkMessage(blocks[from + i], c.why, &signatures);
-      if (c.message) verifyBlockSignatures((*c.message)->envelope().getBlock(), signatures);
+      if (c.message)  // the wrapper's is in the cache already (checkMessage)
+        verifyBlockSignatures((*c.message)->envelope().getBlock(), signatures, false);
     });
   };
   // The next batch is checked while this one is validated and committed.
