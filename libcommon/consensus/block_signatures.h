@@ -13,9 +13,12 @@ namespace pot {
 // signatures a block needs, in what order they are judged and with which
 // reject code stays validateBlock's alone: this only fills the cache it
 // asks, and a signature that does not verify here is simply not in it.
+// When every one verified, the block itself is marked verified in the
+// cache (addVerifiedBlock), so validation asks none of them one by one.
 // `withWrapper` false leaves out the wrapper's, for a caller that has just
 // checked it into the cache (the chain store checks it first of all).
-void verifyBlockSignatures(schema::Block::Reader block, SignatureCache& cache,
+// True when every signature verified.
+bool verifyBlockSignatures(schema::Block::Reader block, SignatureCache& cache,
                            bool withWrapper = true);
 
 }  // namespace pot

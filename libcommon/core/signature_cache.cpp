@@ -22,6 +22,29 @@ bool SignatureCache::verifyBody(const PublicKey& key, Domain domain,
   return true;
 }
 
+namespace {
+Hash256 blockEntry(const Hash256& blockId, const uint8_t* signature, size_t signatureSize) {
+  Sha256 h;
+  h.update(blockId);
+  h.update(signature, signatureSize);
+  return h.finish();
+}
+}  // namespace
+
+void SignatureCache::addVerifiedBlock(const Hash256& blockId, const uint8_t* signature,
+                                      size_t signatureSize) {
+  const Hash256 entry = blockEntry(blockId, signature, signatureSize);
+  std::lock_guard<std::mutex> lock(mutex_);
+  blocks_.insert(entry);
+}
+
+bool SignatureCache::isVerifiedBlock(const Hash256& blockId, const uint8_t* signature,
+                                     size_t signatureSize) const {
+  const Hash256 entry = blockEntry(blockId, signature, signatureSize);
+  std::lock_guard<std::mutex> lock(mutex_);
+  return blocks_.count(entry) > 0;
+}
+
 size_t SignatureCache::size() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return verified_.size();

@@ -21,9 +21,18 @@ class SignatureCache {
                   const uint8_t* signature, size_t signatureSize);
   size_t size() const;
 
+  // A whole block whose every signature verified: its id (the hash of its
+  // body's signing payload, which holds every inner message with its
+  // signature) and the wrapper's signature, the one thing the id does not
+  // cover. Validation of that block then asks no signature one by one.
+  void addVerifiedBlock(const Hash256& blockId, const uint8_t* signature, size_t signatureSize);
+  bool isVerifiedBlock(const Hash256& blockId, const uint8_t* signature,
+                       size_t signatureSize) const;
+
  private:
   mutable std::mutex mutex_;
   std::set<Hash256> verified_;  // H(key || H(payload) || signature)
+  std::set<Hash256> blocks_;    // H(block id || wrapper's signature)
 };
 
 // verifyBody through `cache`, or plain verifyBody without one.

@@ -62,6 +62,18 @@ TEST(SignatureCache, RemembersOnlyWhatVerified) {
   EXPECT_EQ(cache.size(), 1u);
 }
 
+TEST(SignatureCache, AVerifiedBlockIsItsIdWithItsWrappersSignature) {
+  pot::SignatureCache cache;
+  const pot::Hash256 id = pot::sha256("block");
+  const pot::Bytes sig(64, 7), other(64, 8);
+  EXPECT_FALSE(cache.isVerifiedBlock(id, sig.data(), sig.size()));
+  cache.addVerifiedBlock(id, sig.data(), sig.size());
+  EXPECT_TRUE(cache.isVerifiedBlock(id, sig.data(), sig.size()));
+  EXPECT_FALSE(cache.isVerifiedBlock(id, other.data(), other.size()));
+  EXPECT_FALSE(cache.isVerifiedBlock(pot::sha256("another"), sig.data(), sig.size()));
+  EXPECT_EQ(cache.size(), 0u);  // no signature triple came with it
+}
+
 TEST(SignatureCache, ThreadsFillItTogether) {
   auto key = pot::SigningKey::generate();
   ASSERT_TRUE(key);
