@@ -343,7 +343,7 @@ struct ModelProgress {
   registrationHeight @8 :UInt64;
   lastHeight @9 :UInt64;      # height of `anchor`
   isDummy @10 :Bool;          # the genesis fallback model
-  request @11 :TrainingRequest;
+  request @11 :TrainingRequest;  # null since chain store schema 3 (its own table, `requests`)
 }
 
 # What undoes one block: every touched record as it was before (DESIGN 5.7).

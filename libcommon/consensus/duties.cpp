@@ -12,8 +12,9 @@
 
 namespace pot {
 
-Result<TrainingDuty> trainingDutyOf(const ModelRecord& m, const Hash256& parent) {
-  auto request = decodeMessage(m.request);
+Result<TrainingDuty> trainingDutyOf(const ModelRecord& m, const Bytes& requestFile,
+                                    const Hash256& parent) {
+  auto request = decodeMessage(requestFile);
   if (!request) return request.status().withContext("model " + m.modelId.hex());
   POT_TRY(expectKind(**request, schema::Envelope::TRAINING_REQUEST, "model " + m.modelId.hex()));
   auto batches = (*request)->envelope().getTrainingRequest().getBody().getStageBatches();
@@ -54,7 +55,9 @@ Result<std::optional<TrainingDuty>> nextTraining(const ChainView& chain,
     });
   }
   if (!pick) return std::optional<TrainingDuty>();
-  auto d = trainingDutyOf(*pick, tip.id);
+  auto request = state->request(pick->modelId);
+  if (!request) return Status::io("model " + pick->modelId.hex() + " has no stored request");
+  auto d = trainingDutyOf(*pick, *request, tip.id);
   if (!d) return d.status();
   return std::optional<TrainingDuty>(*d);
 }

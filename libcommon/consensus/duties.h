@@ -27,9 +27,11 @@ struct TrainingDuty {
   Hash256 parent;          // the tip a header for this stage builds on
 };
 
-// The duty for model record `m` on tip `parent`. Malformed when the
-// record's request does not decode or disagrees with it.
-Result<TrainingDuty> trainingDutyOf(const ModelRecord& m, const Hash256& parent);
+// The duty for model record `m` (its request file `request`, from
+// LedgerReader::request) on tip `parent`. Malformed when the request does
+// not decode or disagrees with the record.
+Result<TrainingDuty> trainingDutyOf(const ModelRecord& m, const Bytes& request,
+                                    const Hash256& parent);
 
 // std::nullopt when nothing is active (a chain without a dummy model whose
 // requests are all done). Malformed when a queued request cannot be decoded.

@@ -111,6 +111,7 @@ Result<Genesis> parseGenesis(std::shared_ptr<const Message> message) {
     if (!rec) return Status::malformed("genesis: dummy model: " + rec.status().message());
     rec->feePerStage = 0;  // the dummy model pays nothing (DESIGN 5.1)
     out.dummyModel = *rec;
+    out.dummyRequest = requestFileOf(req);
   }
   out.message = std::move(message);
   return out;
@@ -130,7 +131,10 @@ Status initLedger(LedgerStore& store, const Genesis& genesis) {
     POT_TRY(store.putAccount(a.address, Account{a.amount, 0, genesis.timestamp}));
     total += a.amount;
   }
-  if (genesis.dummyModel) POT_TRY(store.putModel(*genesis.dummyModel));
+  if (genesis.dummyModel) {
+    POT_TRY(store.putModel(*genesis.dummyModel));
+    POT_TRY(store.putRequest(genesis.dummyModel->modelId, genesis.dummyRequest));
+  }
   return store.setTotalSupply(total);
 }
 

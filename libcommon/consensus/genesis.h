@@ -47,6 +47,7 @@ struct Genesis {
   uint64_t timestamp = 0;
   Hash256 id;
   std::optional<ModelRecord> dummyModel;  // registered at height 0, anchored at `id`
+  Bytes dummyRequest;                     // its request file, when there is a dummy
   std::shared_ptr<const Message> message;
 };
 

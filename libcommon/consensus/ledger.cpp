@@ -20,7 +20,16 @@ bool operator==(const ModelRecord& a, const ModelRecord& b) {
          a.declarers == b.declarers && a.stagesTotal == b.stagesTotal &&
          a.lastStage == b.lastStage && a.lastStateHash == b.lastStateHash && a.anchor == b.anchor &&
          a.registrationHeight == b.registrationHeight && a.lastHeight == b.lastHeight &&
-         a.isDummy == b.isDummy && a.request == b.request;
+         a.isDummy == b.isDummy;
+}
+
+bool operator==(const MemoryLedger& a, const MemoryLedger& b) {
+  if (a.accounts_ != b.accounts_ || a.models_ != b.models_ || a.supply_ != b.supply_ ||
+      a.requests_.size() != b.requests_.size())
+    return false;
+  for (auto i = a.requests_.begin(), j = b.requests_.begin(); i != a.requests_.end(); ++i, ++j)
+    if (i->first != j->first || *i->second != *j->second) return false;
+  return true;
 }
 
 // ---- MemoryLedger
@@ -44,6 +53,11 @@ void MemoryLedger::forEachModel(const std::function<bool(const ModelRecord&)>& v
   for (const auto& [id, m] : models_)
     if (!visit(m)) return;
 }
+std::optional<Bytes> MemoryLedger::request(const Hash256& modelId) const {
+  auto it = requests_.find(modelId);
+  if (it == requests_.end()) return std::nullopt;
+  return *it->second;
+}
 Status MemoryLedger::putAccount(const Address& address, const Account& account) {
   accounts_[address] = account;
   return Status::ok();
@@ -56,8 +70,13 @@ Status MemoryLedger::putModel(const ModelRecord& record) {
   models_[record.modelId] = record;
   return Status::ok();
 }
+Status MemoryLedger::putRequest(const Hash256& modelId, const Bytes& request) {
+  requests_[modelId] = std::make_shared<const Bytes>(request);
+  return Status::ok();
+}
 Status MemoryLedger::eraseModel(const Hash256& modelId) {
   models_.erase(modelId);
+  requests_.erase(modelId);
   return Status::ok();
 }
 Status MemoryLedger::setTotalSupply(uint64_t supply) {
@@ -114,6 +133,11 @@ void OverlayLedger::forEachModel(const std::function<bool(const ModelRecord&)>& 
     if (m && !visit(*m)) stopped = true;
   }
 }
+std::optional<Bytes> OverlayLedger::request(const Hash256& modelId) const {
+  auto it = requests_.find(modelId);
+  if (it != requests_.end()) return it->second;
+  return base_.request(modelId);
+}
 Status OverlayLedger::putAccount(const Address& address, const Account& account) {
   accounts_[address] = account;
   return Status::ok();
@@ -126,8 +150,13 @@ Status OverlayLedger::putModel(const ModelRecord& record) {
   models_[record.modelId] = record;
   return Status::ok();
 }
+Status OverlayLedger::putRequest(const Hash256& modelId, const Bytes& request) {
+  requests_[modelId] = request;
+  return Status::ok();
+}
 Status OverlayLedger::eraseModel(const Hash256& modelId) {
   models_[modelId] = std::nullopt;
+  requests_[modelId] = std::nullopt;
   return Status::ok();
 }
 Status OverlayLedger::setTotalSupply(uint64_t supply) {
@@ -142,11 +171,16 @@ Status copyLedger(const LedgerReader& from, LedgerStore& to) {
     return s.isOk();
   });
   POT_TRY(s);
+  std::vector<Hash256> models;
   from.forEachModel([&](const ModelRecord& m) {
+    models.push_back(m.modelId);
     s = to.putModel(m);
     return s.isOk();
   });
   POT_TRY(s);
+  // Read after the walk: a store's model cursor is not shared with other reads.
+  for (const auto& id : models)
+    if (auto r = from.request(id)) POT_TRY(to.putRequest(id, *r));
   return to.setTotalSupply(from.totalSupply());
 }
 
@@ -184,10 +218,13 @@ Result<ModelRecord> modelRecordFor(schema::TrainingRequest::Reader request, cons
   m.registrationHeight = height;
   m.lastHeight = height;
   m.isDummy = isDummy;
+  return m;
+}
+
+Bytes requestFileOf(schema::TrainingRequest::Reader request) {
   capnp::MallocMessageBuilder mb;
   mb.initRoot<schema::Envelope>().setTrainingRequest(request);
-  m.request = encodeMessage(mb.getRoot<schema::Envelope>().asReader());
-  return m;
+  return encodeMessage(mb.getRoot<schema::Envelope>().asReader());
 }
 
 std::vector<ModelRecord> modelQueue(const LedgerReader& ledger) {

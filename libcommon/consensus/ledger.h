@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,7 +44,10 @@ struct ModelRecord {
   uint64_t registrationHeight = 0;
   uint64_t lastHeight = 0;  // height of `anchor`
   bool isDummy = false;
-  Bytes request;  // the TrainingRequest as an Envelope file
+  // The request itself (every stage's batch hash: megabytes for a large
+  // model) is not part of this record, which every block of the model
+  // rewrites and its undo copies; a ledger keeps it once, beside the record
+  // (LedgerReader::request).
 
   // The dummy model never runs out (DESIGN 5.8): the chain always has a stage to train.
   bool active() const { return isDummy || lastStage < stagesTotal; }
@@ -62,6 +66,9 @@ class LedgerReader {
       const std::function<bool(const Address&, const Account&)>& visit) const = 0;
   virtual std::optional<ModelRecord> model(const Hash256& modelId) const = 0;
   virtual void forEachModel(const std::function<bool(const ModelRecord&)>& visit) const = 0;
+  // The registered model's TrainingRequest as an Envelope file (written once
+  // at registration, gone with it); nullopt for an unknown model.
+  virtual std::optional<Bytes> request(const Hash256& modelId) const = 0;
   // Every coin in existence, escrows included.
   virtual uint64_t totalSupply() const = 0;
 };
@@ -73,6 +80,10 @@ class LedgerStore : public LedgerReader {
   virtual Status putAccount(const Address& address, const Account& account) = 0;
   virtual Status eraseAccount(const Address& address) = 0;
   virtual Status putModel(const ModelRecord& record) = 0;
+  // Stores a model's request; only at its registration (the genesis's dummy
+  // or a registerModel transaction).
+  virtual Status putRequest(const Hash256& modelId, const Bytes& request) = 0;
+  // Erases the model's record and its request (undoing its registration).
   virtual Status eraseModel(const Hash256& modelId) = 0;
   virtual Status setTotalSupply(uint64_t supply) = 0;
 };
@@ -85,20 +96,23 @@ class MemoryLedger : public LedgerStore {
       const std::function<bool(const Address&, const Account&)>& visit) const override;
   std::optional<ModelRecord> model(const Hash256& modelId) const override;
   void forEachModel(const std::function<bool(const ModelRecord&)>& visit) const override;
+  std::optional<Bytes> request(const Hash256& modelId) const override;
   uint64_t totalSupply() const override { return supply_; }
   Status putAccount(const Address& address, const Account& account) override;
   Status eraseAccount(const Address& address) override;
   Status putModel(const ModelRecord& record) override;
+  Status putRequest(const Hash256& modelId, const Bytes& request) override;
   Status eraseModel(const Hash256& modelId) override;
   Status setTotalSupply(uint64_t supply) override;
 
-  friend bool operator==(const MemoryLedger& a, const MemoryLedger& b) {
-    return a.accounts_ == b.accounts_ && a.models_ == b.models_ && a.supply_ == b.supply_;
-  }
+  friend bool operator==(const MemoryLedger& a, const MemoryLedger& b);
 
  private:
   std::map<Address, Account> accounts_;
   std::map<Hash256, ModelRecord> models_;
+  // Shared, never changed once written: a copy of the ledger (a chain in
+  // memory keeps one per block) does not copy megabytes of requests.
+  std::map<Hash256, std::shared_ptr<const Bytes>> requests_;
   uint64_t supply_ = 0;
 };
 
@@ -112,10 +126,12 @@ class OverlayLedger : public LedgerStore {
       const std::function<bool(const Address&, const Account&)>& visit) const override;
   std::optional<ModelRecord> model(const Hash256& modelId) const override;
   void forEachModel(const std::function<bool(const ModelRecord&)>& visit) const override;
+  std::optional<Bytes> request(const Hash256& modelId) const override;
   uint64_t totalSupply() const override { return supply_ ? *supply_ : base_.totalSupply(); }
   Status putAccount(const Address& address, const Account& account) override;
   Status eraseAccount(const Address& address) override;
   Status putModel(const ModelRecord& record) override;
+  Status putRequest(const Hash256& modelId, const Bytes& request) override;
   Status eraseModel(const Hash256& modelId) override;
   Status setTotalSupply(uint64_t supply) override;
 
@@ -123,6 +139,7 @@ class OverlayLedger : public LedgerStore {
   const LedgerReader& base_;
   std::map<Address, std::optional<Account>> accounts_;
   std::map<Hash256, std::optional<ModelRecord>> models_;
+  std::map<Hash256, std::optional<Bytes>> requests_;
   std::optional<uint64_t> supply_;
 };
 
@@ -151,6 +168,9 @@ Address escrowAddress(const Hash256& modelId);
 inline uint32_t stageBatchIndex(uint32_t stage, uint32_t stagesTotal) {
   return (stage - 1) % stagesTotal;
 }
+
+// The request as an Envelope file: what LedgerReader::request gives back.
+Bytes requestFileOf(schema::TrainingRequest::Reader request);
 
 // A ModelRecord for a request registered by block `anchor` at `height`.
 Result<ModelRecord> modelRecordFor(schema::TrainingRequest::Reader request, const Hash256& anchor,

@@ -36,13 +36,11 @@ void writeModel(schema::ModelProgress::Builder b, const ModelRecord& m) {
   b.setRegistrationHeight(m.registrationHeight);
   b.setLastHeight(m.lastHeight);
   b.setIsDummy(m.isDummy);
-  if (!m.request.empty()) {
-    auto msg = decodeMessage(m.request);
-    if (msg && (*msg)->kind() == schema::Envelope::TRAINING_REQUEST)
-      b.setRequest((*msg)->envelope().getTrainingRequest());
-  }
 }
-ModelRecord readModel(schema::ModelProgress::Reader r) {
+// `request` (@11) is stored in its own table since chain store schema 3;
+// a record that still carries one is refused, so one record has one form.
+Result<ModelRecord> readModel(schema::ModelProgress::Reader r) {
+  if (r.hasRequest()) return Status::malformed("model record carries a request (schema 2)");
   ModelRecord m;
   m.modelId = hashFrom(r.getModelId());
   m.escrow = hashFrom(r.getEscrow());
@@ -55,11 +53,6 @@ ModelRecord readModel(schema::ModelProgress::Reader r) {
   m.registrationHeight = r.getRegistrationHeight();
   m.lastHeight = r.getLastHeight();
   m.isDummy = r.getIsDummy();
-  if (r.hasRequest()) {
-    capnp::MallocMessageBuilder mb;
-    mb.initRoot<schema::Envelope>().setTrainingRequest(r.getRequest());
-    m.request = encodeMessage(mb.getRoot<schema::Envelope>().asReader());
-  }
   return m;
 }
 
@@ -104,8 +97,10 @@ Bytes encodeModel(const ModelRecord& record) {
   return encodeRoot<schema::ModelProgress>(mb);
 }
 Result<ModelRecord> decodeModel(const Bytes& bytes) {
-  return decodeRoot<schema::ModelProgress>(
+  auto m = decodeRoot<schema::ModelProgress>(
       bytes, [](schema::ModelProgress::Reader r) { return readModel(r); });
+  if (!m) return m.status();
+  return std::move(*m);
 }
 Bytes encodeUndo(const BlockUndo& undo) {
   capnp::MallocMessageBuilder mb;
@@ -127,8 +122,9 @@ Bytes encodeUndo(const BlockUndo& undo) {
   return encodeRoot<schema::BlockUndo>(mb);
 }
 Result<BlockUndo> decodeUndo(const Bytes& bytes) {
-  return decodeRoot<schema::BlockUndo>(bytes, [](schema::BlockUndo::Reader r) {
-    BlockUndo u;
+  auto decoded = decodeRoot<schema::BlockUndo>(bytes, [](schema::BlockUndo::Reader r) {
+    Result<BlockUndo> out = BlockUndo{};
+    BlockUndo& u = *out;
     u.blockId = hashFrom(r.getBlockId());
     u.totalSupply = r.getTotalSupply();
     for (auto a : r.getAccounts()) {
@@ -138,10 +134,16 @@ Result<BlockUndo> decodeUndo(const Bytes& bytes) {
     }
     for (auto m : r.getModels()) {
       std::optional<ModelRecord> prev;
-      if (m.getExisted()) prev = readModel(m.getPrevious());
+      if (m.getExisted()) {
+        auto rec = readModel(m.getPrevious());
+        if (!rec) return Result<BlockUndo>(rec.status());
+        prev = std::move(*rec);
+      }
       u.models.emplace_back(hashFrom(m.getModelId()), prev);
     }
-    return u;
+    return out;
   });
+  if (!decoded) return decoded.status();
+  return std::move(*decoded);
 }
 }  // namespace pot

@@ -51,8 +51,8 @@ Status MemoryChain::addBlock(const Message& block, uint64_t now) {
   auto b = block.envelope().getBlock();
   auto h = b.getBody().getHeader().getBody();
   auto parentId = Hash256::fromBytes(h.getParent().begin(), h.getParent().size());
-  auto state = std::make_unique<MemoryLedger>();
-  POT_TRY(copyLedger(*states_.at(*parentId), *state));
+  // A copy shares the parent's requests (never changed once written).
+  auto state = std::make_unique<MemoryLedger>(*states_.at(*parentId));
   Rejection why;
   auto undo = applyBlock(*state, b, params(), v.blockId, &why);
   if (!undo)

@@ -50,8 +50,8 @@ Status fail(Rejection* why, RejectReason reason, const std::string& message) {
 }  // namespace
 
 Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
-                             const ChainParams& params, const Hash256& blockId,
-                             Rejection* failure) {
+                             const ChainParams& params, const Hash256& blockId, Rejection* failure,
+                             SignatureCache* signatures) {
   BlockUndo undo;
   undo.blockId = blockId;
   undo.totalSupply = store.totalSupply();
@@ -144,7 +144,8 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
       auto rb = request.getBody();
       auto employer = Hash256::fromBytes(rb.getEmployer().begin(), rb.getEmployer().size());
       auto sig = request.getSignature();
-      if (!employer || !verifyBody(*employer, Domain::kRequest, rb, sig.begin(), sig.size()))
+      if (!employer ||
+          !verifyBody(*employer, Domain::kRequest, rb, sig.begin(), sig.size(), signatures))
         return fail(failure, RejectReason::kBadRequestSig,
                     where + ": the training request's signature does not verify");
       // The request as a stage would check it (docs/protocol.md "Registering a request").
@@ -158,6 +159,9 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
         return fail(failure, RejectReason::kDuplicateModel,
                     where + " registers model " + record->modelId.hex() + " again");
       POT_TRY(rec.putModel(*record));
+      // Written once: undoing the registration (the model did not exist
+      // before) erases it with the record.
+      POT_TRY(store.putRequest(record->modelId, requestFileOf(request)));
     } else {
       return fail(failure, RejectReason::kBadTx, where + " has an unknown kind");
     }

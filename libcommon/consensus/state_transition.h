@@ -3,6 +3,7 @@
 
 #include "libcommon/consensus/genesis.h"
 #include "libcommon/consensus/ledger.h"
+#include "libcommon/core/signature_cache.h"
 
 namespace pot {
 
@@ -11,9 +12,10 @@ namespace pot {
 // (insufficient-balance, bad-nonce, ...) with `failure` filled; `store` is
 // then partly written and must be discarded (use an OverlayLedger or an
 // aborted transaction). The coinbase applied is the recomputed one.
+// `signatures` as for validateBlock (a registered request's signature).
 Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
                              const ChainParams& params, const Hash256& blockId,
-                             Rejection* failure = nullptr);
+                             Rejection* failure = nullptr, SignatureCache* signatures = nullptr);
 
 // Restores the state before the block that produced `undo`.
 Status undoBlock(LedgerStore& store, const BlockUndo& undo);

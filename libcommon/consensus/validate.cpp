@@ -86,7 +86,8 @@ ValidationResult validateBlockBytes(const ChainView& chain, Bytes bytes, uint64_
   return validateBlock(chain, **m, now);
 }
 
-ValidationResult validateBlock(const ChainView& chain, const Message& message, uint64_t now) {
+ValidationResult validateBlock(const ChainView& chain, const Message& message, uint64_t now,
+                               SignatureCache* signatures) {
   if (message.kind() != schema::Envelope::BLOCK)
     return reject(RejectReason::kNotABlock, "expected a block, got a " + kindName(message.kind()),
                   Verdict::kMalformed);
@@ -148,11 +149,22 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
                                                       std::to_string(model->lastStage) + " of " +
                                                       std::to_string(model->stagesTotal));
 
+  // A block whose every signature was checked ahead (bulk import) asks
+  // none of them again; any other asks each, in this order.
+  const Hash256 blockId = blockIdOf(block);
+  const bool preverified =
+      signatures != nullptr && signatures->isVerifiedBlock(blockId, block.getSignature().begin(),
+                                                           block.getSignature().size());
+  auto verified = [&](const PublicKey& key, Domain domain, capnp::DynamicStruct::Reader body,
+                      capnp::Data::Reader sig) {
+    return preverified || verifyBody(key, domain, body, sig.begin(), sig.size(), signatures);
+  };
+
   // The header's signature.
   const Hash256 headerId = headerIdOf(hdr);
   {
     auto sig = hdr.getSignature();
-    if (!verifyBody(hashFrom(h.getPubkey()), Domain::kHeader, h, sig.begin(), sig.size()))
+    if (!verified(hashFrom(h.getPubkey()), Domain::kHeader, h, sig))
       return reject(RejectReason::kBadHeaderSig, "the header's signature does not verify");
   }
   // The header's stake (DESIGN 5.2) right after its signature, before the
@@ -180,7 +192,7 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
     auto b = td.getBody();
     auto sig = td.getSignature();
     if (b.getPubkey().size() != 32 ||
-        !verifyBody(hashFrom(b.getPubkey()), Domain::kDeclaration, b, sig.begin(), sig.size()))
+        !verified(hashFrom(b.getPubkey()), Domain::kDeclaration, b, sig))
       return reject(RejectReason::kBadTdSig,
                     "declaration " + std::to_string(n) + ": signature does not verify");
   }
@@ -188,14 +200,13 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
   for (auto s : body.getStakeholderSignatures()) {
     ++n;
     auto sig = s.getSignature();
-    if (!verifyBody(hashFrom(s.getBody().getPubkey()), Domain::kStakeSig, s.getBody(), sig.begin(),
-                    sig.size()))
+    if (!verified(hashFrom(s.getBody().getPubkey()), Domain::kStakeSig, s.getBody(), sig))
       return reject(RejectReason::kBadStakeSig,
                     "stakeholder signature " + std::to_string(n) + " does not verify");
   }
   {
     auto sig = block.getSignature();
-    if (!verifyBody(hashFrom(body.getWrapper()), Domain::kBlock, body, sig.begin(), sig.size()))
+    if (!verified(hashFrom(body.getWrapper()), Domain::kBlock, body, sig))
       return reject(RejectReason::kBadBlockSig, "the wrapper's block signature does not verify");
   }
   n = 0;
@@ -208,7 +219,7 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
                                                            " spends from escrow " + sender.hex() +
                                                            ": escrow pays only stage rewards");
     auto sig = tx.getSignature();
-    if (!verifyBody(sender, Domain::kTx, tx.getBody(), sig.begin(), sig.size()))
+    if (!verified(sender, Domain::kTx, tx.getBody(), sig))
       return reject(RejectReason::kBadTxSig,
                     "transaction " + std::to_string(n) + ": signature does not verify");
   }
@@ -280,10 +291,9 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
                   "the wrapper is not stakeholder K (" + (*drawn)[k - 1].hex() + ")");
 
   // Transactions and state rules, simulated on the parent state.
-  const Hash256 blockId = blockIdOf(block);
   OverlayLedger scratch(*state);
   Rejection fail;
-  auto undo = applyBlock(scratch, block, params, blockId, &fail);
+  auto undo = applyBlock(scratch, block, params, blockId, &fail, signatures);
   if (!undo) {
     if (fail.reason == RejectReason::kNone)
       return reject(RejectReason::kApplyFailed, undo.status().message(), Verdict::kError);

@@ -31,10 +31,20 @@ std::optional<Hash256> Hash256::fromBytes(const uint8_t* data, size_t size) {
   return h;
 }
 
+namespace {
+// Fetched once: EVP_sha256() makes OpenSSL 3 look the algorithm up in its
+// provider tables (locks and a hash-table walk) on every initialisation,
+// which a block import does dozens of times per block.
+const EVP_MD* sha256Md() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+}  // namespace
+
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
   // Allocation failure is out of memory, not bad input: treat as fatal.
-  if (ctx_ == nullptr ||
-      EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1)
+  if (ctx_ == nullptr || sha256Md() == nullptr ||
+      EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), sha256Md(), nullptr) != 1)
     throw std::runtime_error("OpenSSL SHA-256 initialisation failed");
 }
 

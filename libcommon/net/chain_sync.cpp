@@ -199,14 +199,19 @@ void ChainSync::onBlocks(Peer& p, const net::Frames& blocks) {
     backOff(p, milliseconds(o_.intervalMs));
     return;
   }
-  for (size_t i = 0; i < blocks.size(); ++i) {
-    RejectReason why = RejectReason::kNone;
-    auto r = chain_.importBlock(blocks[i], wallClock(), &why);
-    if (r) {
-      onImport_(*r, blocks[i]);
-      continue;
-    }
-    const Status& s = r.status();
+  // Bulk mode: the batch's signatures on all cores, several blocks a
+  // commit; each block is handed on (gossip, export) once committed.
+  RejectReason why = RejectReason::kNone;
+  size_t done = 0;
+  const Status s = chain_.importBlocks(
+      blocks, wallClock(),
+      [&](size_t i, const ImportResult& r) {
+        done = i + 1;
+        onImport_(r, blocks[i]);
+      },
+      &why);
+  if (!s.isOk()) {
+    const size_t i = done;  // the refused block: the first not committed
     if (s.code() != ExitCode::kInvalid && s.code() != ExitCode::kMalformed) {
       // Our store, or a rule that could not be evaluated: not the peer's
       // proven fault, and never a reason to stop the daemon.

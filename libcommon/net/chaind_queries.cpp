@@ -52,10 +52,10 @@ void writeBlockInfo(JsonWriter& j, const BlockInfo& b) {
 
 }  // namespace
 
-std::vector<std::string> namedRepoEndpoints(const ModelRecord& m) {
+std::vector<std::string> namedRepoEndpoints(const Bytes& request) {
   std::vector<std::string> out;
-  if (m.request.empty()) return out;
-  auto msg = decodeMessage(m.request);
+  if (request.empty()) return out;
+  auto msg = decodeMessage(request);
   if (!msg || (*msg)->kind() != schema::Envelope::TRAINING_REQUEST) return out;
   auto body = (*msg)->envelope().getTrainingRequest().getBody();
   if (!body.hasRepoEndpoints()) return out;
@@ -70,7 +70,7 @@ std::vector<std::string> namedRepoEndpoints(const ModelRecord& m) {
 
 namespace {
 
-void writeModel(JsonWriter& j, const ModelRecord& m) {
+void writeModel(JsonWriter& j, const ModelRecord& m, const Bytes& request) {
   j.beginObject()
       .field("modelId", m.modelId.hex())
       .field("escrow", m.escrow.hex())
@@ -85,7 +85,7 @@ void writeModel(JsonWriter& j, const ModelRecord& m) {
       .field("isDummy", m.isDummy)
       .key("repoEndpoints")
       .beginArray();
-  for (const auto& ep : namedRepoEndpoints(m)) j.value(ep);
+  for (const auto& ep : namedRepoEndpoints(request)) j.value(ep);
   j.endArray().endObject();
 }
 
@@ -140,7 +140,9 @@ QueryAnswer modelQuery(QueryContext& c, const net::Frames& req) {
   auto m = c.chain.model(id);
   if (!m) return refused(m.status());
   if (!m->has_value()) return refused(Status::invalid("no model " + id.hex()));
-  return ok({net::frame(modelJson(**m))});
+  auto request = c.chain.request(id);
+  if (!request) return refused(request.status());
+  return ok({net::frame(modelJson(**m, request->value_or(Bytes{})))});
 }
 
 // The endpoints a model's request names, one a frame (a line for the client).
@@ -149,8 +151,11 @@ QueryAnswer reposQuery(QueryContext& c, const net::Frames& req) {
   auto m = c.chain.model(id);
   if (!m) return refused(m.status());
   if (!m->has_value()) return refused(Status::invalid("no model " + id.hex()));
+  auto request = c.chain.request(id);
+  if (!request) return refused(request.status());
   net::Frames eps;
-  for (const auto& ep : namedRepoEndpoints(**m)) eps.push_back(net::frame(ep));
+  for (const auto& ep : namedRepoEndpoints(request->value_or(Bytes{})))
+    eps.push_back(net::frame(ep));
   return ok(std::move(eps));
 }
 
@@ -159,7 +164,11 @@ QueryAnswer modelsQuery(QueryContext& c, const net::Frames&) {
   if (!ms) return refused(ms.status());
   JsonWriter j;
   j.beginArray();
-  for (const auto& m : *ms) writeModel(j, m);
+  for (const auto& m : *ms) {
+    auto request = c.chain.request(m.modelId);
+    if (!request) return refused(request.status());
+    writeModel(j, m, request->value_or(Bytes{}));
+  }
   j.endArray();
   return ok({net::frame(j.str())});
 }
@@ -402,9 +411,9 @@ std::string accountJson(const Address& address, const std::optional<Account>& a)
   return j.str();
 }
 
-std::string modelJson(const ModelRecord& m) {
+std::string modelJson(const ModelRecord& m, const Bytes& request) {
   JsonWriter j;
-  writeModel(j, m);
+  writeModel(j, m, request);
   return j.str();
 }
 

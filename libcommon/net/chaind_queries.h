@@ -89,12 +89,12 @@ std::string_view importStatus(const ImportResult& result);
 // order; endpoints that are not tcp:// or ipc:// are left out.
 constexpr size_t kMaxNamedRepos = 16;
 constexpr size_t kMaxNamedRepoBytes = 256;
-std::vector<std::string> namedRepoEndpoints(const ModelRecord& model);
+std::vector<std::string> namedRepoEndpoints(const Bytes& request);
 
 // JSON views for queries and --json output.
 std::string blockInfoJson(const BlockInfo& info);
 std::string accountJson(const Address& address, const std::optional<Account>& account);
-std::string modelJson(const ModelRecord& model);
+std::string modelJson(const ModelRecord& model, const Bytes& request);
 std::string stateRecordJson(const Hash256& stateHash, const StateRecord& record);
 
 }  // namespace pot::chaind

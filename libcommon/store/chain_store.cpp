@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <stdexcept>
 
 #include "libcommon/consensus/block.h"
+#include "libcommon/consensus/block_signatures.h"
 #include "libcommon/consensus/fork_choice.h"
 #include "libcommon/consensus/ledger_records.h"
 #include "libcommon/consensus/state_transition.h"
@@ -17,6 +19,7 @@
 #include "libcommon/core/coding.h"
 #include "libcommon/core/data_field.h"
 #include "libcommon/core/fileio.h"
+#include "libcommon/core/parallel.h"
 #include "libcommon/core/signatures.h"
 
 namespace pot::chaind {
@@ -28,8 +31,12 @@ const char* kBlocks = "blocks";      // block id -> block message bytes
 const char* kInfos = "infos";        // block id -> BlockInfo record
 const char* kActive = "active";      // height (big-endian u64) -> id on the best chain
 const char* kAccounts = "accounts";  // address -> Account record (ascending = FTC order)
-const char* kModels = "models";      // model id -> ModelRecord record
-const char* kUndo = "undo";          // block id -> BlockUndo record
+const char* kModels = "models";      // model id -> ModelRecord record (progress only)
+// model id -> the TrainingRequest file (schema 3): written once at the
+// registration, so a block of the model never re-encodes it (its record and
+// undo carry the progress only).
+const char* kRequests = "requests";
+const char* kUndo = "undo";      // block id -> BlockUndo record
 const char* kStates = "states";  // H(S_i) and loss-trace hashes on the best chain -> model id ||
                                  // stage (BE32) || block id
 const char* kMeta = "chain";     // "genesis" -> file bytes, "tip" -> id, "supply" -> u64
@@ -241,9 +248,17 @@ class LmdbLedger : public LedgerStore {
   Status putModel(const ModelRecord& m) override {
     return txn_.put(kModels, m.modelId, encodeModel(m));
   }
+  std::optional<Bytes> request(const Hash256& id) const override {
+    return orThrow(txn_.get(kRequests, id));
+  }
+  Status putRequest(const Hash256& id, const Bytes& request) override {
+    return txn_.put(kRequests, id, request);
+  }
   Status eraseModel(const Hash256& id) override {
     auto r = txn_.del(kModels, id);
-    return r ? Status::ok() : r.status();
+    if (!r) return r.status();
+    auto q = txn_.del(kRequests, id);
+    return q ? Status::ok() : q.status();
   }
   Status setTotalSupply(uint64_t supply) override {
     Bytes b;
@@ -393,10 +408,17 @@ store::EnvOptions envOptions(bool readOnly) {
   store::EnvOptions o;
   o.schemaName = "pot-chaind";
   o.schemaVersion = kSchemaVersion;
-  o.databases = {kBlocks, kInfos,  kActive, kAccounts, kModels,
+  o.databases = {kBlocks, kInfos,  kActive, kAccounts, kModels, kRequests,
                  kUndo,   kStates, kMeta,   kWork,     kEarned};
   o.readOnly = readOnly;
   return o;
+}
+
+// What a block message may take: 64 MiB, as a block file.
+ReadLimits blockReadLimits() {
+  ReadLimits limits;
+  limits.maxBytes = 64ull << 20;
+  return limits;
 }
 
 // Runs `fn`, turning a store failure thrown through LedgerReader into a Status.
@@ -465,15 +487,15 @@ Result<std::unique_ptr<ChainStore>> ChainStore::open(const std::string& dir,
   return c;
 }
 
-Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now,
-                                             RejectReason* rejected) {
-  RejectReason ignored;
-  RejectReason& why = rejected ? *rejected : ignored;
+// The checks before a block's transaction, in importBlock's order: decode
+// (canonical), the kind, and the wrapper's signature, checked before
+// "known": a copy of a stored block with a forged signature has the same id
+// but is still a bad message. Pure, so bulk import runs it on all cores.
+Result<MessagePtr> ChainStore::checkMessage(const Bytes& bytes, RejectReason& why,
+                                            SignatureCache* signatures) {
   why = RejectReason::kNone;
-  ReadLimits limits;
-  limits.maxBytes = 64ull << 20;
   DecodeFailure failure;
-  auto m = decodeMessage(bytes, limits, &failure);
+  auto m = decodeMessage(bytes, blockReadLimits(), &failure);
   if (!m) {
     why = undecodableReason(failure);
     return m.status();
@@ -482,129 +504,231 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now,
     why = RejectReason::kNotABlock;
     return s;
   }
-  // Checked before "known": a copy of a stored block with a forged
-  // signature has the same id but is still a bad message.
-  if (!hasValidSignature(**m)) {
+  auto blk = (*m)->envelope().getBlock();
+  auto wrapper = blk.getBody().getWrapper();
+  auto sig = blk.getSignature();
+  if (wrapper.size() != 32 || !verifyBody(hashFrom(wrapper), Domain::kBlock, blk.getBody(),
+                                          sig.begin(), sig.size(), signatures)) {
     why = RejectReason::kBadBlockSig;
     return Status::invalid(std::string(rejectName(why)) +
                            ": the wrapper's signature does not verify");
   }
-  auto blk = (*m)->envelope().getBlock();
+  return m;
+}
+
+Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now,
+                                             RejectReason* rejected) {
+  RejectReason ignored;
+  RejectReason& why = rejected ? *rejected : ignored;
+  // The wrapper's signature, verified here, is not verified again by validation.
+  SignatureCache signatures;
+  auto m = checkMessage(bytes, why, &signatures);
+  if (!m) return m.status();
   ImportResult result;
-  result.id = blockIdOf(blk);
   Status s = env_->update([&](store::Txn& txn) -> Status {
-    return guarded([&]() -> Status {
-      result = ImportResult{result.id};
-      auto existing = readInfo(txn, result.id);
-      if (!existing) return existing.status();
-      if (existing->has_value()) {
-        result.known = true;
-        result.height = (*existing)->height;
-        return Status::ok();
-      }
-      POT_TRY(checkForkDepth(txn, blk.getBody().getHeader().getBody().getParent(), maxReorgDepth_));
-      TxnChainView view(genesis_, txn);
-      ValidationResult v = validateBlock(view, **m, now);
-      why = v.reason;
-      POT_TRY(v.toStatus());
-      auto parentId =
-          Hash256::fromBytes(blk.getBody().getHeader().getBody().getParent().begin(), 32);
-      auto parent = view.blockInfo(*parentId);
-      if (!parent) return Status::internal("validated block has no parent");
-      BlockInfo info{result.id,
-                     *parentId,
-                     parent->height + 1,
-                     blk.getBody().getHeader().getBody().getTimestamp(),
-                     v.trust,
-                     addSaturating(parent->cumulativeTrust, v.trust)};
-      result.height = info.height;
-      POT_TRY(txn.put(kBlocks, result.id, bytes));
-      POT_TRY(txn.put(kInfos, result.id, encodeInfo(info)));
-      BlockInfo tip = view.tip();
-      TreeEntry mine{info.id, info.parent, info.height, info.cumulativeTrust};
-      TreeEntry best{tip.id, tip.parent, tip.height, tip.cumulativeTrust};
-      if (!betterTip(mine, best)) return Status::ok();  // stored on a side branch
-      auto path = pathBetween(txn, tip, info);
-      if (!path) return path.status();
-      LmdbLedger& ledger = view.ledger();
-      for (const auto& d : path->disconnect) {
-        auto u = txn.get(kUndo, d);
-        if (!u) return u.status();
-        if (!u->has_value()) return Status::io("no undo data for block " + d.hex());
-        auto undo = decodeUndo(**u);
-        if (!undo) return undo.status();
-        POT_TRY(undoBlock(ledger, *undo));
-        auto di = readInfo(txn, d);
-        if (!di || !di->has_value()) return Status::io("index is missing block " + d.hex());
-        auto gone = txn.del(kActive, heightKey((*di)->height));
-        if (!gone) return gone.status();
-        auto db = txn.get(kBlocks, d);
-        if (!db || !db->has_value()) return Status::io("missing block " + d.hex());
-        auto dm = decodeMessage(**db, limits);
-        if (!dm) return dm.status();
-        auto dh = (*dm)->envelope().getBlock().getBody().getHeader().getBody();
-        // Two models with the same recipe reach the same state hash: drop
-        // the index entry only if it is this block's, or another model's
-        // state that the best chain still records would vanish with it.
-        for (auto key : {dh.getStateHash(), dh.getLossTraceHash()}) {
-          if (key.size() != 32) continue;  // no loss trace published
-          store::Slice stateKey(key.begin(), key.size());
-          auto rec = txn.get(kStates, stateKey);
-          if (!rec) return rec.status();
-          if (rec->has_value() && (*rec)->size() >= 32 &&
-              std::equal(d.bytes.begin(), d.bytes.end(), (*rec)->end() - 32)) {
-            auto gs = txn.del(kStates, stateKey);
-            if (!gs) return gs.status();
-          }
-        }
-        POT_TRY(indexWork(txn, (*dm)->envelope().getBlock(), d, (*di)->height, false));
-      }
-      for (const auto& c : path->connect) {
-        auto b = txn.get(kBlocks, c);
-        if (!b) return b.status();
-        if (!b->has_value()) return Status::io("missing block " + c.hex());
-        auto cm = decodeMessage(**b, limits);
-        if (!cm) return cm.status();
-        Rejection failure;
-        auto undo = applyBlock(ledger, (*cm)->envelope().getBlock(), genesis_.params, c, &failure);
-        if (!undo)
-          return Status::internal("stored block " + c.hex() +
-                                  " failed to apply: " + std::string(rejectName(failure.reason)) +
-                                  " " + undo.status().message());
-        POT_TRY(txn.put(kUndo, c, encodeUndo(*undo)));
-        // The per-model stage index: which states the best chain recorded.
-        auto ch = (*cm)->envelope().getBlock().getBody().getHeader().getBody();
-        Bytes where(ch.getModelId().begin(), ch.getModelId().end());
-        uint8_t stage[4];
-        coding::putBe32(stage, ch.getStage());
-        where.insert(where.end(), stage, stage + 4);
-        where.insert(where.end(), c.bytes.begin(), c.bytes.end());
-        // The first block that recorded a state keeps the entry: a later
-        // one reaching the same hash (another model of the same recipe)
-        // must not move it, or undoing the later block would delete the
-        // entry the earlier, still connected, block owns. A published loss
-        // trace (DESIGN 4.2) is indexed beside its state, so a repository
-        // accepts its upload as it accepts S_i ("state" query).
-        for (auto key : {ch.getStateHash(), ch.getLossTraceHash()}) {
-          if (key.size() != 32) continue;  // no loss trace published
-          store::Slice stateKey(key.begin(), key.size());
-          auto held = txn.get(kStates, stateKey);
-          if (!held) return held.status();
-          if (!held->has_value()) POT_TRY(txn.put(kStates, stateKey, where));
-        }
-        auto ci = readInfo(txn, c);
-        if (!ci || !ci->has_value()) return Status::io("index is missing block " + c.hex());
-        POT_TRY(indexWork(txn, (*cm)->envelope().getBlock(), c, (*ci)->height, true));
-        POT_TRY(txn.put(kActive, heightKey((*ci)->height), c));
-      }
-      POT_TRY(txn.put(kMeta, "tip", info.id));
-      result.tipChanged = true;
-      result.disconnected = path->disconnect.size();
-      return Status::ok();
-    });
+    return importChecked(txn, **m, bytes, now, why, &signatures, result);
   });
   if (!s) return s;
   return result;
+}
+
+Status ChainStore::importBlocks(const std::vector<Bytes>& blocks, uint64_t now,
+                                const std::function<void(size_t, const ImportResult&)>& committed,
+                                RejectReason* rejected, const BulkOptions& options) {
+  RejectReason ignored;
+  RejectReason& why = rejected ? *rejected : ignored;
+  why = RejectReason::kNone;
+  const size_t per = std::max<size_t>(1, options.blocksPerCommit);
+  // What importBlock checks before its transaction, per block, made on all
+  // cores; every signature of the block goes into the cache as well, so
+  // validation, in order on this thread, verifies none again.
+  struct Checked {
+    Result<MessagePtr> message = Status::internal("not checked");
+    RejectReason why = RejectReason::kNone;
+  };
+  std::vector<Checked> checked(blocks.size());
+  SignatureCache signatures;
+  auto check = [&](size_t from, size_t to) {
+    parallelFor(to - from, options.threads, [&](size_t i) {
+      Checked& c = checked[from + i];
+      c.message = checkMessage(blocks[from + i], c.why, &signatures);
+      if (c.message)  // the wrapper's is in the cache already (checkMessage)
+        verifyBlockSignatures((*c.message)->envelope().getBlock(), signatures, false);
+    });
+  };
+  // The next batch is checked while this one is validated and committed.
+  std::future<void> ahead = std::async(std::launch::async, check, 0, std::min(per, blocks.size()));
+  for (size_t from = 0; from < blocks.size(); from += per) {
+    const size_t to = std::min(from + per, blocks.size());
+    ahead.get();
+    if (to < blocks.size())
+      ahead = std::async(std::launch::async, check, to, std::min(to + per, blocks.size()));
+    std::vector<ImportResult> results;
+    size_t stop = to;  // the first refused block of this batch, or `to`
+    Status refusal;
+    auto run = [&](store::Txn& txn, size_t end) -> Status {
+      results.clear();
+      for (size_t i = from; i < end; ++i) {
+        RejectReason reason = checked[i].why;
+        Status s = checked[i].message.status();
+        ImportResult r;
+        if (s.isOk())
+          s = importChecked(txn, **checked[i].message, blocks[i], now, reason, &signatures, r);
+        if (!s.isOk()) {
+          stop = i;
+          refusal = s;
+          why = reason;
+          return s;
+        }
+        results.push_back(r);
+      }
+      return Status::ok();
+    };
+    Status s = env_->update([&](store::Txn& txn) { return run(txn, to); });
+    if (!s.isOk() && stop < to) {
+      // A refused block aborted its batch's transaction: commit the blocks
+      // before it (validated already) on their own, then report it, as a
+      // block-by-block import would have.
+      const size_t bad = stop;
+      const Status badStatus = refusal;
+      const RejectReason badWhy = why;
+      if (bad > from) {
+        Status again = env_->update([&](store::Txn& txn) { return run(txn, bad); });
+        if (!again.isOk()) return again;
+        for (size_t i = 0; i < results.size(); ++i) committed(from + i, results[i]);
+      }
+      why = badWhy;
+      return badStatus;
+    }
+    if (!s.isOk()) return s;  // our store failed
+    for (size_t i = 0; i < results.size(); ++i) committed(from + i, results[i]);
+  }
+  return Status::ok();
+}
+
+// One checked block in the caller's write transaction: validation against
+// the stored chain, the block and its index entry, and the move of the best
+// chain. Nothing is written for a block validation refuses.
+Status ChainStore::importChecked(store::Txn& txn, const Message& message, const Bytes& bytes,
+                                 uint64_t now, RejectReason& why, SignatureCache* signatures,
+                                 ImportResult& result) {
+  const ReadLimits limits = blockReadLimits();
+  auto blk = message.envelope().getBlock();
+  return guarded([&]() -> Status {
+    result = ImportResult{blockIdOf(blk)};
+    auto existing = readInfo(txn, result.id);
+    if (!existing) return existing.status();
+    if (existing->has_value()) {
+      result.known = true;
+      result.height = (*existing)->height;
+      return Status::ok();
+    }
+    POT_TRY(checkForkDepth(txn, blk.getBody().getHeader().getBody().getParent(), maxReorgDepth_));
+    TxnChainView view(genesis_, txn);
+    ValidationResult v = validateBlock(view, message, now, signatures);
+    why = v.reason;
+    POT_TRY(v.toStatus());
+    auto parentId = Hash256::fromBytes(blk.getBody().getHeader().getBody().getParent().begin(), 32);
+    auto parent = view.blockInfo(*parentId);
+    if (!parent) return Status::internal("validated block has no parent");
+    BlockInfo info{result.id,
+                   *parentId,
+                   parent->height + 1,
+                   blk.getBody().getHeader().getBody().getTimestamp(),
+                   v.trust,
+                   addSaturating(parent->cumulativeTrust, v.trust)};
+    result.height = info.height;
+    POT_TRY(txn.put(kBlocks, result.id, bytes));
+    POT_TRY(txn.put(kInfos, result.id, encodeInfo(info)));
+    BlockInfo tip = view.tip();
+    TreeEntry mine{info.id, info.parent, info.height, info.cumulativeTrust};
+    TreeEntry best{tip.id, tip.parent, tip.height, tip.cumulativeTrust};
+    if (!betterTip(mine, best)) return Status::ok();  // stored on a side branch
+    auto path = pathBetween(txn, tip, info);
+    if (!path) return path.status();
+    LmdbLedger& ledger = view.ledger();
+    for (const auto& d : path->disconnect) {
+      auto u = txn.get(kUndo, d);
+      if (!u) return u.status();
+      if (!u->has_value()) return Status::io("no undo data for block " + d.hex());
+      auto undo = decodeUndo(**u);
+      if (!undo) return undo.status();
+      POT_TRY(undoBlock(ledger, *undo));
+      auto di = readInfo(txn, d);
+      if (!di || !di->has_value()) return Status::io("index is missing block " + d.hex());
+      auto gone = txn.del(kActive, heightKey((*di)->height));
+      if (!gone) return gone.status();
+      auto db = txn.get(kBlocks, d);
+      if (!db || !db->has_value()) return Status::io("missing block " + d.hex());
+      auto dm = decodeMessage(**db, limits);
+      if (!dm) return dm.status();
+      auto dh = (*dm)->envelope().getBlock().getBody().getHeader().getBody();
+      // Two models with the same recipe reach the same state hash: drop
+      // the index entry only if it is this block's, or another model's
+      // state that the best chain still records would vanish with it.
+      for (auto key : {dh.getStateHash(), dh.getLossTraceHash()}) {
+        if (key.size() != 32) continue;  // no loss trace published
+        store::Slice stateKey(key.begin(), key.size());
+        auto rec = txn.get(kStates, stateKey);
+        if (!rec) return rec.status();
+        if (rec->has_value() && (*rec)->size() >= 32 &&
+            std::equal(d.bytes.begin(), d.bytes.end(), (*rec)->end() - 32)) {
+          auto gs = txn.del(kStates, stateKey);
+          if (!gs) return gs.status();
+        }
+      }
+      POT_TRY(indexWork(txn, (*dm)->envelope().getBlock(), d, (*di)->height, false));
+    }
+    for (const auto& c : path->connect) {
+      // The new block itself (the whole path, when it extends the tip) is
+      // the message in hand: not read back and decoded again.
+      Result<MessagePtr> stored = Status::internal("unread");
+      if (c != result.id) {
+        auto b = txn.get(kBlocks, c);
+        if (!b) return b.status();
+        if (!b->has_value()) return Status::io("missing block " + c.hex());
+        stored = decodeMessage(**b, limits);
+        if (!stored) return stored.status();
+      }
+      const Message* cm = c == result.id ? &message : stored->get();
+      Rejection failure;
+      auto undo =
+          applyBlock(ledger, cm->envelope().getBlock(), genesis_.params, c, &failure, signatures);
+      if (!undo)
+        return Status::internal("stored block " + c.hex() +
+                                " failed to apply: " + std::string(rejectName(failure.reason)) +
+                                " " + undo.status().message());
+      POT_TRY(txn.put(kUndo, c, encodeUndo(*undo)));
+      // The per-model stage index: which states the best chain recorded.
+      auto ch = cm->envelope().getBlock().getBody().getHeader().getBody();
+      Bytes where(ch.getModelId().begin(), ch.getModelId().end());
+      uint8_t stage[4];
+      coding::putBe32(stage, ch.getStage());
+      where.insert(where.end(), stage, stage + 4);
+      where.insert(where.end(), c.bytes.begin(), c.bytes.end());
+      // The first block that recorded a state keeps the entry: a later
+      // one reaching the same hash (another model of the same recipe)
+      // must not move it, or undoing the later block would delete the
+      // entry the earlier, still connected, block owns. A published loss
+      // trace (DESIGN 4.2) is indexed beside its state, so a repository
+      // accepts its upload as it accepts S_i ("state" query).
+      for (auto key : {ch.getStateHash(), ch.getLossTraceHash()}) {
+        if (key.size() != 32) continue;  // no loss trace published
+        store::Slice stateKey(key.begin(), key.size());
+        auto held = txn.get(kStates, stateKey);
+        if (!held) return held.status();
+        if (!held->has_value()) POT_TRY(txn.put(kStates, stateKey, where));
+      }
+      auto ci = readInfo(txn, c);
+      if (!ci || !ci->has_value()) return Status::io("index is missing block " + c.hex());
+      POT_TRY(indexWork(txn, cm->envelope().getBlock(), c, (*ci)->height, true));
+      POT_TRY(txn.put(kActive, heightKey((*ci)->height), c));
+    }
+    POT_TRY(txn.put(kMeta, "tip", info.id));
+    result.tipChanged = true;
+    result.disconnected = path->disconnect.size();
+    return Status::ok();
+  });
 }
 
 Result<std::optional<StateRecord>> ChainStore::stateRecord(const Hash256& stateHash) {
@@ -748,6 +872,12 @@ Result<std::optional<ModelRecord>> ChainStore::model(const Hash256& modelId) {
     return Status::ok();
   }));
   return out;
+}
+
+Result<std::optional<Bytes>> ChainStore::request(const Hash256& modelId) {
+  auto r = env_->beginRead();
+  if (!r) return r.status();
+  return r->get(kRequests, modelId);
 }
 
 Result<std::vector<ModelRecord>> ChainStore::models() {

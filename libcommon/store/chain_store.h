@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,13 +14,16 @@
 
 #include "libcommon/consensus/chain_view.h"
 #include "libcommon/consensus/reject_reason.h"
+#include "libcommon/core/message_io.h"
+#include "libcommon/core/signature_cache.h"
 #include "libcommon/store/store.h"
 
 namespace pot::chaind {
 
 // Bumped whenever a database's layout changes; checked at open. Version 2
-// added the per-key work index (`work`, `earned`).
-constexpr uint32_t kSchemaVersion = 2;
+// added the per-key work index (`work`, `earned`); version 3 moved each
+// model's request out of its progress record into `requests`.
+constexpr uint32_t kSchemaVersion = 3;
 
 // The deepest reorganisation a store performs (docs/protocol.md,
 // "pot-chaind"): a block whose branch leaves the best chain further below
@@ -30,6 +34,13 @@ constexpr uint64_t kMaxReorgDepth = 1000;
 // leaves the best chain at most this far below the tip (a cost bound, as
 // kMaxReorgDepth is for imports).
 constexpr uint64_t kMaxStakeholdersDepth = 64;
+
+// Bulk import (pot-chaind import, sync from a peer): how many blocks share
+// a write transaction, and how many threads check signatures.
+struct BulkOptions {
+  size_t blocksPerCommit = 64;
+  unsigned threads = 0;  // 0: every core this process may use
+};
 
 struct ImportResult {
   Hash256 id;
@@ -94,6 +105,19 @@ class ChainStore {
   Result<ImportResult> importBlock(const Bytes& bytes, uint64_t now,
                                    RejectReason* rejected = nullptr);
 
+  // Bulk import: `blocks` in order, each with the result or refusal
+  // importBlock would give it, but the decoding and every signature of the
+  // blocks checked on all cores ahead (the next batch while this one is
+  // applied), and up to options.blocksPerCommit blocks committed per write
+  // transaction. `committed(i, result)` is called for block i once the
+  // transaction that holds it committed (so a kill -9 loses at most the
+  // uncommitted tail: the store keeps a gap-free prefix). Stops at the
+  // first refused block: the blocks before it stay stored, none after it is
+  // tried; returns its status (`rejected` gets its reason), or ok.
+  Status importBlocks(const std::vector<Bytes>& blocks, uint64_t now,
+                      const std::function<void(size_t, const ImportResult&)>& committed,
+                      RejectReason* rejected = nullptr, const BulkOptions& options = {});
+
   Result<BlockInfo> tip();
   Result<std::optional<Hash256>> activeAt(uint64_t height);  // best chain at height
   Result<std::optional<Bytes>> block(const Hash256& id);
@@ -101,6 +125,8 @@ class ChainStore {
   Result<std::optional<Account>> account(const Address& address);
   Result<std::optional<ModelRecord>> model(const Hash256& modelId);
   Result<std::vector<ModelRecord>> models();
+  // A registered model's TrainingRequest file.
+  Result<std::optional<Bytes>> request(const Hash256& modelId);
   // The first best-chain block that recorded `stateHash` (a later block of
   // another model or stage reaching the same hash does not replace it).
   Result<std::optional<StateRecord>> stateRecord(const Hash256& stateHash);
@@ -122,6 +148,10 @@ class ChainStore {
 
  private:
   ChainStore() = default;
+  static Result<MessagePtr> checkMessage(const Bytes& bytes, RejectReason& why,
+                                         SignatureCache* signatures);
+  Status importChecked(store::Txn& txn, const Message& message, const Bytes& bytes, uint64_t now,
+                       RejectReason& why, SignatureCache* signatures, ImportResult& result);
   std::unique_ptr<store::Env> env_;
   Genesis genesis_;
   uint64_t maxReorgDepth_ = kMaxReorgDepth;

@@ -67,7 +67,9 @@ Result<ModelReport> readModelReport(const ChainView& chain, const Hash256& model
   r.feePerStage = model->feePerStage;
   r.isDummy = model->isDummy;
   r.registrationHeight = model->registrationHeight;
-  auto request = decodeMessage(model->request);
+  auto file = ledger->request(modelId);
+  if (!file) return Status::io("the chain holds no request of model " + modelId.hex());
+  auto request = decodeMessage(*file);
   if (!request) return request.status().withContext("the chain's request of the model");
   POT_TRY(expectKind(**request, schema::Envelope::TRAINING_REQUEST, "the chain's request"));
   r.request = std::move(*request);

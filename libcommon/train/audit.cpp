@@ -144,7 +144,9 @@ Status runAudit(const ChainView& chain, const AuditOptions& o, const ObjectSourc
   auto model = ledger->model(o.modelId);
   if (!model)
     return Status::invalid("model " + o.modelId.hex() + " is not registered on the best chain");
-  auto request = decodeMessage(model->request);
+  auto file = ledger->request(o.modelId);
+  if (!file) return Status::io("the chain holds no request of model " + o.modelId.hex());
+  auto request = decodeMessage(*file);
   if (!request) return request.status().withContext("the chain's request of the model");
   auto body = (*request)->envelope().getTrainingRequest().getBody();
   auto onChain = recordedStages(chain, o.modelId);

@@ -45,7 +45,9 @@ Result<ModelRecord> chainModel(const ChainView& chain, const Hash256& modelId) {
 Result<MessagePtr> chainRequest(const ChainView& chain, const Hash256& modelId) {
   auto model = chainModel(chain, modelId);
   if (!model) return model.status();
-  auto request = decodeMessage(model->request);
+  auto file = chain.stateAt(chain.tip().id)->request(modelId);
+  if (!file) return Status::io("the chain holds no request of model " + modelId.hex());
+  auto request = decodeMessage(*file);
   if (!request) return request.status().withContext("the chain's request of the model");
   POT_TRY(expectKind(**request, schema::Envelope::TRAINING_REQUEST, "the chain's request"));
   return request;

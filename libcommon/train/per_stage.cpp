@@ -16,9 +16,8 @@ Result<PerStageResult> evaluatePerStage(const ChainView& chain, const Hash256& m
                                         const PerStageOptions& options, int argc, char** argv) {
   auto model = chainModel(chain, modelId);
   if (!model) return model.status();
-  auto request = decodeMessage(model->request);
-  if (!request) return request.status().withContext("the chain's request of the model");
-  POT_TRY(expectKind(**request, schema::Envelope::TRAINING_REQUEST, "request"));
+  auto request = chainRequest(chain, modelId);
+  if (!request) return request.status();
   auto stages = recordedStages(chain, modelId);
   if (!stages) return stages.status();
   PerStageResult result;

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "libcommon/core/fileio.h"
+#include "libcommon/core/parallel.h"
 
 namespace pot {
 
@@ -69,19 +70,9 @@ Status keepStdinAcrossReexec() {
   return Status::ok();
 }
 
-uint32_t availableCores() {
-  cpu_set_t set;
-  if (::sched_getaffinity(0, sizeof(set), &set) == 0) {
-    int n = CPU_COUNT(&set);
-    if (n > 0) return static_cast<uint32_t>(n);
-  }
-  long n = ::sysconf(_SC_NPROCESSORS_ONLN);
-  return n > 0 ? static_cast<uint32_t>(n) : 1;
-}
-
 Result<uint32_t> stageThreads() {
   const char* t = std::getenv("POT_STAGE_THREADS");
-  if (!t) return availableCores();
+  if (!t) return static_cast<uint32_t>(usableCores());
   char* end = nullptr;
   unsigned long v = std::strtoul(t, &end, 10);
   if (*t == '\0' || *end != '\0' || v == 0 || v > 256)

@@ -28,12 +28,9 @@ std::string profileShellExports(const ComputeProfileSpec& spec, uint32_t threads
 // re-exec rewinds it), and does nothing when stdin is already seekable.
 Status keepStdinAcrossReexec();
 
-// The default intra-op thread count of a stage: the cores this process may run
-// on (its CPU affinity), at least 1. Stages give the same bits for every count.
-uint32_t availableCores();
-
 // The intra-op thread count a profile runs with: POT_STAGE_THREADS when set
-// (1..256, else a usage error), else availableCores().
+// (1..256, else a usage error), else the cores this process may run on
+// (core/parallel.h usableCores()). Stages give the same bits for every count.
 Result<uint32_t> stageThreads();
 
 // Why this CPU cannot run the profile's kernels, or an empty string.

@@ -27,7 +27,10 @@ ValidationResult reexecuteStage(const ChainView& chain, const Message& block,
   auto model = state->model(hashFrom(header.getModelId()));
   if (!model)
     return reject(RejectReason::kUnknownModel, "model is not registered", Verdict::kInvalid);
-  auto request = decodeMessage(model->request);
+  auto file = state->request(model->modelId);
+  if (!file)
+    return reject(RejectReason::kReexecuteError, "no stored request of the model", Verdict::kError);
+  auto request = decodeMessage(*file);
   if (!request)
     return reject(RejectReason::kReexecuteError, "stored request: " + request.status().message(),
                   Verdict::kError);

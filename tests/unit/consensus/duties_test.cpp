@@ -25,6 +25,11 @@ class Duties : public ConsensusFixture {
     EXPECT_TRUE(m);
     return *m;
   }
+  Bytes dummyRequest() {
+    auto r = chain->stateAt(chain->tip().id)->request(dummyId);
+    EXPECT_TRUE(r);
+    return r ? *r : Bytes{};
+  }
 };
 
 TEST_F(Duties, NextIsTheRegisteredModelsFirstStage) {
@@ -66,7 +71,7 @@ TEST_F(Duties, TheDummysStagesCycleThroughItsBatches) {
                                                               {6, 2}, {9, 5}, {10, 1}, {12, 3}};
   for (const auto& [last, batch] : lastAndBatch) {
     m.lastStage = last;
-    auto d = trainingDutyOf(m, chain->tip().id);
+    auto d = trainingDutyOf(m, dummyRequest(), chain->tip().id);
     ASSERT_TRUE(d) << d.status().message();
     EXPECT_EQ(d->stage, last + 1);
     EXPECT_EQ(d->batch, tagged("B" + std::to_string(batch) + "/dummy")) << "stage " << last + 1;
@@ -76,11 +81,10 @@ TEST_F(Duties, TheDummysStagesCycleThroughItsBatches) {
 TEST_F(Duties, ARecordWhoseRequestDisagreesIsMalformed) {
   ModelRecord m = dummyRecord();
   m.stagesTotal = 4;
-  auto d = trainingDutyOf(m, chain->tip().id);
+  auto d = trainingDutyOf(m, dummyRequest(), chain->tip().id);
   ASSERT_FALSE(d);
   EXPECT_EQ(d.status().code(), ExitCode::kMalformed);
-  m.request = Bytes{1, 2, 3};
-  EXPECT_FALSE(trainingDutyOf(m, chain->tip().id));
+  EXPECT_FALSE(trainingDutyOf(dummyRecord(), Bytes{1, 2, 3}, chain->tip().id));
 }
 
 TEST_F(Duties, DeclarationsMatchModelStageAndState) {

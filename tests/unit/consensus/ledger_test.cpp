@@ -44,9 +44,30 @@ TEST_F(Ledger, UndoOfARegistrationRemovesTheModel) {
   ASSERT_TRUE(undo);
   ASSERT_TRUE(state.model(modelId));
   EXPECT_EQ(state.model(modelId)->anchor, blockIdOf(block));
-  ASSERT_TRUE(undoBlock(state, *undo));
+  // The request is stored once, beside the record, as the registration carried it.
+  ASSERT_TRUE(state.request(modelId));
+  EXPECT_EQ(*state.request(modelId), requestBytes);
+  // The undo record holds no request (the model did not exist before).
+  auto decoded = decodeUndo(encodeUndo(*undo));
+  ASSERT_TRUE(decoded) << decoded.status().message();
+  ASSERT_TRUE(undoBlock(state, *decoded));
   EXPECT_FALSE(state.model(modelId));
+  EXPECT_FALSE(state.request(modelId));
   EXPECT_TRUE(state == genesisState);
+}
+
+// The same on an overlay (validation's scratch state): the erase hides the
+// base's request too.
+TEST_F(Ledger, OverlayKeepsAndErasesTheRequestWithTheModel) {
+  const LedgerReader& tip = *chain->stateAt(chain->tip().id);
+  ASSERT_TRUE(tip.request(modelId));
+  OverlayLedger overlay(tip);
+  EXPECT_EQ(*overlay.request(modelId), requestBytes);
+  ASSERT_TRUE(overlay.eraseModel(modelId));
+  EXPECT_FALSE(overlay.request(modelId));
+  EXPECT_TRUE(tip.request(modelId));
+  ASSERT_TRUE(overlay.putRequest(modelId, Bytes{1, 2}));
+  EXPECT_EQ(*overlay.request(modelId), (Bytes{1, 2}));
 }
 
 TEST_F(Ledger, TotalSupplyChangesOnlyByTheBlockReward) {
@@ -188,6 +209,20 @@ TEST_F(Ledger, RecordEncodingsRoundTrip) {
   auto back = decodeModel(encodeModel(*m));
   ASSERT_TRUE(back) << back.status().message();
   EXPECT_TRUE(*back == *m);
+  // A progress record of a few hundred bytes, whatever the request's size
+  // (schema 3): a block of the model rewrites only this.
+  EXPECT_LT(encodeModel(*m).size(), 400u);
+  // A record that still carries its request (chain store schema 2) is refused.
+  {
+    capnp::MallocMessageBuilder mb;
+    auto root = mb.initRoot<schema::ModelProgress>();
+    root.setModelId(dataOf(modelId));
+    auto req = decodeOrDie(requestBytes);
+    root.setRequest(req->envelope().getTrainingRequest());
+    auto old = decodeModel(canonicalBytes(mb.getRoot<schema::ModelProgress>().asReader()));
+    ASSERT_FALSE(old);
+    EXPECT_EQ(old.status().code(), ExitCode::kMalformed);
+  }
   Account a{123, 4, 56};
   auto ab = decodeAccount(encodeAccount(a));
   ASSERT_TRUE(ab);

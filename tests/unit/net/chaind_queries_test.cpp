@@ -125,8 +125,8 @@ TEST(ChaindQueryClient, SubmitAnswerPrintsAsJson) {
   EXPECT_EQ(*queryText("repos", {net::frame("tcp://10.0.0.2:7001")}), "tcp://10.0.0.2:7001\n");
 }
 
-// A model record whose request names `endpoints`.
-ModelRecord modelNaming(const std::vector<std::string>& endpoints) {
+// A request file naming `endpoints`.
+Bytes requestNaming(const std::vector<std::string>& endpoints) {
   capnp::MallocMessageBuilder mb;
   auto body = mb.initRoot<schema::Envelope>().initTrainingRequest().initBody();
   body.setDescription("named repositories");
@@ -134,26 +134,24 @@ ModelRecord modelNaming(const std::vector<std::string>& endpoints) {
     auto list = body.initRepoEndpoints(static_cast<unsigned>(endpoints.size()));
     for (size_t i = 0; i < endpoints.size(); ++i) list.set(static_cast<unsigned>(i), endpoints[i]);
   }
-  ModelRecord m;
-  m.request = encodeMessage(mb.getRoot<schema::Envelope>().asReader());
-  return m;
+  return encodeMessage(mb.getRoot<schema::Envelope>().asReader());
 }
 
 TEST(NamedRepoEndpoints, InOrderDialableOnlyAndCapped) {
-  EXPECT_TRUE(namedRepoEndpoints(ModelRecord{}).empty());  // no request bytes
-  EXPECT_TRUE(namedRepoEndpoints(modelNaming({})).empty());
+  EXPECT_TRUE(namedRepoEndpoints(Bytes{}).empty());  // no request bytes
+  EXPECT_TRUE(namedRepoEndpoints(requestNaming({})).empty());
   const std::string tooLong = "tcp://" + std::string(300, 'a') + ":1";
   EXPECT_EQ(namedRepoEndpoints(
-                modelNaming({"tcp://10.0.0.2:7001", "http://x:1", tooLong, "ipc:///run/repo"})),
+                requestNaming({"tcp://10.0.0.2:7001", "http://x:1", tooLong, "ipc:///run/repo"})),
             (std::vector<std::string>{"tcp://10.0.0.2:7001", "ipc:///run/repo"}));
   std::vector<std::string> many;
   for (int i = 0; i < 20; ++i) many.push_back("tcp://127.0.0.1:" + std::to_string(32100 + i));
-  auto kept = namedRepoEndpoints(modelNaming(many));
+  auto kept = namedRepoEndpoints(requestNaming(many));
   ASSERT_EQ(kept.size(), kMaxNamedRepos);
   EXPECT_EQ(kept.front(), many.front());
   EXPECT_EQ(kept.back(), many[kMaxNamedRepos - 1]);
   // The JSON view of a model lists them as well.
-  EXPECT_NE(modelJson(modelNaming({"tcp://10.0.0.2:7001"}))
+  EXPECT_NE(modelJson(ModelRecord{}, requestNaming({"tcp://10.0.0.2:7001"}))
                 .find("\"repoEndpoints\": [\"tcp://10.0.0.2:7001\"]"),
             std::string::npos);
 }

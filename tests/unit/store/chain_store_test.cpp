@@ -51,7 +51,7 @@ TEST_F(ChainStoreTest, NewStoreStartsAtGenesisWithItsAllocations) {
   EXPECT_FALSE((*chain)->stateRecord(pot::sha256("nothing"))->has_value());
 }
 
-// The layout of docs/protocol.md ("pot-chaind"), schema version 2: heights
+// The layout of docs/protocol.md ("pot-chaind"), schema version 3: heights
 // as big-endian keys, integers in records little-endian.
 TEST_F(ChainStoreTest, RecordsKeepTheirLayoutOnDisk) {
   auto chain = pot::chaind::ChainStore::open(dir_ + "/db", genesis_, false);
