@@ -33,6 +33,7 @@
 #include "libcommon/core/fileio.h"
 #include "libcommon/core/parallel.h"
 #include "libcommon/store/chain_store.h"
+#include "tests/unit/consensus/make_request.h"
 
 namespace {
 
@@ -78,29 +79,6 @@ struct Times {
 
 // ---- make: a chain of real blocks with the consensus library
 
-pot::Bytes dummyRequest(const pot::SigningKey& employer, uint32_t stages) {
-  capnp::MallocMessageBuilder mb;
-  auto req = mb.initRoot<pot::schema::Envelope>().initTrainingRequest();
-  auto b = req.initBody();
-  b.setEmployer(pot::dataOf(employer.publicKey()));
-  auto arch = b.initArchitecture();
-  arch.setBuiltin("mlp:4-3-2");
-  arch.initInputShape(1).set(0, 4);
-  arch.setNumClasses(2);
-  b.initOptimizer().initSgd().setLearningRate(0.1);
-  b.setMinibatchSize(2);
-  b.setSeed(7);
-  pot::fillRequestProfile(*pot::findComputeProfile("portable"), b.initProfile());
-  b.setInitialState(pot::dataOf(pot::sha256("S0")));
-  auto batches = b.initStageBatches(stages);
-  for (uint32_t i = 0; i < stages; ++i)
-    batches.set(i, pot::dataOf(pot::sha256("B" + std::to_string(i + 1))));
-  b.setDeclarers(2);
-  pot::Bytes sig = pot::signBody(employer, pot::Domain::kRequest, b.asReader());
-  req.setSignature(kj::arrayPtr(sig.data(), sig.size()));
-  return pot::encodeMessage(mb.getRoot<pot::schema::Envelope>().asReader());
-}
-
 int make(const std::string& dir, uint32_t blocks, uint32_t stages) {
   std::vector<pot::SigningKey> nodes;
   for (int i = 0; i < 4; ++i) nodes.push_back(must(pot::SigningKey::generate(), "keygen"));
@@ -116,7 +94,7 @@ int make(const std::string& dir, uint32_t blocks, uint32_t stages) {
   g.deriveDeclarationTarget = g.deriveHeaderTarget = false;
   for (auto& n : nodes) g.allocations.push_back({n.publicKey(), 1000ull * 100000000ull});
   g.timestamp = g0;
-  g.dummyRequest = dummyRequest(employer, stages);
+  g.dummyRequest = pot::testing::makeRequest(employer, stages, 2, 0, "bench");
   const pot::Bytes genesisBytes = must(pot::makeGenesis(g), "genesis");
   auto genesis = must(pot::parseGenesis(std::shared_ptr<const pot::Message>(
                           must(pot::decodeMessage(genesisBytes), "decode genesis"))),

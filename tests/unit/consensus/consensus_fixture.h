@@ -24,6 +24,7 @@
 #include "libcommon/consensus/validate.h"
 #include "libcommon/core/canonical.h"
 #include "libcommon/core/data_field.h"
+#include "tests/unit/consensus/make_request.h"
 
 namespace pot::testing {
 
@@ -37,37 +38,6 @@ inline MessagePtr decodeOrDie(const Bytes& bytes) {
 
 constexpr uint64_t kCoin = 100000000ull;
 constexpr uint64_t kGenesisTime = 1700000000;
-
-// A signed TrainingRequest with `stages` stage batches (hashes only: consensus never reads
-// them); `edit` breaks one rule of a registration before the employer signs.
-inline Bytes makeRequest(
-    const SigningKey& employer, uint32_t stages, uint32_t declarers, uint64_t fee,
-    const std::string& salt,
-    const std::function<void(schema::TrainingRequest::Body::Builder)>& edit = nullptr) {
-  capnp::MallocMessageBuilder mb;
-  auto req = mb.initRoot<schema::Envelope>().initTrainingRequest();
-  auto b = req.initBody();
-  b.setEmployer(dataOf(employer.publicKey()));
-  auto arch = b.initArchitecture();
-  arch.setBuiltin("mlp:4-3-2");
-  arch.initInputShape(1).set(0, 4);
-  arch.setNumClasses(2);
-  b.initOptimizer().initSgd().setLearningRate(0.1);
-  b.setMinibatchSize(2);
-  b.setSeed(7);
-  fillRequestProfile(*findComputeProfile("portable"), b.initProfile());
-  b.setInitialState(dataOf(tagged("S0/" + salt)));
-  auto batches = b.initStageBatches(stages);
-  for (uint32_t i = 0; i < stages; ++i)
-    batches.set(i, dataOf(tagged("B" + std::to_string(i + 1) + "/" + salt)));
-  b.setDeclarers(declarers);
-  b.setFeePerStage(fee);
-  b.setDescription(salt);
-  if (edit) edit(b);
-  Bytes sig = signBody(employer, Domain::kRequest, b.asReader());
-  req.setSignature(kj::arrayPtr(sig.data(), sig.size()));
-  return encodeMessage(mb.getRoot<schema::Envelope>().asReader());
-}
 
 // What one block's round produced.
 struct Round {
