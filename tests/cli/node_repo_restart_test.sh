@@ -11,9 +11,31 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/node_lib.sh"
 field() { pot-json get "$1"; }
-# Loopback ports of this test (43000-43999 is its range): the two
-# repositories, and node 1's chaind, which both repositories ask.
-X=tcp://127.0.0.1:43101 Y=tcp://127.0.0.1:43102 CHAIND=tcp://127.0.0.1:43110
+# Loopback ports of this test: the two repositories, and node 1's chaind, which
+# both repositories ask. Fixed before anything binds (the request names X), so
+# chosen free below Linux's ephemeral range (32768-60999), where an outgoing
+# connection of a test running beside this one could take a fixed port first.
+free_port() {
+  /usr/bin/python3 - "$@" <<'PY'
+import random, socket, sys
+taken = {int(p) for p in sys.argv[1:]}
+while True:
+    p = random.randint(20000, 32000)
+    if p in taken:
+        continue
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(p)
+    break
+PY
+}
+PX="$(free_port)" && PY_="$(free_port "$PX")" && PC="$(free_port "$PX" "$PY_")" || fail "no free port"
+X=tcp://127.0.0.1:$PX Y=tcp://127.0.0.1:$PY_ CHAIND=tcp://127.0.0.1:$PC
 
 NOW="$(date +%s)"
 for i in 1 2 3; do pot-keygen -o "$T/node$i.pem" >/dev/null; done
