@@ -223,6 +223,9 @@ Times importSeconds(const std::string& genesis, const std::vector<pot::Bytes>& b
                       "open store");
     pot::chaind::BulkOptions o;
     o.threads = threads;
+    // To compare batch sizes: POT_BENCH_PER_COMMIT=N (default: the store's).
+    if (const char* per = std::getenv("POT_BENCH_PER_COMMIT"))
+      o.blocksPerCommit = std::strtoull(per, nullptr, 10);
     size_t tips = 0;
     auto t = Clock::now();
     const double c = cpuSeconds(), a = threadCpuSeconds();
@@ -234,6 +237,9 @@ Times importSeconds(const std::string& genesis, const std::vector<pot::Bytes>& b
     if (tips != blocks.size()) die("a block did not extend the tip");
   }
   fs::remove_all(tmpl);
+  // The store's deletion and write-back done now, not by kernel threads on
+  // the cores of the measurement that follows.
+  ::sync();
   return s;
 }
 
@@ -252,20 +258,35 @@ int bound(const std::string& dir, std::vector<size_t> sizes) {
     std::vector<pot::MessagePtr> msgs;
     for (const auto& b : blocks) msgs.push_back(must(pot::decodeMessage(b), "decode"));
     size_t sigs = 0;
-    // Best of 3 each, interleaved, so the machine's other load hits all alike.
+    // Best of 5 each, interleaved, so the machine's other load hits all
+    // alike; and each round's own ratios, whose median does not mix a
+    // quick moment of one measure with a slow moment of another.
     Times b1, bN, i1, iN;
-    for (int run = 0; run < 3; ++run) {
+    std::vector<double> round1, roundN;  // bound 1 core / import, per round
+    for (int run = 0; run < 5; ++run) {
       pin(cpus, 1);
-      b1.keepBest(boundSeconds(msgs, 1, sigs));
-      i1.keepBest(importSeconds(dir + "/genesis", blocks, 1));
+      const Times rb1 = boundSeconds(msgs, 1, sigs);
+      const Times ri1 = importSeconds(dir + "/genesis", blocks, 1);
       pin(cpus, cpus.size());
-      bN.keepBest(boundSeconds(msgs, 0, sigs));
-      iN.keepBest(importSeconds(dir + "/genesis", blocks, 0));
+      const Times rbN = boundSeconds(msgs, 0, sigs);
+      const Times riN = importSeconds(dir + "/genesis", blocks, 0);
+      b1.keepBest(rb1);
+      i1.keepBest(ri1);
+      bN.keepBest(rbN);
+      iN.keepBest(riN);
+      round1.push_back(rb1.wall / ri1.wall);
+      roundN.push_back(rb1.wall / riN.wall);
     }
     std::printf("%7zu %8zu %11.0f %11.0f %11.0f %11.0f %9.2f %9.2f %9.2f %11.2f\n", n, sigs,
                 n / b1.wall, n / bN.wall, n / i1.wall, n / iN.wall, b1.wall / i1.wall,
                 b1.wall / iN.wall, bN.wall / iN.wall, b1.cpu / i1.cpu);
     perBlock.push_back(iN.wall / n);
+    auto median = [](std::vector<double> v) {
+      std::sort(v.begin(), v.end());
+      return v[v.size() / 2];
+    };
+    std::printf("        median of the rounds' own ratios: imp1/bnd1 %.2f, impN/bnd1 %.2f\n",
+                median(round1), median(roundN));
     // Where the time goes on all cores: the applying thread (in order) and
     // every thread together. On an idle machine of C cores the import can
     // run no faster than n / max(apply, all / C); the ratio of that to the

@@ -54,7 +54,7 @@ Status MemoryChain::addBlock(const Message& block, uint64_t now) {
   // A copy shares the parent's requests (never changed once written).
   auto state = std::make_unique<MemoryLedger>(*states_.at(*parentId));
   Rejection why;
-  auto undo = applyBlock(*state, b, params(), v.blockId, &why);
+  auto undo = applyBlock(*state, b, params(), v.blockId, &why, /*signaturesVerified=*/true);
   if (!undo)
     return Status::internal("a validated block failed to apply: " + undo.status().message());
   auto entry = tree_.add(v.blockId, *parentId, v.trust);

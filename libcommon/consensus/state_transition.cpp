@@ -51,7 +51,7 @@ Status fail(Rejection* why, RejectReason reason, const std::string& message) {
 
 Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
                              const ChainParams& params, const Hash256& blockId, Rejection* failure,
-                             SignatureCache* signatures) {
+                             bool signaturesVerified) {
   BlockUndo undo;
   undo.blockId = blockId;
   undo.totalSupply = store.totalSupply();
@@ -145,7 +145,8 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
       auto employer = Hash256::fromBytes(rb.getEmployer().begin(), rb.getEmployer().size());
       auto sig = request.getSignature();
       if (!employer ||
-          !verifyBody(*employer, Domain::kRequest, rb, sig.begin(), sig.size(), signatures))
+          (!signaturesVerified &&
+           !verifyBody(*employer, Domain::kRequest, rb, sig.begin(), sig.size())))
         return fail(failure, RejectReason::kBadRequestSig,
                     where + ": the training request's signature does not verify");
       // The request as a stage would check it (docs/protocol.md "Registering a request").

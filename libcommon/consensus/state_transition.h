@@ -3,7 +3,6 @@
 
 #include "libcommon/consensus/genesis.h"
 #include "libcommon/consensus/ledger.h"
-#include "libcommon/core/signature_cache.h"
 
 namespace pot {
 
@@ -12,10 +11,12 @@ namespace pot {
 // (insufficient-balance, bad-nonce, ...) with `failure` filled; `store` is
 // then partly written and must be discarded (use an OverlayLedger or an
 // aborted transaction). The coinbase applied is the recomputed one.
-// `signatures` as for validateBlock (a registered request's signature).
+// `signaturesVerified`: every signature of the block is known to verify
+// (validated already, or checked ahead), so a registered request's is not
+// verified again.
 Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
                              const ChainParams& params, const Hash256& blockId,
-                             Rejection* failure = nullptr, SignatureCache* signatures = nullptr);
+                             Rejection* failure = nullptr, bool signaturesVerified = false);
 
 // Restores the state before the block that produced `undo`.
 Status undoBlock(LedgerStore& store, const BlockUndo& undo);

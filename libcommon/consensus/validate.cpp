@@ -87,7 +87,7 @@ ValidationResult validateBlockBytes(const ChainView& chain, Bytes bytes, uint64_
 }
 
 ValidationResult validateBlock(const ChainView& chain, const Message& message, uint64_t now,
-                               SignatureCache* signatures) {
+                               const BlockSignatures* checked) {
   if (message.kind() != schema::Envelope::BLOCK)
     return reject(RejectReason::kNotABlock, "expected a block, got a " + kindName(message.kind()),
                   Verdict::kMalformed);
@@ -150,18 +150,20 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
                                                       std::to_string(model->stagesTotal));
 
   // A block whose every signature was checked ahead (bulk import) asks
-  // none of them again; any other asks each, in this order.
-  const Hash256 blockId = blockIdOf(block);
-  const bool preverified =
-      signatures != nullptr && signatures->isVerifiedBlock(blockId, block.getSignature().begin(),
-                                                           block.getSignature().size());
+  // none of them again, and the ids found then are not hashed again; any
+  // other block asks each signature, in this order.
+  const bool others = checked != nullptr && checked->othersChecked;
+  const bool allVerified = checked != nullptr && checked->allVerified;
+  const Hash256 blockId = checked ? checked->blockId : blockIdOf(block);
   auto verified = [&](const PublicKey& key, Domain domain, capnp::DynamicStruct::Reader body,
                       capnp::Data::Reader sig) {
-    return preverified || verifyBody(key, domain, body, sig.begin(), sig.size(), signatures);
+    if (allVerified || (domain == Domain::kBlock && checked && checked->wrapperVerified))
+      return true;
+    return verifyBody(key, domain, body, sig.begin(), sig.size());
   };
 
   // The header's signature.
-  const Hash256 headerId = headerIdOf(hdr);
+  const Hash256 headerId = others ? checked->headerId : headerIdOf(hdr);
   {
     auto sig = hdr.getSignature();
     if (!verified(hashFrom(h.getPubkey()), Domain::kHeader, h, sig))
@@ -237,7 +239,10 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
   std::set<PublicKey> voters;
   for (uint32_t i = 0; i < c; ++i) {
     auto td = body.getDeclarations()[i];
-    if (messageId(Domain::kDeclaration, td.getBody()) != hashFrom(h.getDeclarations()[i]))
+    const Hash256 tdId = others && i < checked->declarationIds.size()
+                             ? checked->declarationIds[i]
+                             : messageId(Domain::kDeclaration, td.getBody());
+    if (tdId != hashFrom(h.getDeclarations()[i]))
       return reject(
           RejectReason::kDeclarationMismatch,
           "declaration " + std::to_string(i + 1) + " is not the one its header names there");
@@ -293,7 +298,7 @@ ValidationResult validateBlock(const ChainView& chain, const Message& message, u
   // Transactions and state rules, simulated on the parent state.
   OverlayLedger scratch(*state);
   Rejection fail;
-  auto undo = applyBlock(scratch, block, params, blockId, &fail, signatures);
+  auto undo = applyBlock(scratch, block, params, blockId, &fail, allVerified);
   if (!undo) {
     if (fail.reason == RejectReason::kNone)
       return reject(RejectReason::kApplyFailed, undo.status().message(), Verdict::kError);

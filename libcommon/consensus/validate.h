@@ -3,10 +3,10 @@
 
 #include <string>
 
+#include "libcommon/consensus/block_signatures.h"
 #include "libcommon/consensus/chain_view.h"
 #include "libcommon/consensus/reject_reason.h"
 #include "libcommon/core/message_io.h"
-#include "libcommon/core/signature_cache.h"
 #include "libcommon/core/target.h"
 
 namespace pot {
@@ -48,11 +48,13 @@ ValidationResult reject(RejectReason reason, const std::string& message,
 
 // Checks a decoded block message against the chain at local time `now`
 // (Unix seconds; UINT64_MAX disables the too-new rule, for replay).
-// `signatures`, when given, answers each signature check a triple verified
-// before (bulk import fills it on all cores ahead); the rules, their order
-// and the reject codes are the same with or without it.
+// `checked`, when given, is what checkWrapper (and checkOtherSignatures)
+// found for this very block (the chain store checks them on all cores
+// ahead): its ids are used instead of hashing again, and a signature it
+// verified is not verified again; the rules, their order and the reject
+// codes are the same with or without it.
 ValidationResult validateBlock(const ChainView& chain, const Message& block, uint64_t now,
-                               SignatureCache* signatures = nullptr);
+                               const BlockSignatures* checked = nullptr);
 
 // The same from file bytes: decoding errors become `non-canonical` or
 // `malformed` verdicts.

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -23,13 +25,23 @@ void parallelFor(size_t n, unsigned threads, const std::function<void(size_t)>& 
   // Items are taken one at a time from a shared counter: a slow item does
   // not leave the other threads idle.
   std::atomic<size_t> next{0};
+  // An exception ends its thread's share (the others finish theirs) and is
+  // rethrown here, on the caller's thread, instead of ending the process.
+  std::mutex mutex;
+  std::exception_ptr first;
   auto work = [&] {
-    for (size_t i = next++; i < n; i = next++) fn(i);
+    try {
+      for (size_t i = next++; i < n; i = next++) fn(i);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!first) first = std::current_exception();
+    }
   };
   std::vector<std::thread> helpers;
   for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(work);
   work();
   for (auto& h : helpers) h.join();
+  if (first) std::rethrow_exception(first);
 }
 
 }  // namespace pot

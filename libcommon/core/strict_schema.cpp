@@ -51,6 +51,22 @@ bool isPointer(Type::Which t) {
   }
 }
 
+// Where a walk is, kept on the stack and spelled out only for an error.
+struct PathStep {
+  const PathStep* up;
+  const char* name;  // a field, or nullptr for a list element
+  uint32_t index;
+};
+
+std::string pathText(const PathStep* at) {
+  std::vector<const PathStep*> steps;
+  for (; at; at = at->up) steps.push_back(at);
+  std::string out = "message";
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it)
+    out += (*it)->name ? std::string(".") + (*it)->name : "[" + std::to_string((*it)->index) + "]";
+  return out;
+}
+
 struct Ownership {
   std::vector<uint8_t> dataMask;  // bit set = owned by a live field
   std::vector<bool> pointerOwned;
@@ -91,43 +107,46 @@ void markStruct(Ownership& own, capnp::DynamicStruct::Reader r) {
   }
 }
 
-std::string check(capnp::DynamicStruct::Reader r, const std::string& path);
+std::string check(capnp::DynamicStruct::Reader r, const PathStep* at);
 
-std::string checkValue(capnp::DynamicValue::Reader v, const std::string& path) {
-  if (v.getType() == capnp::DynamicValue::STRUCT) return check(v.as<capnp::DynamicStruct>(), path);
+// Lists of structs or of lists are walked; Data and Text elements own no
+// bits beyond their bytes, so their lists are not.
+std::string checkValue(capnp::DynamicValue::Reader v, const PathStep* at) {
+  if (v.getType() == capnp::DynamicValue::STRUCT) return check(v.as<capnp::DynamicStruct>(), at);
   if (v.getType() == capnp::DynamicValue::LIST) {
     auto list = v.as<capnp::DynamicList>();
-    if (list.getSchema().whichElementType() != Type::STRUCT &&
-        list.getSchema().whichElementType() != Type::LIST &&
-        list.getSchema().whichElementType() != Type::DATA &&
-        list.getSchema().whichElementType() != Type::TEXT)
-      return {};
+    const auto element = list.getSchema().whichElementType();
+    if (element != Type::STRUCT && element != Type::LIST) return {};
     for (uint32_t i = 0; i < list.size(); ++i) {
-      auto e = checkValue(list[i], path + "[" + std::to_string(i) + "]");
+      PathStep here{at, nullptr, i};
+      auto e = checkValue(list[i], &here);
       if (!e.empty()) return e;
     }
   }
   return {};
 }
 
-std::string check(capnp::DynamicStruct::Reader r, const std::string& path) {
+// The path is spelled out only for an error: a clean message, the common
+// case, costs no string work.
+std::string check(capnp::DynamicStruct::Reader r, const PathStep* at) {
   auto node = r.getSchema().getProto().getStruct();
   capnp::AnyStruct::Reader any = r.as<capnp::AnyStruct>();
   auto data = any.getDataSection();
   auto pointers = any.getPointerSection();
   if (data.size() > node.getDataWordCount() * 8u || pointers.size() > node.getPointerCount())
-    return path + " is larger than its schema (unknown fields)";
+    return pathText(at) + " is larger than its schema (unknown fields)";
   Ownership own{std::vector<uint8_t>(data.size(), 0), std::vector<bool>(pointers.size(), false)};
   markStruct(own, r);
   for (size_t i = 0; i < data.size(); ++i)
-    if (data[i] & ~own.dataMask[i]) return path + " has bits set outside its fields";
+    if (data[i] & ~own.dataMask[i]) return pathText(at) + " has bits set outside its fields";
   for (uint32_t i = 0; i < pointers.size(); ++i)
     if (!own.pointerOwned[i] && !pointers[i].isNull())
-      return path + " has a pointer outside its fields";
+      return pathText(at) + " has a pointer outside its fields";
   // Recurse into live pointer fields (groups share this struct's sections).
   auto visit = [&](capnp::StructSchema::Field f) -> std::string {
     if (!r.has(f)) return {};
-    return checkValue(r.get(f), path + "." + f.getProto().getName().cStr());
+    PathStep here{at, f.getProto().getName().cStr(), 0};
+    return checkValue(r.get(f), &here);
   };
   for (auto f : r.getSchema().getNonUnionFields()) {
     auto e = visit(f);
@@ -140,22 +159,6 @@ std::string check(capnp::DynamicStruct::Reader r, const std::string& path) {
 }
 
 // ---- one form of empty
-
-// Where a walk is, kept on the stack and spelled out only for an error.
-struct PathStep {
-  const PathStep* up;
-  const char* name;  // a field, or nullptr for a list element
-  uint32_t index;
-};
-
-std::string pathText(const PathStep* at) {
-  std::vector<const PathStep*> steps;
-  for (; at; at = at->up) steps.push_back(at);
-  std::string out = "message";
-  for (auto it = steps.rbegin(); it != steps.rend(); ++it)
-    out += (*it)->name ? std::string(".") + (*it)->name : "[" + std::to_string((*it)->index) + "]";
-  return out;
-}
 
 // The same walk serves readers (find) and builders (make null).
 template <typename Ptr>
@@ -235,7 +238,7 @@ bool walkStruct(S r, const PathStep* at, Act& act) {
 
 }  // namespace
 
-std::string findStrayBits(capnp::DynamicStruct::Reader root) { return check(root, "message"); }
+std::string findStrayBits(capnp::DynamicStruct::Reader root) { return check(root, nullptr); }
 
 std::string findNonNullEmpty(capnp::DynamicStruct::Reader root) {
   std::string found;

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <future>
 #include <map>
 #include <stdexcept>
 
@@ -19,7 +18,7 @@
 #include "libcommon/core/coding.h"
 #include "libcommon/core/data_field.h"
 #include "libcommon/core/fileio.h"
-#include "libcommon/core/parallel.h"
+#include "libcommon/core/run_ahead.h"
 #include "libcommon/core/signatures.h"
 
 namespace pot::chaind {
@@ -389,7 +388,10 @@ class TxnChainView : public ChainView {
       if (!bytes || !bytes->has_value()) return nullptr;
       auto m = decodeMessage(**bytes);
       if (!m) return nullptr;
-      if (!applyBlock(*overlay, (*m)->envelope().getBlock(), params(), c)) return nullptr;
+      // A stored block was validated when it came: its signatures verify.
+      if (!applyBlock(*overlay, (*m)->envelope().getBlock(), params(), c, nullptr,
+                      /*signaturesVerified=*/true))
+        return nullptr;
     }
     auto* raw = overlay.get();
     overlays_[id] = std::move(overlay);
@@ -490,9 +492,10 @@ Result<std::unique_ptr<ChainStore>> ChainStore::open(const std::string& dir,
 // The checks before a block's transaction, in importBlock's order: decode
 // (canonical), the kind, and the wrapper's signature, checked before
 // "known": a copy of a stored block with a forged signature has the same id
-// but is still a bad message. Pure, so bulk import runs it on all cores.
+// but is still a bad message. `checked` gets the block's id with the
+// wrapper's verdict. Pure, so bulk import runs it on all cores.
 Result<MessagePtr> ChainStore::checkMessage(const Bytes& bytes, RejectReason& why,
-                                            SignatureCache* signatures) {
+                                            BlockSignatures& checked) {
   why = RejectReason::kNone;
   DecodeFailure failure;
   auto m = decodeMessage(bytes, blockReadLimits(), &failure);
@@ -504,11 +507,8 @@ Result<MessagePtr> ChainStore::checkMessage(const Bytes& bytes, RejectReason& wh
     why = RejectReason::kNotABlock;
     return s;
   }
-  auto blk = (*m)->envelope().getBlock();
-  auto wrapper = blk.getBody().getWrapper();
-  auto sig = blk.getSignature();
-  if (wrapper.size() != 32 || !verifyBody(hashFrom(wrapper), Domain::kBlock, blk.getBody(),
-                                          sig.begin(), sig.size(), signatures)) {
+  checked = checkWrapper((*m)->envelope().getBlock());
+  if (!checked.wrapperVerified) {
     why = RejectReason::kBadBlockSig;
     return Status::invalid(std::string(rejectName(why)) +
                            ": the wrapper's signature does not verify");
@@ -521,12 +521,12 @@ Result<ImportResult> ChainStore::importBlock(const Bytes& bytes, uint64_t now,
   RejectReason ignored;
   RejectReason& why = rejected ? *rejected : ignored;
   // The wrapper's signature, verified here, is not verified again by validation.
-  SignatureCache signatures;
-  auto m = checkMessage(bytes, why, &signatures);
+  BlockSignatures checked;
+  auto m = checkMessage(bytes, why, checked);
   if (!m) return m.status();
   ImportResult result;
   Status s = env_->update([&](store::Txn& txn) -> Status {
-    return importChecked(txn, **m, bytes, now, why, &signatures, result);
+    return importChecked(txn, **m, bytes, now, why, checked, result);
   });
   if (!s) return s;
   return result;
@@ -540,40 +540,49 @@ Status ChainStore::importBlocks(const std::vector<Bytes>& blocks, uint64_t now,
   why = RejectReason::kNone;
   const size_t per = std::max<size_t>(1, options.blocksPerCommit);
   // What importBlock checks before its transaction, per block, made on all
-  // cores; every signature of the block goes into the cache as well, so
-  // validation, in order on this thread, verifies none again.
+  // cores, and every other signature of the block with it, so validation,
+  // in order on this thread, verifies none again and hashes no id again.
   struct Checked {
     Result<MessagePtr> message = Status::internal("not checked");
     RejectReason why = RejectReason::kNone;
+    BlockSignatures signatures;
   };
   std::vector<Checked> checked(blocks.size());
-  SignatureCache signatures;
-  auto check = [&](size_t from, size_t to) {
-    parallelFor(to - from, options.threads, [&](size_t i) {
-      Checked& c = checked[from + i];
-      c.message = checkMessage(blocks[from + i], c.why, &signatures);
-      if (c.message)  // the wrapper's is in the cache already (checkMessage)
-        verifyBlockSignatures((*c.message)->envelope().getBlock(), signatures, false);
-    });
-  };
-  // The next batch is checked while this one is validated and committed.
-  std::future<void> ahead = std::async(std::launch::async, check, 0, std::min(per, blocks.size()));
+  // The checks run on every core, taking the blocks in order, while this
+  // thread validates and commits them: no core waits at a batch's end. At
+  // most four batches are checked ahead, which bounds the memory held.
+  RunAhead ahead(blocks.size(), options.threads, 4 * per, [&](size_t i) {
+    Checked& c = checked[i];
+    c.message = checkMessage(blocks[i], c.why, c.signatures);
+    if (c.message) checkOtherSignatures((*c.message)->envelope().getBlock(), c.signatures);
+  });
   for (size_t from = 0; from < blocks.size(); from += per) {
     const size_t to = std::min(from + per, blocks.size());
-    ahead.get();
-    if (to < blocks.size())
-      ahead = std::async(std::launch::async, check, to, std::min(to + per, blocks.size()));
     std::vector<ImportResult> results;
     size_t stop = to;  // the first refused block of this batch, or `to`
     Status refusal;
     auto run = [&](store::Txn& txn, size_t end) -> Status {
       results.clear();
+      // The batch's last block first: this thread then sleeps until the
+      // workers are done with the batch instead of waking for each block
+      // (a failed check is reported at its own turn below).
+      try {
+        ahead.waitFor(end - 1);
+      } catch (const std::exception&) {
+      }
       for (size_t i = from; i < end; ++i) {
+        try {
+          ahead.waitFor(i);
+        } catch (const std::exception& e) {
+          checked[i].message = Status::internal("checking block " + std::to_string(i + 1) +
+                                                " failed: " + e.what());
+        }
         RejectReason reason = checked[i].why;
         Status s = checked[i].message.status();
         ImportResult r;
         if (s.isOk())
-          s = importChecked(txn, **checked[i].message, blocks[i], now, reason, &signatures, r);
+          s = importChecked(txn, **checked[i].message, blocks[i], now, reason,
+                            checked[i].signatures, r);
         if (!s.isOk()) {
           stop = i;
           refusal = s;
@@ -602,6 +611,8 @@ Status ChainStore::importBlocks(const std::vector<Bytes>& blocks, uint64_t now,
     }
     if (!s.isOk()) return s;  // our store failed
     for (size_t i = 0; i < results.size(); ++i) committed(from + i, results[i]);
+    for (size_t i = from; i < to; ++i) checked[i] = Checked{};  // stored: let go
+    ahead.release(to);
   }
   return Status::ok();
 }
@@ -610,12 +621,12 @@ Status ChainStore::importBlocks(const std::vector<Bytes>& blocks, uint64_t now,
 // the stored chain, the block and its index entry, and the move of the best
 // chain. Nothing is written for a block validation refuses.
 Status ChainStore::importChecked(store::Txn& txn, const Message& message, const Bytes& bytes,
-                                 uint64_t now, RejectReason& why, SignatureCache* signatures,
-                                 ImportResult& result) {
+                                 uint64_t now, RejectReason& why,
+                                 const BlockSignatures& checked, ImportResult& result) {
   const ReadLimits limits = blockReadLimits();
   auto blk = message.envelope().getBlock();
   return guarded([&]() -> Status {
-    result = ImportResult{blockIdOf(blk)};
+    result = ImportResult{checked.blockId};
     auto existing = readInfo(txn, result.id);
     if (!existing) return existing.status();
     if (existing->has_value()) {
@@ -625,7 +636,7 @@ Status ChainStore::importChecked(store::Txn& txn, const Message& message, const 
     }
     POT_TRY(checkForkDepth(txn, blk.getBody().getHeader().getBody().getParent(), maxReorgDepth_));
     TxnChainView view(genesis_, txn);
-    ValidationResult v = validateBlock(view, message, now, signatures);
+    ValidationResult v = validateBlock(view, message, now, &checked);
     why = v.reason;
     POT_TRY(v.toStatus());
     auto parentId = Hash256::fromBytes(blk.getBody().getHeader().getBody().getParent().begin(), 32);
@@ -692,8 +703,9 @@ Status ChainStore::importChecked(store::Txn& txn, const Message& message, const 
       }
       const Message* cm = c == result.id ? &message : stored->get();
       Rejection failure;
-      auto undo =
-          applyBlock(ledger, cm->envelope().getBlock(), genesis_.params, c, &failure, signatures);
+      // Every block on the path was validated: no signature is verified again.
+      auto undo = applyBlock(ledger, cm->envelope().getBlock(), genesis_.params, c, &failure,
+                             /*signaturesVerified=*/true);
       if (!undo)
         return Status::internal("stored block " + c.hex() +
                                 " failed to apply: " + std::string(rejectName(failure.reason)) +

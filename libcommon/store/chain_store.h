@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "libcommon/consensus/block_signatures.h"
 #include "libcommon/consensus/chain_view.h"
 #include "libcommon/consensus/reject_reason.h"
 #include "libcommon/core/message_io.h"
-#include "libcommon/core/signature_cache.h"
 #include "libcommon/store/store.h"
 
 namespace pot::chaind {
@@ -38,7 +38,7 @@ constexpr uint64_t kMaxStakeholdersDepth = 64;
 // Bulk import (pot-chaind import, sync from a peer): how many blocks share
 // a write transaction, and how many threads check signatures.
 struct BulkOptions {
-  size_t blocksPerCommit = 64;
+  size_t blocksPerCommit = 256;
   unsigned threads = 0;  // 0: every core this process may use
 };
 
@@ -149,9 +149,9 @@ class ChainStore {
  private:
   ChainStore() = default;
   static Result<MessagePtr> checkMessage(const Bytes& bytes, RejectReason& why,
-                                         SignatureCache* signatures);
+                                         BlockSignatures& checked);
   Status importChecked(store::Txn& txn, const Message& message, const Bytes& bytes, uint64_t now,
-                       RejectReason& why, SignatureCache* signatures, ImportResult& result);
+                       RejectReason& why, const BlockSignatures& checked, ImportResult& result);
   std::unique_ptr<store::Env> env_;
   Genesis genesis_;
   uint64_t maxReorgDepth_ = kMaxReorgDepth;

@@ -40,12 +40,12 @@ expect_exit 0 pot-genesis -o "$T/genesis" --timestamp $((NOW - 3600)) --stakehol
   "${allocs[@]}" --alloc "$T/employer.pem=1000000000"
 
 : >"$T/repos"
-# Gossip and chaind listen in this test's loopback range (33000-33499).
-start_node 1 --gossip-bind tcp://127.0.0.1:33200 --chaind-bind tcp://127.0.0.1:33201
-port=33220
+# Every daemon binds a port the kernel picks (pot-node's default, and '*'
+# for the repositories) and is found through its endpoint file: a fixed port
+# in the ephemeral range can be taken by another test's connection first.
+start_node 1
 for r in dummy model; do
-  port=$((port + 1))
-  pot-repo serve "$T/$r" --bind "tcp://127.0.0.1:$port" --chaind "$(ep 1 chaind)" --endpoint-file "$T/$r.ep" --quiet 2>>"$T/repo-$r.log" &
+  pot-repo serve "$T/$r" --bind "tcp://127.0.0.1:*" --chaind "$(ep 1 chaind)" --endpoint-file "$T/$r.ep" --quiet 2>>"$T/repo-$r.log" &
   PIDS+=($!)
   wait_file "$T/$r.ep"
   cat "$T/$r.ep" >>"$T/repos"
@@ -55,8 +55,7 @@ for i in $(seq 2 "$N"); do
   [ "$i" = "$POISONER" ] && role=(--bin "$ADV/poisoner-bin")
   [ "$i" = "$LAZY" ] && role=(--bin "$ADV/lazy-bin")
   start_node "$i" --peer "$(ep 1 gossip-peer)" --peer "$(ep $((i - 1)) gossip-peer)" \
-    --sync-from "$(ep 1 chaind)" --gossip-bind "tcp://127.0.0.1:$((33200 + 2 * i))" \
-    --chaind-bind "tcp://127.0.0.1:$((33201 + 2 * i))" "${role[@]}"
+    --sync-from "$(ep 1 chaind)" "${role[@]}"
 done
 expect_exit 0 pot-tx register -k "$T/employer.pem" --request "$T/model/request" --fee 1000 --nonce 0 -o "$T/tx-register"
 expect_exit 0 pot-tx deposit -k "$T/employer.pem" --request "$T/model/request" \

@@ -242,9 +242,24 @@ class ConsensusFixture : public ::testing::Test {
     }
   }
 
+  // Validates the edited block as a single import does, and again with its
+  // signatures and ids checked ahead as bulk import does (checkWrapper,
+  // checkOtherSignatures): both must give the same verdict, code and message.
   ValidationResult check(Edit& e, uint64_t now = 0) {
     Bytes bytes = encodeMessage(e.mb.getRoot<schema::Envelope>().asReader());
-    return validateBlockBytes(*chain, bytes, now ? now : round2.now);
+    if (!now) now = round2.now;
+    ValidationResult plain = validateBlockBytes(*chain, bytes, now);
+    auto m = decodeMessage(bytes);
+    if (m && (*m)->kind() == schema::Envelope::BLOCK) {
+      auto block = (*m)->envelope().getBlock();
+      BlockSignatures ahead = checkWrapper(block);
+      checkOtherSignatures(block, ahead);
+      ValidationResult bulk = validateBlock(*chain, **m, now, &ahead);
+      EXPECT_EQ(bulk.valid(), plain.valid());
+      EXPECT_EQ(rejectName(bulk.reason), rejectName(plain.reason));
+      EXPECT_EQ(bulk.message, plain.message);
+    }
+    return plain;
   }
 
   std::vector<SigningKey> nodes;
