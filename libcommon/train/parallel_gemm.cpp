@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 namespace {
 
@@ -49,13 +50,20 @@ int64_t blockStart(int64_t extent, int64_t parts, int64_t part, int64_t multiple
 
 namespace pot {
 
-int splitGemmColumnMultiple(const std::string& blas) { return blas == "reference" ? 1 : 12; }
+int splitGemmColumnMultiple(const std::string& blas) {
+  if (blas == "reference") return 1;
+  // 12 is a property of OpenBLAS 0.3.21's driver (parallel_gemm.h), measured on that version
+  // only: any other version runs its GEMMs whole rather than risk a bit.
+  using Config = const char* (*)();
+  auto config = reinterpret_cast<Config>(::dlsym(RTLD_DEFAULT, "openblas_get_config"));
+  const char* version = config ? config() : nullptr;
+  return version && std::strncmp(version, "OpenBLAS 0.3.21 ", 16) == 0 ? 12 : 0;
+}
 
 void setSplitGemm(int threads, int columnMultiple) {
   gColumnMultiple.store(columnMultiple < 1 ? 1 : columnMultiple);
-  gThreads.store(threads < 1 ? 1 : threads);
+  gThreads.store(threads < 1 || columnMultiple < 1 ? 1 : threads);
 }
-int splitGemmThreads() { return gThreads.load(); }
 
 }  // namespace pot
 

@@ -16,13 +16,15 @@ namespace pot {
 // the same groups as the whole call: measured for every shape libtorch calls for the built-in
 // architectures and a grid of odd shapes, both transposes, beta 0 and 1
 // (tests/unit/train/parallel_gemm_test.cpp; a split at multiples of 4 changes bits).
+// 0 (no split) for an OpenBLAS of another version (openblas_get_config), whose driver may group
+// its columns otherwise. Rows are never split under OpenBLAS: under the Haswell core type a
+// split of the rows changes bits at every multiple tried up to 64, for the largest calls too.
 int splitGemmColumnMultiple(const std::string& blas);
 
 // Splits each large sgemm_ call of this process into `threads` blocks of whole columns of C,
 // each starting at a multiple of `columnMultiple` (and, for columnMultiple 1, into rows when C
-// is tall and narrow), each computed by the profile's BLAS on one thread. threads <= 1 turns the
-// split off. Calls made inside an ATen parallel region run whole (no nested parallelism).
+// is tall and narrow), each computed by the profile's BLAS on one thread. threads <= 1 or
+// columnMultiple 0 turns the split off. Calls made inside an ATen parallel region run whole (no nested parallelism).
 void setSplitGemm(int threads, int columnMultiple);
-int splitGemmThreads();
 
 }  // namespace pot
