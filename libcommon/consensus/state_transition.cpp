@@ -144,9 +144,8 @@ Result<BlockUndo> applyBlock(LedgerStore& store, schema::Block::Reader block,
       auto rb = request.getBody();
       auto employer = Hash256::fromBytes(rb.getEmployer().begin(), rb.getEmployer().size());
       auto sig = request.getSignature();
-      if (!employer ||
-          (!signaturesVerified &&
-           !verifyBody(*employer, Domain::kRequest, rb, sig.begin(), sig.size())))
+      if (!employer || (!signaturesVerified &&
+                        !verifyBody(*employer, Domain::kRequest, rb, sig.begin(), sig.size())))
         return fail(failure, RejectReason::kBadRequestSig,
                     where + ": the training request's signature does not verify");
       // The request as a stage would check it (docs/protocol.md "Registering a request").

@@ -416,10 +416,10 @@ store::EnvOptions envOptions(bool readOnly) {
   return o;
 }
 
-// What a block message may take: 64 MiB, as a block file.
+// What a block message may take, as a block file.
 ReadLimits blockReadLimits() {
   ReadLimits limits;
-  limits.maxBytes = 64ull << 20;
+  limits.maxBytes = kMaxBlockFileBytes;
   return limits;
 }
 
@@ -444,7 +444,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::open(const std::string& dir,
   c->env_ = std::move(*env);
   std::optional<Bytes> given;
   if (!genesisPath.empty()) {
-    auto g = readFile(genesisPath, 64ull << 20);
+    auto g = readFile(genesisPath, kMaxBlockFileBytes);
     if (!g) return g.status();
     given = std::move(*g);
   }
@@ -574,8 +574,8 @@ Status ChainStore::importBlocks(const std::vector<Bytes>& blocks, uint64_t now,
         try {
           ahead.waitFor(i);
         } catch (const std::exception& e) {
-          checked[i].message = Status::internal("checking block " + std::to_string(i + 1) +
-                                                " failed: " + e.what());
+          checked[i].message =
+              Status::internal("checking block " + std::to_string(i + 1) + " failed: " + e.what());
         }
         RejectReason reason = checked[i].why;
         Status s = checked[i].message.status();
@@ -621,8 +621,8 @@ Status ChainStore::importBlocks(const std::vector<Bytes>& blocks, uint64_t now,
 // the stored chain, the block and its index entry, and the move of the best
 // chain. Nothing is written for a block validation refuses.
 Status ChainStore::importChecked(store::Txn& txn, const Message& message, const Bytes& bytes,
-                                 uint64_t now, RejectReason& why,
-                                 const BlockSignatures& checked, ImportResult& result) {
+                                 uint64_t now, RejectReason& why, const BlockSignatures& checked,
+                                 ImportResult& result) {
   const ReadLimits limits = blockReadLimits();
   auto blk = message.envelope().getBlock();
   return guarded([&]() -> Status {
@@ -957,7 +957,7 @@ Status ChainStore::exportChain(const std::string& dir) {
   for (; matching > 0 && !full; --matching) {
     auto want = bestAt(matching);
     if (!want) return want.status();
-    auto existing = readFile(name(matching), 64ull << 20);
+    auto existing = readFile(name(matching), kMaxBlockFileBytes);
     if (existing && *existing == *want) break;
   }
   // Stale files: heights above the tip (a reorganisation to a shorter
@@ -978,7 +978,7 @@ Status ChainStore::exportChain(const std::string& dir) {
     auto bytes = bestAt(h);
     if (!bytes) return bytes.status();
     if (full) {
-      auto existing = readFile(name(h), 64ull << 20);
+      auto existing = readFile(name(h), kMaxBlockFileBytes);
       if (existing && *existing == *bytes) continue;
     }
     POT_TRY(writeFileAtomic(name(h), *bytes));

@@ -35,6 +35,10 @@ constexpr uint64_t kMaxReorgDepth = 1000;
 // kMaxReorgDepth is for imports).
 constexpr uint64_t kMaxStakeholdersDepth = 64;
 
+// The largest block or genesis message the store reads, as a file or from
+// its own records.
+constexpr uint64_t kMaxBlockFileBytes = 64ull << 20;
+
 // Bulk import (pot-chaind import, sync from a peer): how many blocks share
 // a write transaction, and how many threads check signatures.
 struct BulkOptions {

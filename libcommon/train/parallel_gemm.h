@@ -24,7 +24,8 @@ int splitGemmColumnMultiple(const std::string& blas);
 // Splits each large sgemm_ call of this process into `threads` blocks of whole columns of C,
 // each starting at a multiple of `columnMultiple` (and, for columnMultiple 1, into rows when C
 // is tall and narrow), each computed by the profile's BLAS on one thread. threads <= 1 or
-// columnMultiple 0 turns the split off. Calls made inside an ATen parallel region run whole (no nested parallelism).
+// columnMultiple 0 turns the split off. Calls made inside an ATen parallel region run whole (no
+// nested parallelism).
 void setSplitGemm(int threads, int columnMultiple);
 
 }  // namespace pot

@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
       std::vector<pot::Bytes> blocks;
       pot::Status unread;
       for (size_t i = from; i < std::min(from + kChunk, files.size()) && unread.isOk(); ++i) {
-        auto bytes = pot::readFile(files[i], 64ull << 20);
+        auto bytes = pot::readFile(files[i], pot::chaind::kMaxBlockFileBytes);
         if (bytes)
           blocks.push_back(std::move(*bytes));
         else

@@ -114,7 +114,8 @@ TEST(MessageIo, StrayBitsInNestedPaddingAreMalformed) {
   bytes[kLossTraceData + 5] = 0x80;
   auto m = pot::decodeMessage(bytes);
   ASSERT_FALSE(m);
-  EXPECT_NE(m.status().message().find("encoding: message.lossTrace has bits set outside"), std::string::npos)
+  EXPECT_NE(m.status().message().find("encoding: message.lossTrace has bits set outside"),
+            std::string::npos)
       << m.status().message();
   // The field itself may take any value: only padding is refused.
   auto ok = sampleMessage();

@@ -1,13 +1,14 @@
 // Work over the cores: parallelFor runs every item once and brings an exception back to the
 // caller; RunAhead keeps its workers within the window, hands results over in order, rethrows
 // an item's exception to the consumer and can be left half-way.
+#include "libcommon/core/parallel.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <stdexcept>
 #include <vector>
 
-#include "libcommon/core/parallel.h"
 #include "libcommon/core/run_ahead.h"
 
 namespace {
