@@ -18,17 +18,27 @@ RunAhead::RunAhead(size_t n, unsigned threads, size_t window, std::function<void
       errors_(n) {
   if (threads == 0) threads = usableCores();
   threads = static_cast<unsigned>(std::min<size_t>(threads, n));
-  for (unsigned t = 0; t < threads; ++t) workers_.emplace_back([this] { work(); });
+  try {
+    for (unsigned t = 0; t < threads; ++t) workers_.emplace_back([this] { work(); });
+  } catch (...) {
+    // A thread that could not start: the ones started must be joined, or
+    // their destruction ends the process.
+    stop();
+    throw;
+  }
 }
 
-RunAhead::~RunAhead() {
+void RunAhead::stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
   }
   moreAllowed_.notify_all();
   for (auto& w : workers_) w.join();
+  workers_.clear();
 }
+
+RunAhead::~RunAhead() { stop(); }
 
 void RunAhead::work() {
   std::unique_lock<std::mutex> lock(mutex_);

@@ -35,6 +35,7 @@ class RunAhead {
 
  private:
   void work();
+  void stop();  // workers leave after the items they hold; joins them
 
   const size_t n_;
   const size_t window_;
