@@ -8,7 +8,6 @@
 #include "libcommon/consensus/training_request.h"
 #include "libcommon/core/canonical.h"
 #include "libcommon/core/data_field.h"
-#include "libcommon/core/signatures.h"
 
 namespace pot {
 

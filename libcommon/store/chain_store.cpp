@@ -1,6 +1,7 @@
 // The chain store: LMDB records, ledger view, import, readers, export (see chain_store.h).
 #include "libcommon/store/chain_store.h"
 
+#include <kj/exception.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,7 +20,6 @@
 #include "libcommon/core/data_field.h"
 #include "libcommon/core/fileio.h"
 #include "libcommon/core/run_ahead.h"
-#include "libcommon/core/signatures.h"
 
 namespace pot::chaind {
 
@@ -553,8 +553,21 @@ Status ChainStore::importBlocks(const std::vector<Bytes>& blocks, uint64_t now,
   // most four batches are checked ahead, which bounds the memory held.
   RunAhead ahead(blocks.size(), options.threads, 4 * per, [&](size_t i) {
     Checked& c = checked[i];
-    c.message = checkMessage(blocks[i], c.why, c.signatures);
-    if (c.message) checkOtherSignatures((*c.message)->envelope().getBlock(), c.signatures);
+    // A check that throws (Cap'n Proto's kj::Exception or a std one) is our
+    // error for that block, reported at its turn, never an exception out of
+    // the import.
+    auto failed = [&](const std::string& what) {
+      c.why = RejectReason::kNone;
+      c.message = Status::internal("checking block " + std::to_string(i + 1) + " failed: " + what);
+    };
+    try {
+      c.message = checkMessage(blocks[i], c.why, c.signatures);
+      if (c.message) checkOtherSignatures((*c.message)->envelope().getBlock(), c.signatures);
+    } catch (const kj::Exception& e) {
+      failed(e.getDescription().cStr());
+    } catch (const std::exception& e) {
+      failed(e.what());
+    }
   });
   for (size_t from = 0; from < blocks.size(); from += per) {
     const size_t to = std::min(from + per, blocks.size());
@@ -564,19 +577,10 @@ Status ChainStore::importBlocks(const std::vector<Bytes>& blocks, uint64_t now,
     auto run = [&](store::Txn& txn, size_t end) -> Status {
       results.clear();
       // The batch's last block first: this thread then sleeps until the
-      // workers are done with the batch instead of waking for each block
-      // (a failed check is reported at its own turn below).
-      try {
-        ahead.waitFor(end - 1);
-      } catch (const std::exception&) {
-      }
+      // workers are done with the batch instead of waking for each block.
+      ahead.waitFor(end - 1);
       for (size_t i = from; i < end; ++i) {
-        try {
-          ahead.waitFor(i);
-        } catch (const std::exception& e) {
-          checked[i].message =
-              Status::internal("checking block " + std::to_string(i + 1) + " failed: " + e.what());
-        }
+        ahead.waitFor(i);
         RejectReason reason = checked[i].why;
         Status s = checked[i].message.status();
         ImportResult r;
