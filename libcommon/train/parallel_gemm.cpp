@@ -4,7 +4,6 @@
 
 #include <ATen/Parallel.h>
 #include <dlfcn.h>
-#include <omp.h>
 
 #include <algorithm>
 #include <atomic>
@@ -12,13 +11,14 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "libcommon/train/split_team.h"
+
 namespace {
 
 using Sgemm = void (*)(const char*, const char*, const int*, const int*, const int*, const float*,
                        const float*, const int*, const float*, const int*, const float*, float*,
                        const int*);
 
-std::atomic<int> gThreads{1};
 std::atomic<int> gColumnMultiple{1};
 
 Sgemm nextSgemm() {
@@ -61,8 +61,8 @@ int splitGemmColumnMultiple(const std::string& blas) {
 }
 
 void setSplitGemm(int threads, int columnMultiple) {
-  gColumnMultiple.store(columnMultiple < 1 ? 1 : columnMultiple);
-  gThreads.store(threads < 1 || columnMultiple < 1 ? 1 : threads);
+  gColumnMultiple.store(columnMultiple < 1 ? 0 : columnMultiple);
+  setSplitThreads(threads);
 }
 
 }  // namespace pot
@@ -75,24 +75,21 @@ extern "C" void sgemm_(const char* transa, const char* transb, const int* m, con
                        const float* b, const int* ldb, const float* beta, float* c,
                        const int* ldc) {
   Sgemm next = nextSgemm();
+  auto whole = [&] { next(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); };
   const int64_t multiple = gColumnMultiple.load(std::memory_order_relaxed);
+  if (multiple == 0) return whole();
   const int64_t work = int64_t{*m} * *n * *k;
   // Rows may be split only where any split keeps bits (multiple 1, reference BLAS).
-  const bool byColumns = multiple > 1 || *n >= *m || *n >= gThreads.load();
+  const bool byColumns = multiple > 1 || *n >= *m || *n >= pot::splitThreads();
   const int64_t extent = byColumns ? *n : *m;
   const int64_t unit = byColumns ? multiple : 1;
-  const int64_t parts = std::min<int64_t>(gThreads.load(std::memory_order_relaxed), extent / unit);
-  if (parts <= 1 || work < kMinSplitWork || at::in_parallel_region() || omp_in_parallel()) {
-    next(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    return;
-  }
-  // One block per thread, on OpenMP's pool (libtorch's too), whatever ATen's own thread
-  // count: the blocks' bounds are fixed here, not by the pool's chunking.
-#pragma omp parallel for num_threads(parts) schedule(static, 1)
-  for (int64_t p = 0; p < parts; ++p) {
+  const int64_t parts = std::min<int64_t>(pot::splitThreads(), extent / unit);
+  if (parts <= 1 || work < kMinSplitWork || at::in_parallel_region()) return whole();
+  // One block per thread of the split team (split_team.h); the blocks' bounds are fixed here.
+  auto block = [&](int p) {
     const int64_t begin = blockStart(extent, parts, p, unit);
     const int part = static_cast<int>(blockStart(extent, parts, p + 1, unit) - begin);
-    if (part <= 0) continue;
+    if (part <= 0) return;
     if (byColumns) {
       // Column j of op(B) is column j of B, or row j of B when transposed.
       const float* bj = b + (isTrans(transb) ? begin : begin * *ldb);
@@ -102,5 +99,7 @@ extern "C" void sgemm_(const char* transa, const char* transb, const int* m, con
       const float* ai = a + (isTrans(transa) ? begin * *lda : begin);
       next(transa, transb, &part, n, k, alpha, ai, lda, b, ldb, beta, c + begin, ldc);
     }
-  }
+  };
+  // Another thread's split in progress: this call runs whole (same bits).
+  if (!pot::runSplit(static_cast<int>(parts), block)) whole();
 }

@@ -23,9 +23,10 @@ int splitGemmColumnMultiple(const std::string& blas);
 
 // Splits each large sgemm_ call of this process into `threads` blocks of whole columns of C,
 // each starting at a multiple of `columnMultiple` (and, for columnMultiple 1, into rows when C
-// is tall and narrow), each computed by the profile's BLAS on one thread. threads <= 1 or
-// columnMultiple 0 turns the split off. Calls made inside an ATen parallel region run whole (no
-// nested parallelism).
+// is tall and narrow), each computed by the profile's BLAS on one thread of the split team
+// (split_team.h, whose thread count this sets for the optimizer step too). threads <= 1 or
+// columnMultiple 0 runs every GEMM whole. Calls made inside an ATen parallel region, or while
+// another thread's split is running, run whole.
 void setSplitGemm(int threads, int columnMultiple);
 
 }  // namespace pot

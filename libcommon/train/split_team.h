@@ -1,0 +1,33 @@
+// The threads that run the blocks of a split operation in a stage (the GEMM blocks of
+// parallel_gemm.h, the chunks of the optimizer step): helpers kept for the process, which stay
+// awake for a short while after each block so that the next one, a few microseconds later,
+// does not pay a sleeping thread's wake-up.
+#pragma once
+
+#include <functional>
+
+namespace pot {
+
+// Runs fn(0) .. fn(parts - 1), part 0 on the calling thread and each other part on its own
+// helper, and returns when all have returned; an exception thrown by a part is rethrown here
+// (the first one) after every part has ended. Helpers are started on first use and kept.
+// Returns false without running anything when another thread is running a split at the same
+// time (the caller then does the work whole), or when a helper cannot be started. parts must
+// be 1 to kMaxSplitParts.
+bool runSplit(int parts, const std::function<void(int)>& fn);
+
+constexpr int kMaxSplitParts = 256;
+
+// The number of threads a stage's split operations use (1: none), set with the compute profile
+// (setSplitGemm); clamped to 1 .. kMaxSplitParts.
+void setSplitThreads(int threads);
+int splitThreads();
+
+// How long a helper, or the caller waiting for its helpers, checks for work before it sleeps.
+// A stage's next block comes within tens of microseconds (the elementwise ops between two
+// GEMMs); a sleeping thread took 100-300 us to wake on the measured VM (bench/RESULTS.md).
+// While it waits, a thread yields its core to any other runnable thread at each check, so on a
+// machine with more threads than cores the wait costs the others little.
+constexpr int kSplitSpinMicros = 200;
+
+}  // namespace pot
