@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -36,6 +37,11 @@ bool spinFor(const Ready& ready) {
 class SplitTeam {
  public:
   ~SplitTeam() {
+    if (::getpid() != owner_) {
+      // A forked child that exits normally: its parent's helpers are not threads here.
+      for (std::thread& t : helpers_) t.detach();
+      return;
+    }
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stop_ = true;
@@ -45,12 +51,16 @@ class SplitTeam {
   }
 
   bool run(int parts, const std::function<void(int)>& fn) {
+    // After fork() only the forking thread exists: a child of a process that started helpers
+    // would wait for them forever, so it computes whole.
+    if (!helpers_.empty() && ::getpid() != owner_) return false;
     if (busy_.exchange(true, std::memory_order_acquire)) return false;
     struct Release {
       std::atomic<bool>& busy;
       ~Release() { busy.store(false, std::memory_order_release); }
     } release{busy_};
     try {
+      if (helpers_.empty()) owner_ = ::getpid();
       while (static_cast<int>(helpers_.size()) < parts - 1) {
         const int index = static_cast<int>(helpers_.size());
         helpers_.emplace_back([this, index] { helperLoop(index); });
@@ -118,6 +128,7 @@ class SplitTeam {
   const std::function<void(int)>* job_ = nullptr;
   std::exception_ptr error_;
   uint64_t sequence_ = 0;
+  pid_t owner_ = ::getpid();  // the process whose threads helpers_ are
   bool stop_ = false;
   std::mutex mutex_;
   std::condition_variable wake_, done_;

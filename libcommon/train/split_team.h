@@ -12,8 +12,9 @@ namespace pot {
 // helper, and returns when all have returned; an exception thrown by a part is rethrown here
 // (the first one) after every part has ended. Helpers are started on first use and kept.
 // Returns false without running anything when another thread is running a split at the same
-// time (the caller then does the work whole), or when a helper cannot be started. parts must
-// be 1 to kMaxSplitParts.
+// time (the caller then does the work whole), when a helper cannot be started, or in a child
+// forked after helpers were started (they are not its threads). parts must be 1 to
+// kMaxSplitParts.
 bool runSplit(int parts, const std::function<void(int)>& fn);
 
 constexpr int kMaxSplitParts = 256;

@@ -5,10 +5,12 @@
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -111,6 +113,24 @@ TEST(SplitTeam, IdleHelpersSleep) {
   auto states = otherThreadStates();
   ASSERT_GE(states.size(), 2u);
   for (char s : states) EXPECT_EQ(s, 'S') << "a helper is still running";
+}
+
+// pot-audit re-runs stages in forked children: a child of a process whose helpers were started
+// must not wait for them (they do not exist there); it is told to compute whole, and exits.
+TEST(SplitTeam, AForkedChildComputesWholeInsteadOfWaiting) {
+  ASSERT_TRUE(pot::runSplit(2, [](int) {}));
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    bool ran = false;
+    const bool split = pot::runSplit(2, [&](int) { ran = true; });
+    std::exit(!split && !ran ? 0 : 1);  // exit(), so the team's destructor runs here too
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_TRUE(pot::runSplit(2, [](int) {}));  // the parent's team still works
 }
 
 TEST(SplitTeam, ThreadCountIsClamped) {
