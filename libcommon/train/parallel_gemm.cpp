@@ -33,9 +33,10 @@ Sgemm nextSgemm() {
 
 bool isTrans(const char* t) { return *t == 'T' || *t == 't' || *t == 'C' || *t == 'c'; }
 
-// Below this many multiply-adds a split costs more than it saves: waking a sleeping thread
-// (OMP_WAIT_POLICY=PASSIVE) took tens of microseconds on the measured VM, about what a
-// 1M multiply-add GEMM computes; 4M keeps the wake-up under a quarter of the work saved.
+// Below this many multiply-adds a split costs more than it saves: a helper that is still
+// waiting for work (split_team.h) takes its block within microseconds, but one that has gone to
+// sleep took 100-300 us to wake on the measured VM, about what a 1M multiply-add GEMM computes;
+// 4M keeps even that under a quarter of the work saved.
 constexpr int64_t kMinSplitWork = 1 << 22;
 
 // Where block `part` of `parts` starts: the nearest multiple of `multiple` to an even share,
