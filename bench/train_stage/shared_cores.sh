@@ -11,10 +11,8 @@ BUILD="${1:-build}"; PROFILE="${2:-x86-64-v3}"; N="${3:-16384}"
 ARCH="${4:-mlp:784-512-512-10}"; B="${5:-128}"; THREADS="${6:-2}"; P="${7:-4}"; S="${8:-2}"
 BIN="$(cd "$BUILD/bin" && pwd)"
 T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
-"$BIN/pot-keygen" -o "$T/emp.pem" >/dev/null
-"$BIN/pot-partition" -q -k "$T/emp.pem" -o "$T/repo" --samples-per-stage "$N" --limit "$N" \
-  -b "$B" --lr 0.05 --momentum 0.9 --profile "$PROFILE" -a "$ARCH" >/dev/null
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-), $(nproc) cores; $(uptime)"
+. "$(dirname "$0")/stage_repo.sh"
+make_stage_repo "$BIN" "$T" "$N" "$B" "$PROFILE" "$ARCH"
 echo "profile $PROFILE, $ARCH, b = $B, $N samples; $P workers at once, $S runs each"
 for s in $(seq "$S"); do echo "run -q --repo $T/repo -s 1 -o $T/s1-$s"; done >"$T/jobs"
 for t in 1 "$THREADS"; do
