@@ -14,19 +14,26 @@ T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
 . "$(dirname "$0")/stage_repo.sh"
 make_stage_repo "$BIN" "$T" "$N" "$B" "$PROFILE" "$ARCH"
 echo "profile $PROFILE, $ARCH, b = $B, $N samples; $P workers at once, $S runs each"
-for s in $(seq "$S"); do echo "run -q --repo $T/repo -s 1 -o $T/s1-$s"; done >"$T/jobs"
 for t in 1 "$THREADS"; do
+  # Each worker its own output files; the environment preset, so no re-exec is timed.
+  for w in $(seq "$P"); do
+    for s in $(seq "$S"); do echo "run -q --repo $T/repo -s 1 -o $T/s1-$t-$w-$s"; done >"$T/jobs-$t-$w"
+  done
   start=$(date +%s.%N)
   for w in $(seq "$P"); do
-    "$BIN/pot-train-stage" serve --profile "$PROFILE" --threads "$t" <"$T/jobs" >"$T/ans-$t-$w" &
+    (eval "$("$BIN/pot-train-stage" print-env "$PROFILE" --threads "$t")"
+     exec "$BIN/pot-train-stage" serve --profile "$PROFILE" --threads "$t" <"$T/jobs-$t-$w" \
+       >"$T/ans-$t-$w") &
   done
   wait
   end=$(date +%s.%N)
   awk -v t="$t" -v s="$start" -v e="$end" 'BEGIN { printf "%d thread(s) each: %.2f s\n", t, e - s }'
 done
+for f in "$T"/ans-*; do
+  [ "$(grep -c '^exit 0$' "$f" || true)" = "$S" ] || { echo "a run failed: $(cat "$f")"; exit 1; }
+done
 first="$(grep -v '^exit' "$T/ans-1-1" | sort -u)"
 for f in "$T"/ans-*; do
-  [ "$(grep -c '^exit 0$' "$f")" = "$S" ] || { echo "a run failed: $(cat "$f")"; exit 1; }
   [ "$(grep -v '^exit' "$f" | sort -u)" = "$first" ] || { echo "rho or H(S_1) differs: $f"; exit 1; }
 done
 echo "same rho and H(S_1) in every run: yes"

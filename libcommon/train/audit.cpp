@@ -153,11 +153,10 @@ Status runAudit(const ChainView& chain, const AuditOptions& o, const ObjectSourc
   if (!onChain) return onChain.status();
   const std::vector<RecordedStage> selected = stagesToAudit(*onChain, o);
 
-  // One intra-op thread per stage unless the auditor asks otherwise: the
-  // audit's parallelism is its --jobs forked workers, and a child forked from
-  // a process whose OpenMP pool has started (the profile's probe starts it
-  // when it has more than one thread) deadlocks in its first parallel region.
-  // The bits do not depend on the thread count.
+  // One thread per stage unless the auditor asks otherwise: the audit's
+  // parallelism is its --jobs forked workers, each re-running one stage. (A
+  // child forked after this process's split team started computes whole:
+  // split_team.h.) The bits do not depend on the thread count.
   ::setenv("POT_STAGE_THREADS", "1", /*overwrite=*/0);
   // Once per process, before any stage: the children inherit the profile.
   POT_TRY(enforceComputeProfile(body.getProfile().getName().cStr(), argc, argv));

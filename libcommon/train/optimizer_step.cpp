@@ -16,13 +16,16 @@ torch::Tensor wrap(const float* data, int64_t count) {
   return torch::from_blob(const_cast<float*>(data), {count}, torch::kFloat32);
 }
 
-// Below this many values a parameter is stepped whole: waking a helper costs more than half of
-// the step saves.
+// Below this many values a parameter is stepped whole: the step of 65 536 values takes tens of
+// microseconds (the 670 000 values of mlp:784-512-512-10 about 0.6 ms, 7.7% of its stage), so
+// a smaller half would save less than handing it to a helper can cost.
 constexpr int64_t kMinSplitCount = 1 << 16;
 // Chunks start at multiples of this many values. Every operation of the step is elementwise,
 // and ATen's vectorized loop gives a value the same arithmetic wherever it sits, except the
 // last (count mod twice the vector width) values of a call, which take its scalar path: with
-// chunks starting at multiples of 1024 those are the same values as in the whole call.
+// chunks starting at multiples of 1024 those are the same values as in the whole call. This
+// holds while ATen runs each call on one thread, as every compute profile sets it (with more,
+// each of its threads' ranges would have a scalar tail of its own).
 constexpr int64_t kChunk = 1024;
 
 // The step for values [begin, end) of one parameter.

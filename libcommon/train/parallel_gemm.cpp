@@ -33,10 +33,11 @@ Sgemm nextSgemm() {
 
 bool isTrans(const char* t) { return *t == 'T' || *t == 't' || *t == 'C' || *t == 'c'; }
 
-// Below this many multiply-adds a split costs more than it saves: a helper that is still
-// waiting for work (split_team.h) takes its block within microseconds, but one that has gone to
-// sleep took 100-300 us to wake on the measured VM, about what a 1M multiply-add GEMM computes;
-// 4M keeps even that under a quarter of the work saved.
+// Below this many multiply-adds a split costs more than it saves. 4M multiply-adds take about
+// 110 us on one core of the measured VM (a 51M one took 1.4 ms), so a split into two saves
+// about 55 us: worth it while the helper is still waiting for work (split_team.h: it takes its
+// block within microseconds), not when it has gone to sleep (100-300 us to wake). Within a
+// stage the GEMMs come close enough together that the helper is awake for each.
 constexpr int64_t kMinSplitWork = 1 << 22;
 
 // Where block `part` of `parts` starts: the nearest multiple of `multiple` to an even share,

@@ -34,6 +34,8 @@ std::vector<std::pair<std::string, std::string>> profileEnvironment(
       // with other processes, and spinning threads that lose their core make
       // every parallel op wait for them (measured: 2 threads 1.8-2.9x slower
       // than 1 on a loaded machine with spinning, none slower with sleeping).
+      // ATen's own pool now runs on one thread; the stage's threads are the
+      // split team's (split_team.h), which wait briefly, yielding, then sleep.
       {"OMP_WAIT_POLICY", "PASSIVE"},
   };
 }

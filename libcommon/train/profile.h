@@ -13,7 +13,7 @@ namespace pot {
 
 // The environment a process needs before exec to run the profile: the loader
 // picks libblas.so.3 and OpenBLAS reads its core type and thread count only
-// when they load. `threads` is the intra-op count (OMP_NUM_THREADS).
+// when they load. `threads` is the stage's thread count (also OMP_NUM_THREADS).
 std::vector<std::pair<std::string, std::string>> profileEnvironment(
     const ComputeProfileSpec& spec, uint32_t threads, const std::string& oldLdLibraryPath);
 

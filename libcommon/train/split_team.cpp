@@ -12,7 +12,6 @@
 #include <cstdint>
 #include <exception>
 #include <mutex>
-#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -34,38 +33,26 @@ bool spinFor(const Ready& ready) {
   return true;
 }
 
+// Never destroyed (runSplit makes it with new): at exit its helpers may still be waiting on
+// its members, and in a forked child its thread handles name threads that do not exist there.
 class SplitTeam {
  public:
-  ~SplitTeam() {
-    if (::getpid() != owner_) {
-      // A forked child that exits normally: its parent's helpers are not threads here.
-      for (std::thread& t : helpers_) t.detach();
-      return;
-    }
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
-    }
-    wake_.notify_all();
-    for (std::thread& t : helpers_) t.join();
-  }
-
   bool run(int parts, const std::function<void(int)>& fn) {
-    // After fork() only the forking thread exists: a child of a process that started helpers
-    // would wait for them forever, so it computes whole.
-    if (!helpers_.empty() && ::getpid() != owner_) return false;
     if (busy_.exchange(true, std::memory_order_acquire)) return false;
     struct Release {
       std::atomic<bool>& busy;
       ~Release() { busy.store(false, std::memory_order_release); }
     } release{busy_};
+    // After fork() only the forking thread exists: a child of a process that started helpers
+    // would wait for them forever, so it computes whole.
+    if (!helpers_.empty() && ::getpid() != owner_) return false;
     try {
       if (helpers_.empty()) owner_ = ::getpid();
       while (static_cast<int>(helpers_.size()) < parts - 1) {
         const int index = static_cast<int>(helpers_.size());
         helpers_.emplace_back([this, index] { helperLoop(index); });
       }
-    } catch (const std::system_error&) {
+    } catch (const std::exception&) {
       return false;  // no thread to be had: the caller computes whole
     }
     job_ = &fn;
@@ -107,8 +94,7 @@ class SplitTeam {
       auto changed = [this, &seen] { return ticket_.load(std::memory_order_acquire) != seen; };
       if (!spinFor(changed)) {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return stop_ || changed(); });
-        if (stop_) return;
+        wake_.wait(lock, changed);
       }
       seen = ticket_.load(std::memory_order_acquire);
       const int parts = static_cast<int>(seen & 0xffff);
@@ -129,7 +115,6 @@ class SplitTeam {
   std::exception_ptr error_;
   uint64_t sequence_ = 0;
   pid_t owner_ = ::getpid();  // the process whose threads helpers_ are
-  bool stop_ = false;
   std::mutex mutex_;
   std::condition_variable wake_, done_;
   std::vector<std::thread> helpers_;
@@ -149,7 +134,7 @@ bool runSplit(int parts, const std::function<void(int)>& fn) {
     return true;
   }
   if (parts > kMaxSplitParts) return false;
-  static SplitTeam team;
+  static SplitTeam& team = *new SplitTeam;
   return team.run(parts, fn);
 }
 

@@ -14,7 +14,8 @@ namespace pot {
 // Returns false without running anything when another thread is running a split at the same
 // time (the caller then does the work whole), when a helper cannot be started, or in a child
 // forked after helpers were started (they are not its threads). parts must be 1 to
-// kMaxSplitParts.
+// kMaxSplitParts. A helper has its own thread's defaults of thread-local state (ATen's grad
+// mode among them): a part sets what it needs.
 bool runSplit(int parts, const std::function<void(int)>& fn);
 
 constexpr int kMaxSplitParts = 256;

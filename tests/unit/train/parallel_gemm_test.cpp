@@ -2,7 +2,6 @@
 // every compute profile's BLAS: each profile runs in a child process with its environment.
 #include "libcommon/train/parallel_gemm.h"
 
-#include <ATen/Parallel.h>
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -62,7 +61,6 @@ std::vector<Shape> shapes() {
 // How many shapes the split changes under this process's BLAS, with blocks at multiples of
 // `multiple` on `threads` threads.
 int splitsThatDiffer(Sgemm blas, int threads, int multiple) {
-  at::set_num_threads(threads);
   pot::setSplitGemm(threads, multiple);
   int differ = 0;
   uint32_t x = 7;
