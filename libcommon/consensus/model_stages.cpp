@@ -1,16 +1,15 @@
 // Walking the best chain for a model's stages, and the seeded choice of stages to audit.
 #include "libcommon/consensus/model_stages.h"
 
-#include <capnp/serialize.h>
 #include <kj/exception.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <utility>
 
 #include "libcommon/core/coding.h"
 #include "libcommon/core/data_field.h"
+#include "libcommon/core/message_io.h"
 
 namespace pot {
 
@@ -28,41 +27,22 @@ Result<std::vector<BlockInfo>> bestChainBlocks(const ChainView& chain) {
   return out;
 }
 
-namespace {
-
-// Frame: segment count - 1 (must be 0) and segment size in words, both LE
-// (core/message_io.h).
-constexpr size_t kFrameBytes = 8;
-
-}  // namespace
-
 Status forEachRecordedStage(const ChainView& chain, const std::vector<BlockInfo>& blocks,
                             const Hash256& modelId, const RecordedStageFn& fn) {
   for (const BlockInfo& info : blocks) {
     auto bytes = chain.blockBytes(info.id);
     if (!bytes) return Status::io("the chain cannot give block " + info.id.hex());
     // The view's blocks passed decodeMessage's canonical checks when they
-    // were accepted, and their verdict cannot have changed: here only the
-    // frame is checked and capnp's bounds checks guard the reads. Those
-    // checks cost more than the rest of reading a block, and a walk reads
-    // every block of the chain.
-    const uint64_t words = bytes->size() < kFrameBytes ? 0 : coding::getLe32(bytes->data() + 4);
-    if (bytes->size() < kFrameBytes || coding::getLe32(bytes->data()) != 0 || words == 0 ||
-        bytes->size() != kFrameBytes + words * 8)
-      return Status::malformed("stored block " + info.id.hex() + " is not one framed message");
-    auto segment = kj::heapArray<capnp::word>(words);
-    std::memcpy(segment.begin(), bytes->data() + kFrameBytes, words * 8);
-    capnp::ReaderOptions options;
-    // Not re-proved free of aliasing: the traversal stays bounded, with room
-    // for the few reads a walk makes of each part.
-    options.traversalLimitInWords = words * 8 + 1024;
-    kj::ArrayPtr<const capnp::word> segments[1] = {segment.asPtr()};
-    capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1), options);
+    // were accepted, and their verdict cannot have changed.
+    auto message = openStoredMessage(std::move(*bytes));
+    if (!message)
+      return Status::malformed("stored block " + info.id.hex() +
+                               " is not one framed message: " + message.status().message());
     RecordedStage r;
     // capnp reports a damaged pointer by exception: a stored block that does
     // not read is malformed, as one that does not decode.
     try {
-      auto envelope = reader.getRoot<schema::Envelope>();
+      auto envelope = (*message)->envelope();
       if (envelope.which() != schema::Envelope::BLOCK)
         return Status::malformed("stored block " + info.id.hex() + " is not a block");
       auto h = envelope.getBlock().getBody().getHeader().getBody();

@@ -24,6 +24,31 @@ constexpr size_t kFrameBytes = 8;
 
 schema::Envelope::Reader Message::envelope() const { return reader_->getRoot<schema::Envelope>(); }
 
+Result<MessagePtr> Message::framed(Bytes bytes, const ReadLimits& limits) {
+  if (bytes.size() < kFrameBytes) return Status::malformed("truncated message frame");
+  if (coding::getLe32(bytes.data()) != 0)
+    return Status::malformed("not a PoT message: expected a single-segment frame");
+  uint64_t words = coding::getLe32(bytes.data() + 4);
+  uint64_t expected = kFrameBytes + words * 8;
+  if (bytes.size() < expected) return Status::malformed("truncated message");
+  if (bytes.size() > expected) return Status::malformed("trailing bytes after message");
+  if (words == 0) return Status::malformed("empty message");
+  MessagePtr m(new Message());
+  m->words_ = kj::heapArray<capnp::word>(words);
+  std::memcpy(m->words_.begin(), bytes.data() + kFrameBytes, words * 8);
+  m->bytes_ = std::move(bytes);
+  capnp::ReaderOptions options;
+  // Until a canonical check passes, pointers may alias: bound the traversal.
+  options.traversalLimitInWords = words * 8 + 1024;
+  options.nestingLimit = limits.nestingLimit;
+  m->segments_[0] = m->words_.asPtr();
+  m->reader_ =
+      std::make_unique<capnp::SegmentArrayMessageReader>(kj::arrayPtr(m->segments_, 1), options);
+  return m;
+}
+
+Result<MessagePtr> openStoredMessage(Bytes bytes) { return Message::framed(std::move(bytes), {}); }
+
 Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits, DecodeFailure* failure) {
   DecodeFailure ignored;
   DecodeFailure& why = failure ? *failure : ignored;
@@ -34,26 +59,13 @@ Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits, DecodeFa
   };
   if (bytes.empty()) return Status::malformed("empty input, expected a PoT message");
   if (bytes.size() > limits.maxBytes) return Status::malformed("message exceeds size limit");
-  if (bytes.size() < kFrameBytes) return Status::malformed("truncated message frame");
-  if (coding::getLe32(bytes.data()) != 0)
-    return Status::malformed("not a PoT message: expected a single-segment frame");
-  uint64_t words = coding::getLe32(bytes.data() + 4);
-  uint64_t expected = kFrameBytes + words * 8;
-  if (bytes.size() < expected) return Status::malformed("truncated message");
-  if (bytes.size() > expected) return Status::malformed("trailing bytes after message");
-  if (words == 0) return Status::malformed("empty message");
-
-  MessagePtr m(new Message());
-  m->words_ = kj::heapArray<capnp::word>(words);
-  std::memcpy(m->words_.begin(), bytes.data() + kFrameBytes, words * 8);
-  m->bytes_ = std::move(bytes);
+  auto framed = Message::framed(std::move(bytes), limits);
+  if (!framed) return framed.status();
+  MessagePtr m = std::move(*framed);
+  const size_t words = m->words_.size();
   capnp::ReaderOptions options;
-  // Until the canonical check passes, pointers may alias: bound the check.
-  options.traversalLimitInWords = words * 8 + 1024;
   options.nestingLimit = limits.nestingLimit;
-  m->segments_[0] = m->words_.asPtr();
-  auto* reader = new capnp::SegmentArrayMessageReader(kj::arrayPtr(m->segments_, 1), options);
-  m->reader_.reset(reader);
+  auto* reader = static_cast<capnp::SegmentArrayMessageReader*>(m->reader_.get());
   // kj reports malformed pointers by exception; keep it inside this boundary.
   try {
     if (!reader->isCanonical()) return nonCanonical("non-canonical encoding");

@@ -36,7 +36,11 @@ class Message {
 
  private:
   friend Result<std::unique_ptr<Message>> decodeMessage(Bytes, const ReadLimits&, DecodeFailure*);
+  friend Result<std::unique_ptr<Message>> openStoredMessage(Bytes);
   Message() = default;
+  // Checks the frame and sets the reader up over a copy of its words; the rest of the checks
+  // are the caller's.
+  static Result<std::unique_ptr<Message>> framed(Bytes bytes, const ReadLimits& limits);
   Bytes bytes_;
   kj::Array<capnp::word> words_;
   // The reader keeps a pointer to this segment table, so it lives here.
@@ -50,6 +54,12 @@ using MessagePtr = std::unique_ptr<Message>;
 // `failure` when given.
 Result<MessagePtr> decodeMessage(Bytes bytes, const ReadLimits& limits = {},
                                  DecodeFailure* failure = nullptr);
+
+// Opens a message that passed decodeMessage when this process's store accepted it (a block
+// of the chain store): only its frame is checked again. The canonical checks cost more than
+// the rest of reading a block, and a walk of the chain reads every block; capnp's bounds
+// checks still guard every read, with a traversal budget bounded by the message's size.
+Result<MessagePtr> openStoredMessage(Bytes bytes);
 
 // Reads one message file ("-" for stdin).
 Result<MessagePtr> readMessage(const std::string& path, const ReadLimits& limits = {});

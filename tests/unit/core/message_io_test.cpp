@@ -108,6 +108,29 @@ TEST(MessageIo, StrayBitsInEnvelopePaddingAreMalformed) {
       << m.status().message();
 }
 
+// A stored message is opened with its frame checked only: a damaged frame is still refused,
+// a byte form decodeMessage refuses opens (the store accepted it before), and its reads work.
+TEST(MessageIo, OpenStoredMessageChecksTheFrameOnly) {
+  auto bytes = sampleMessage();
+  auto whole = pot::openStoredMessage(bytes);
+  ASSERT_TRUE(whole) << whole.status().message();
+  EXPECT_EQ((*whole)->envelope().getLossTrace().getLosses()[1], 1.5f);
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    auto m = pot::openStoredMessage(pot::Bytes(bytes.begin(), bytes.begin() + n));
+    ASSERT_FALSE(m) << "opened a " << n << "-byte prefix";
+    EXPECT_EQ(m.status().code(), pot::ExitCode::kMalformed);
+  }
+  auto longer = bytes;
+  longer.push_back(0);
+  EXPECT_FALSE(pot::openStoredMessage(longer));
+  auto stray = bytes;
+  stray[kEnvelopeData + 4] = 0x01;
+  EXPECT_FALSE(pot::decodeMessage(stray));
+  auto opened = pot::openStoredMessage(stray);
+  ASSERT_TRUE(opened) << opened.status().message();
+  EXPECT_EQ((*opened)->envelope().getLossTrace().getStage(), 2u);
+}
+
 TEST(MessageIo, StrayBitsInNestedPaddingAreMalformed) {
   auto bytes = sampleMessage();
   ASSERT_EQ(bytes[kLossTraceData], 2);  // stage = 2: the offsets are right
