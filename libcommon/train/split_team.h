@@ -26,10 +26,12 @@ void setSplitThreads(int threads);
 int splitThreads();
 
 // How long a helper, or the caller waiting for its helpers, checks for work before it sleeps.
-// A stage's next block comes within tens of microseconds (the elementwise ops between two
-// GEMMs); a sleeping thread took 100-300 us to wake on the measured VM (bench/RESULTS.md).
+// In a stage of mlp:784-512-512-10 at b = 128, a quarter of the gaps between two splits last
+// 200-800 us (the loss and the start of the backward pass; the next batch's inputs), and a
+// sleeping thread took 100-300 us to wake on the measured VM: with 200 us here the split GEMM
+// after such a gap took 0.70 of the whole call, with 1000 us 0.60 (bench/RESULTS.md).
 // While it waits, a thread yields its core to any other runnable thread at each check, so on a
 // machine with more threads than cores the wait costs the others little.
-constexpr int kSplitSpinMicros = 200;
+constexpr int kSplitSpinMicros = 1000;
 
 }  // namespace pot

@@ -13,6 +13,7 @@
 
 #include "libcommon/consensus/architecture.h"
 #include "libcommon/core/coding.h"
+#include "libcommon/train/linear_layer.h"
 #include "libcommon/train/optimizer_step.h"
 #include "libcommon/train/stage_inputs.h"
 #include "libcommon/train/torch_errors.h"
@@ -45,7 +46,7 @@ struct Model {
       torch::Tensor x = input.reshape({input.size(0), -1});
       size_t layers = params.size() / 2;
       for (size_t i = 0; i < layers; ++i) {
-        x = torch::linear(x, params[2 * i], params[2 * i + 1]);
+        x = linearLayer(x, params[2 * i], params[2 * i + 1]);
         if (i + 1 < layers) x = torch::relu(x);
       }
       return x;
@@ -55,9 +56,9 @@ struct Model {
     x = torch::conv2d(x, params[2], params[3]);
     x = torch::max_pool2d(torch::relu(x), 2);
     x = x.reshape({x.size(0), -1});
-    x = torch::relu(torch::linear(x, params[4], params[5]));
-    x = torch::relu(torch::linear(x, params[6], params[7]));
-    return torch::linear(x, params[8], params[9]);
+    x = torch::relu(linearLayer(x, params[4], params[5]));
+    x = torch::relu(linearLayer(x, params[6], params[7]));
+    return linearLayer(x, params[8], params[9]);
   }
 };
 

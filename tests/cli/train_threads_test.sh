@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # A stage gives the same bits on 1, 2 and 3 threads for every built-in architecture
 # and a TorchScript module, under every compute profile (DESIGN 4.4); the default
-# thread count is the cores available. mlp:784-128-10's GEMMs (at least 6.4M
-# multiply-adds at b = 64) are split across the threads (parallel_gemm.h) and its
-# first weight (100 352 values) takes the split optimizer step (optimizer_step.cpp),
-# so this also proves both splits under each profile's BLAS and ATen.
+# thread count is the cores available. mlp:784-256-512-10's large GEMMs (at least
+# 8.4M multiply-adds at b = 64) are split across the threads (parallel_gemm.h), its
+# weights (200 704 and 131 072 values) take the split optimizer step
+# (optimizer_step.cpp), and on 2 threads its second layer's input and weight
+# gradients are computed at once (linear_layer.h), so this also proves all three
+# under each profile's BLAS and ATen.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/train_lib.sh"
 employer_key
 
-archs=(mlp:784-128-10 cnn:lenet5)
+archs=(mlp:784-256-512-10 cnn:lenet5)
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   cat >"$T/tiny.py" <<'PY'
 import sys
@@ -67,7 +69,7 @@ expect_exit 0 pot-train-stage print-env portable --threads 3
 expect_grep "^export OMP_NUM_THREADS='3'$" "$T/out"
 # With the environment preset for the default, a default run does not re-exec
 # and gives the same bits as --threads 1.
-name="portable-mlp:784-128-10"
+name="portable-mlp:784-256-512-10"
 expect_exit 0 bash -c "eval \"\$(pot-train-stage print-env portable)\" &&
   POT_COMPUTE_PROFILE_EXEC=portable:\$\$ exec pot-train-stage -q --repo '$T/repo-$name' -s 1"
 cmp -s "$T/out" "$T/res-$name-1" && pass || fail "default thread count gives other bits"
