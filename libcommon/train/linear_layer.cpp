@@ -1,9 +1,10 @@
-// The linear layer (linear_layer.h): forward as torch::linear (addmm of the bias, x and w^T);
-// backward as libtorch 1.13's AddmmBackward0 computes it for that addmm, operation for
-// operation, so every gradient keeps its bits:
-//   input:  grad.mm(w)             (mm_mat1_backward; w^T.mm(grad^T)^T for a column-major x)
-//   weight: grad.t().mm(x)         (mm_mat2_backward for w^T, a column-major view, transposed back)
-//   bias:   at::sum_to(grad, [out]) (the engine's reduction of the broadcast bias's gradient)
+// The linear layer (linear_layer.h): forward as torch::linear (for a 2-D input, addmm of the
+// bias, x and w^T); backward as libtorch 1.13's autograd computes it for that addmm, operation
+// for operation and with the same stride conditions, so every gradient keeps its bits:
+//   input:  grad.mm(w), or w.t().mm(grad.t()).t() for a column-major x   (mm_mat1_backward)
+//   weight: grad.t().mm(x) when w^T is column-major (w contiguous), else x.t().mm(grad).t()
+//           (mm_mat2_backward for w^T, then transposed back)
+//   bias:   at::sum_to(grad, the bias's sizes)   (the engine's reduction of a broadcast input)
 // The two products are independent. On two threads they run at once, each as one whole BLAS
 // call, which costs less than splitting each in two, one after the other: both blocks of a
 // split pack the whole of their shared operand, and a batch of 128 splits only as 60 + 68
@@ -11,21 +12,27 @@
 #include "libcommon/train/linear_layer.h"
 
 #include <ATen/ExpandUtils.h>
+#include <ATen/ThreadLocalState.h>
 #include <torch/torch.h>
 
+#include <atomic>
+
+#include "libcommon/train/parallel_gemm.h"
 #include "libcommon/train/split_team.h"
 
 namespace pot {
 namespace {
 
-// Below this many multiply-adds in each product, running them at once saves less than the
-// hand-over costs (parallel_gemm.cpp's threshold for a split, for the same reason).
-constexpr int64_t kMinOverlapWork = 1 << 22;
+std::atomic<int64_t> gOverlaps{0};
 
 struct LinearLayer : torch::autograd::Function<LinearLayer> {
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
                                const torch::Tensor& w, const torch::Tensor& b) {
+    // The built-in architectures flatten their inputs: any other shape takes another path in
+    // torch::linear (matmul), whose backward this does not repeat.
+    TORCH_CHECK(x.dim() == 2 && w.dim() == 2, "linearLayer takes a 2-D input and weight");
     ctx->save_for_backward({x, w});
+    ctx->saved_data["bias_sizes"] = b.sizes().vec();
     return torch::linear(x, w, b);
   }
 
@@ -36,24 +43,30 @@ struct LinearLayer : torch::autograd::Function<LinearLayer> {
     const torch::Tensor& w = saved[1];
     const torch::Tensor& grad = grads[0];
     torch::Tensor gx, gw, gb;
-    if (!grad.defined()) return {gx, gw, gb};
     const bool wantX = ctx->needs_input_grad(0), wantW = ctx->needs_input_grad(1);
-    const bool columnMajor = x.stride(0) == 1 && x.stride(1) == x.size(0);
-    auto input = [&] { gx = columnMajor ? w.t().mm(grad.t()).t() : grad.mm(w); };
-    auto weight = [&] { gw = grad.t().mm(x); };
+    const bool xColumnMajor = x.stride(0) == 1 && x.stride(1) == x.size(0);
+    const bool wtColumnMajor = w.stride(1) == 1 && w.stride(0) == w.size(1);
+    auto input = [&] { gx = xColumnMajor ? w.t().mm(grad.t()).t() : grad.mm(w); };
+    auto weight = [&] { gw = wtColumnMajor ? grad.t().mm(x) : x.t().mm(grad).t(); };
     const int64_t work = grad.size(0) * w.size(0) * w.size(1);
     bool done = false;
-    if (wantX && wantW && splitThreads() == 2 && work >= kMinOverlapWork) {
+    if (wantX && wantW && splitThreads() == 2 && work >= kMinSplitWork) {
+      // The helper runs under this thread's ATen state (grad mode among it), as autograd's
+      // own threads do.
+      const at::ThreadLocalState state;
       done = runSplit(2, [&](int part) {
-        torch::NoGradGuard noGrad;  // the helper's own thread-local grad mode
-        part == 0 ? weight() : input();
+        if (part == 0) return weight();
+        at::ThreadLocalStateGuard guard(state);
+        input();
       });
+      if (done) gOverlaps.fetch_add(1, std::memory_order_relaxed);
     }
     if (!done) {
       if (wantX) input();
       if (wantW) weight();
     }
-    if (ctx->needs_input_grad(2)) gb = at::sum_to(grad, w.sizes().slice(0, 1));
+    if (ctx->needs_input_grad(2))
+      gb = at::sum_to(grad, ctx->saved_data["bias_sizes"].toIntVector());
     return {gx, gw, gb};
   }
 };
@@ -63,5 +76,7 @@ struct LinearLayer : torch::autograd::Function<LinearLayer> {
 at::Tensor linearLayer(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
   return LinearLayer::apply(x, w, b);
 }
+
+int64_t linearLayerOverlaps() { return gOverlaps.load(std::memory_order_relaxed); }
 
 }  // namespace pot

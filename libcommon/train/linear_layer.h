@@ -1,13 +1,19 @@
 // A built-in architecture's linear layer: torch::linear's values and gradients, bit for bit,
-// with a backward that computes the input and weight gradients at the same time on the split
-// team when the stage has more than one thread (split_team.h).
+// with a backward that computes the input and weight gradients at the same time, one on each
+// thread, when the stage has exactly 2 threads (split_team.h) and each product is a GEMM of at
+// least kMinSplitWork multiply-adds (parallel_gemm.h).
 #pragma once
 
 #include <ATen/core/Tensor.h>
+
+#include <cstdint>
 
 namespace pot {
 
 // y = x w^T + b for x [batch, in], w [out, in], b [out].
 at::Tensor linearLayer(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b);
+
+// How many backward passes of this process have run their two products at once (for tests).
+int64_t linearLayerOverlaps();
 
 }  // namespace pot

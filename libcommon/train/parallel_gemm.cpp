@@ -33,13 +33,6 @@ Sgemm nextSgemm() {
 
 bool isTrans(const char* t) { return *t == 'T' || *t == 't' || *t == 'C' || *t == 'c'; }
 
-// Below this many multiply-adds a split costs more than it saves. 4M multiply-adds take about
-// 110 us on one core of the measured VM (a 51M one took 1.4 ms), so a split into two saves
-// about 55 us: worth it while the helper is still waiting for work (split_team.h: it takes its
-// block within microseconds), not when it has gone to sleep (100-300 us to wake). Within a
-// stage the GEMMs come close enough together that the helper is awake for each.
-constexpr int64_t kMinSplitWork = 1 << 22;
-
 // Where block `part` of `parts` starts: the nearest multiple of `multiple` to an even share,
 // so the blocks differ by at most one multiple (n = 128 on 2 threads: 60 and 68 columns).
 int64_t blockStart(int64_t extent, int64_t parts, int64_t part, int64_t multiple) {
@@ -86,7 +79,7 @@ extern "C" void sgemm_(const char* transa, const char* transb, const int* m, con
   const int64_t extent = byColumns ? *n : *m;
   const int64_t unit = byColumns ? multiple : 1;
   const int64_t parts = std::min<int64_t>(pot::splitThreads(), extent / unit);
-  if (parts <= 1 || work < kMinSplitWork || at::in_parallel_region()) return whole();
+  if (parts <= 1 || work < pot::kMinSplitWork || at::in_parallel_region()) return whole();
   // One block per thread of the split team (split_team.h); the blocks' bounds are fixed here.
   auto block = [&](int p) {
     const int64_t begin = blockStart(extent, parts, p, unit);

@@ -3,9 +3,18 @@
 // same bits as the whole call (DESIGN 4.4).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace pot {
+
+// Below this many multiply-adds a GEMM runs whole: a split costs more than it saves. 4M
+// multiply-adds take about 110 us on one core of the measured VM (a 51M one took 1.4 ms), so a
+// split into two saves about 55 us: worth it while the helper is still waiting for work
+// (split_team.h: it takes its block within microseconds), not when it has gone to sleep
+// (100-300 us to wake). Also the least work of each of a linear layer's two backward products
+// for running them at once (linear_layer.h), for the same reason.
+constexpr int64_t kMinSplitWork = int64_t{1} << 22;
 
 // The column multiple at which a profile's BLAS may split a GEMM without changing a bit.
 // Reference BLAS: any column (its loops give every element of C its own fixed order over k).

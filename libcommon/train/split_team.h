@@ -1,7 +1,7 @@
 // The threads that run the blocks of a split operation in a stage (the GEMM blocks of
-// parallel_gemm.h, the chunks of the optimizer step): helpers kept for the process, which stay
-// awake for a short while after each block so that the next one, a few microseconds later,
-// does not pay a sleeping thread's wake-up.
+// parallel_gemm.h, the chunks of the optimizer step, a linear layer's two backward products):
+// helpers kept for the process, which stay awake for a while after each block so that the next
+// one, from microseconds to a millisecond later, does not pay a sleeping thread's wake-up.
 #pragma once
 
 #include <functional>
@@ -26,7 +26,7 @@ void setSplitThreads(int threads);
 int splitThreads();
 
 // How long a helper, or the caller waiting for its helpers, checks for work before it sleeps.
-// In a stage of mlp:784-512-512-10 at b = 128, a quarter of the gaps between two splits last
+// In a stage of mlp:784-512-512-10 at b = 128, one gap between two splits in six lasts
 // 200-800 us (the loss and the start of the backward pass; the next batch's inputs), and a
 // sleeping thread took 100-300 us to wake on the measured VM: with 200 us here the split GEMM
 // after such a gap took 0.70 of the whole call, with 1000 us 0.60 (bench/RESULTS.md).

@@ -1,7 +1,8 @@
 // The built-in linear layer (linear_layer.h) gives at::linear's output and autograd's
 // gradients bit for bit, on 1, 2 and 3 threads, under every compute profile's BLAS and ATen
-// capability: each profile runs in a child process with its environment. On 2 and 3 threads
-// the input and weight gradients of the large shapes are computed at the same time.
+// capability: each profile runs in a child process with its environment. On 2 threads the input
+// and weight gradients of the large shapes are computed at the same time, and the test counts
+// that they were.
 #include "libcommon/train/linear_layer.h"
 
 #include <ATen/ATen.h>
@@ -39,12 +40,13 @@ at::Tensor filled(std::vector<int64_t> shape, uint32_t seed) {
   return t;
 }
 
+// Same shape, same layout, same bits.
 bool sameBits(const at::Tensor& a, const at::Tensor& b) {
   if (a.defined() != b.defined()) return false;
   if (!a.defined()) return true;
+  if (a.sizes() != b.sizes() || a.strides() != b.strides()) return false;
   at::Tensor ca = a.contiguous(), cb = b.contiguous();
-  return ca.sizes() == cb.sizes() &&
-         std::memcmp(ca.data_ptr<float>(), cb.data_ptr<float>(), ca.numel() * 4) == 0;
+  return std::memcmp(ca.data_ptr<float>(), cb.data_ptr<float>(), ca.numel() * 4) == 0;
 }
 
 struct Result {
@@ -85,6 +87,7 @@ TEST(LinearLayerChild, SameBitsAsAutograd) {
     const Result want =
         run(s, 1, multiple, [](auto& x, auto& w, auto& b) { return at::linear(x, w, b); });
     for (int threads : {1, 2, 3}) {
+      const int64_t overlapsBefore = pot::linearLayerOverlaps();
       const Result got = run(s, threads, multiple,
                              [](auto& x, auto& w, auto& b) { return pot::linearLayer(x, w, b); });
       const std::string what = std::to_string(s.batch) + "x" + std::to_string(s.in) + "->" +
@@ -94,6 +97,10 @@ TEST(LinearLayerChild, SameBitsAsAutograd) {
       EXPECT_TRUE(sameBits(want.gw, got.gw)) << what << ": weight gradient";
       EXPECT_TRUE(sameBits(want.gb, got.gb)) << what << ": bias gradient";
       EXPECT_EQ(got.gx.defined(), s.inputGrad) << what;
+      // The two products ran at once exactly where they should.
+      const bool overlap =
+          threads == 2 && s.inputGrad && s.batch * s.in * s.out >= pot::kMinSplitWork;
+      EXPECT_EQ(pot::linearLayerOverlaps() - overlapsBefore, overlap ? 1 : 0) << what;
     }
   }
 }
