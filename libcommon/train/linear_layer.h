@@ -4,9 +4,12 @@
 // least kMinSplitWork multiply-adds (parallel_gemm.h).
 #pragma once
 
-#include <ATen/core/Tensor.h>
-
 #include <cstdint>
+
+// Declared only: libtorch's headers stay out of headers (build time).
+namespace at {
+class Tensor;
+}  // namespace at
 
 namespace pot {
 

@@ -8,8 +8,6 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -19,7 +17,7 @@
 
 #include "libcommon/consensus/compute_profile.h"
 #include "libcommon/train/parallel_gemm.h"
-#include "libcommon/train/profile.h"
+#include "tests/unit/train/under_every_profile.h"
 
 namespace {
 
@@ -106,25 +104,7 @@ TEST(LinearLayerChild, SameBitsAsAutograd) {
 }
 
 TEST(LinearLayer, SameBitsAsAutogradUnderEveryProfile) {
-  char self[4096];
-  ssize_t len = ::readlink("/proc/self/exe", self, sizeof(self) - 1);
-  ASSERT_GT(len, 0);
-  self[len] = '\0';
-  for (const auto& spec : pot::computeProfiles()) {
-    if (!pot::cpuMissingFeatures(spec).empty()) continue;  // x86-64-v3 needs AVX2+FMA
-    pid_t pid = ::fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      for (const auto& [k, v] : pot::profileEnvironment(spec, 3, ""))
-        v.empty() ? ::unsetenv(k.c_str()) : ::setenv(k.c_str(), v.c_str(), 1);
-      ::setenv("POT_TEST_LINEAR_PROFILE", spec.name.c_str(), 1);
-      ::execl(self, self, "--gtest_filter=LinearLayerChild.*", static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << spec.name;
-  }
+  pot::test::runUnderEveryProfile("POT_TEST_LINEAR_PROFILE", "LinearLayerChild.*");
 }
 
 }  // namespace

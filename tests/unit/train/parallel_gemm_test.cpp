@@ -4,8 +4,6 @@
 
 #include <dlfcn.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -14,7 +12,7 @@
 #include <vector>
 
 #include "libcommon/consensus/compute_profile.h"
-#include "libcommon/train/profile.h"
+#include "tests/unit/train/under_every_profile.h"
 
 extern "C" void sgemm_(const char*, const char*, const int*, const int*, const int*, const float*,
                        const float*, const int*, const float*, const int*, const float*, float*,
@@ -119,25 +117,7 @@ TEST(ParallelGemmChild, SplitKeepsBits) {
 }
 
 TEST(ParallelGemm, SplitKeepsBitsUnderEveryProfile) {
-  char self[4096];
-  ssize_t len = ::readlink("/proc/self/exe", self, sizeof(self) - 1);
-  ASSERT_GT(len, 0);
-  self[len] = '\0';
-  for (const auto& spec : pot::computeProfiles()) {
-    if (!pot::cpuMissingFeatures(spec).empty()) continue;  // x86-64-v3 needs AVX2+FMA
-    pid_t pid = ::fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      for (const auto& [k, v] : pot::profileEnvironment(spec, 3, ""))
-        v.empty() ? ::unsetenv(k.c_str()) : ::setenv(k.c_str(), v.c_str(), 1);
-      ::setenv("POT_TEST_SPLIT_PROFILE", spec.name.c_str(), 1);
-      ::execl(self, self, "--gtest_filter=ParallelGemmChild.*", static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << spec.name;
-  }
+  pot::test::runUnderEveryProfile("POT_TEST_SPLIT_PROFILE", "ParallelGemmChild.*");
 }
 
 }  // namespace
