@@ -4,7 +4,7 @@
 //   input:  grad.mm(w), or w.t().mm(grad.t()).t() for a column-major x   (mm_mat1_backward)
 //   weight: grad.t().mm(x) when w^T is column-major (w contiguous), else x.t().mm(grad).t()
 //           (mm_mat2_backward for w^T, then transposed back)
-//   bias:   at::sum_to(grad, the bias's sizes)   (the engine's reduction of a broadcast input)
+//   bias:   at::sum_to(grad, [out])   (the engine's reduction of a broadcast input to its shape)
 // The two products are independent. On two threads they run at once, each as one whole BLAS
 // call, which costs less than splitting each in two, one after the other: both blocks of a
 // split pack the whole of their shared operand, and a batch of 128 splits only as 60 + 68
@@ -30,9 +30,9 @@ struct LinearLayer : torch::autograd::Function<LinearLayer> {
                                const torch::Tensor& w, const torch::Tensor& b) {
     // The built-in architectures flatten their inputs: any other shape takes another path in
     // torch::linear (matmul), whose backward this does not repeat.
-    TORCH_CHECK(x.dim() == 2 && w.dim() == 2, "linearLayer takes a 2-D input and weight");
+    TORCH_CHECK(x.dim() == 2 && w.dim() == 2 && b.dim() == 1 && b.size(0) == w.size(0),
+                "linearLayer takes a 2-D input and weight and a bias of one value per output");
     ctx->save_for_backward({x, w});
-    ctx->saved_data["bias_sizes"] = b.sizes().vec();
     return torch::linear(x, w, b);
   }
 
@@ -50,7 +50,8 @@ struct LinearLayer : torch::autograd::Function<LinearLayer> {
     auto weight = [&] { gw = wtColumnMajor ? grad.t().mm(x) : x.t().mm(grad).t(); };
     const int64_t work = grad.size(0) * w.size(0) * w.size(1);
     bool done = false;
-    if (wantX && wantW && splitThreads() == 2 && work >= kMinSplitWork) {
+    // Only under a BLAS whose GEMMs the split may run at the same time (parallel_gemm.h).
+    if (wantX && wantW && splitThreads() == 2 && splitGemmEnabled() && work >= kMinSplitWork) {
       // The helper runs under this thread's ATen state (grad mode among it), as autograd's
       // own threads do.
       const at::ThreadLocalState state;
@@ -65,8 +66,7 @@ struct LinearLayer : torch::autograd::Function<LinearLayer> {
       if (wantX) input();
       if (wantW) weight();
     }
-    if (ctx->needs_input_grad(2))
-      gb = at::sum_to(grad, ctx->saved_data["bias_sizes"].toIntVector());
+    if (ctx->needs_input_grad(2)) gb = at::sum_to(grad, {w.size(0)});
     return {gx, gw, gb};
   }
 };

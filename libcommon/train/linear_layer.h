@@ -1,7 +1,8 @@
 // A built-in architecture's linear layer: torch::linear's values and gradients, bit for bit,
 // with a backward that computes the input and weight gradients at the same time, one on each
-// thread, when the stage has exactly 2 threads (split_team.h) and each product is a GEMM of at
-// least kMinSplitWork multiply-adds (parallel_gemm.h).
+// thread, when the stage has exactly 2 threads (split_team.h), the layer's input needs a
+// gradient, and each product is a GEMM of at least kMinSplitWork multiply-adds under a BLAS
+// whose GEMMs may be split (parallel_gemm.h).
 #pragma once
 
 #include <cstdint>

@@ -60,6 +60,8 @@ void setSplitGemm(int threads, int columnMultiple) {
   setSplitThreads(threads);
 }
 
+bool splitGemmEnabled() { return gColumnMultiple.load(std::memory_order_relaxed) != 0; }
+
 }  // namespace pot
 
 // C = alpha op(A) op(B) + beta C, column-major, C is m x n. Column j of C reads only column j of

@@ -33,9 +33,13 @@ int splitGemmColumnMultiple(const std::string& blas);
 // Splits each large sgemm_ call of this process into `threads` blocks of whole columns of C,
 // each starting at a multiple of `columnMultiple` (and, for columnMultiple 1, into rows when C
 // is tall and narrow), each computed by the profile's BLAS on one thread of the split team
-// (split_team.h, whose thread count this sets for the optimizer step too). threads <= 1 or
-// columnMultiple 0 runs every GEMM whole. Calls made inside an ATen parallel region, or while
-// another thread's split is running, run whole.
+// (split_team.h, whose thread count this sets for the optimizer step and the linear layer's
+// backward too). threads <= 1 or columnMultiple 0 runs every GEMM whole. Calls made inside an
+// ATen parallel region, or while another thread's split is running, run whole.
 void setSplitGemm(int threads, int columnMultiple);
+
+// Whether this process's BLAS is one whose GEMMs may be split or run two at a time (the last
+// setSplitGemm's columnMultiple was not 0): only the libraries the multiple was measured on.
+bool splitGemmEnabled();
 
 }  // namespace pot

@@ -28,8 +28,9 @@ int splitThreads();
 // How long a helper, or the caller waiting for its helpers, checks for work before it sleeps.
 // In a stage of mlp:784-512-512-10 at b = 128, one gap between two splits in six lasts
 // 200-800 us (the loss and the start of the backward pass; the next batch's inputs), and a
-// sleeping thread took 100-300 us to wake on the measured VM: with 200 us here the split GEMM
-// after such a gap took 0.70 of the whole call, with 1000 us 0.60 (bench/RESULTS.md).
+// sleeping thread took 100-300 us to wake on the measured VM: with 200 us here the first split
+// GEMM after such a gap took 0.70 of its 1-thread time, with 1000 us 0.60 (measured before the
+// linear layer ran its two backward products at once; bench/RESULTS.md).
 // While it waits, a thread yields its core to any other runnable thread at each check, so on a
 // machine with more threads than cores the wait costs the others little.
 constexpr int kSplitSpinMicros = 1000;
