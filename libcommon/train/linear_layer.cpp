@@ -66,7 +66,7 @@ struct LinearLayer : torch::autograd::Function<LinearLayer> {
       if (wantX) input();
       if (wantW) weight();
     }
-    if (ctx->needs_input_grad(2)) gb = at::sum_to(grad, {w.size(0)});
+    if (ctx->needs_input_grad(2)) gb = at::sum_to(grad, w.sizes().slice(0, 1));
     return {gx, gw, gb};
   }
 };
